@@ -1,0 +1,43 @@
+//! The `analyses` table.
+
+use sea_orm::entity::prelude::*;
+
+/// One row of `analyses`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "analyses")]
+pub struct Model {
+    /// Primary key (UUID).
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    /// The analysed consultation.
+    pub consultation_id: String,
+    /// 1 for the first analysis, increasing with re-analysis.
+    pub version: i32,
+    /// `local`, `gemini` or `openai`.
+    pub analyzer: String,
+    /// LLM model, when one was used.
+    pub model: Option<String>,
+    /// The `shared::report::Report` as JSON.
+    #[sea_orm(column_type = "Text")]
+    pub report: String,
+    /// Overall score 0-100.
+    pub overall_score: i16,
+    /// Attitude score 0-100.
+    pub attitude_score: i16,
+    /// Problem-solving score 0-100.
+    pub problem_solving_score: i16,
+    /// Communication score 0-100.
+    pub communication_score: i16,
+    /// Number of improvement items.
+    pub improvement_count: i16,
+    /// Characters of coaching text.
+    pub result_chars: i32,
+    /// Creation time, epoch ms.
+    pub created_at: i64,
+}
+
+/// Relations are joined explicitly in services.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

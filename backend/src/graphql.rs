@@ -1,0 +1,14 @@
+//! The GraphQL edge: schema assembly, per-domain resolvers (thin: read context, call one service
+//! function, convert), and the HTTP and WebSocket transports.
+
+pub mod auth;
+pub mod consultations;
+pub mod context;
+pub mod http;
+pub mod mutation;
+pub mod query;
+pub mod schema;
+pub mod subscription;
+pub mod ws;
+
+pub use schema::{AppSchema, build_schema};

@@ -1,0 +1,5 @@
+//! Sign-in and the current user.
+
+pub mod mutation;
+pub mod query;
+pub mod types;

@@ -1,0 +1,44 @@
+//! GraphQL types of the auth domain.
+
+use async_graphql::{ID, SimpleObject};
+
+use crate::auth::Role;
+use crate::entity::users;
+
+/// A user account.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct User {
+    /// User id.
+    pub id: ID,
+    /// Login e-mail.
+    pub email: String,
+    /// Name shown in the app.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// Preferred language (`ko` or `en`).
+    pub locale: String,
+}
+
+impl From<users::Model> for User {
+    fn from(u: users::Model) -> Self {
+        Self {
+            id: ID(u.id),
+            email: u.email,
+            display_name: u.display_name,
+            role: Role::from_db(&u.role).unwrap_or(Role::Counselor),
+            locale: u.locale,
+        }
+    }
+}
+
+/// The result of a successful sign-in.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct LoginPayload {
+    /// Bearer token for the `Authorization` header and the WebSocket `connection_init` payload.
+    pub access_token: String,
+    /// When the access token expires.
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    /// The signed-in user.
+    pub user: User,
+}

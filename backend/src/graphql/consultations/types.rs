@@ -1,0 +1,141 @@
+//! GraphQL types of the consultations domain.
+
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use shared::consultation::{ConsultationStatus, FileType};
+use shared::progress::Stage;
+use shared::report::Report;
+use shared::transcript::Turn;
+
+use crate::clock::to_datetime;
+use crate::entity::consultations;
+use crate::error::Lang;
+use crate::graphql::context::{lang, map_err, state};
+use crate::jobs::ProgressEvent as DomainEvent;
+use crate::service::consultations::{
+    failure_message, latest_report, progress_events, transcript_turns,
+};
+
+/// An uploaded consultation. Only ever built for a viewer allowed to read it.
+#[derive(Debug, Clone)]
+pub struct Consultation(pub consultations::Model);
+
+#[Object]
+impl Consultation {
+    /// Consultation id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+
+    /// Title.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    /// Text, audio or video.
+    async fn file_type(&self) -> FileType {
+        FileType::from_db(&self.0.file_type).unwrap_or(FileType::Text)
+    }
+
+    /// Lifecycle status.
+    async fn status(&self) -> ConsultationStatus {
+        ConsultationStatus::from_db(&self.0.status).unwrap_or(ConsultationStatus::Failed)
+    }
+
+    /// Size of the uploaded file in bytes.
+    async fn byte_size(&self) -> i64 {
+        self.0.byte_size
+    }
+
+    /// SHA-256 of the uploaded file (hex).
+    async fn source_sha256(&self) -> &str {
+        &self.0.source_sha256
+    }
+
+    /// Detected language of the conversation, once analysed.
+    async fn language(&self) -> Option<&str> {
+        self.0.language.as_deref()
+    }
+
+    /// When it was uploaded.
+    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
+        to_datetime(self.0.created_at)
+    }
+
+    /// When a worker started processing it.
+    async fn processing_started_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.processing_started_at.map(to_datetime)
+    }
+
+    /// When it reached `COMPLETED` or `FAILED`.
+    async fn completed_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.completed_at.map(to_datetime)
+    }
+
+    /// Stable code of the failure, when failed.
+    async fn failure_code(&self) -> Option<&str> {
+        self.0.failure_code.as_deref()
+    }
+
+    /// The failure explained in the request's language, when failed.
+    async fn failure_message(&self, ctx: &Context<'_>) -> Option<String> {
+        let (ko, en) = failure_message(self.0.failure_code.as_deref()?);
+        Some(lang(ctx).pick(ko, en).to_owned())
+    }
+
+    /// Every progress event so far, in order.
+    async fn events(&self, ctx: &Context<'_>) -> Result<Vec<ProgressEvent>> {
+        let events = progress_events(&state(ctx)?.db, &self.0.id, 0)
+            .await
+            .map_err(map_err(ctx))?;
+        let lang = lang(ctx);
+        Ok(events
+            .into_iter()
+            .map(|e| ProgressEvent::localized(e, lang))
+            .collect())
+    }
+
+    /// The latest analysis report, once completed.
+    async fn report(&self, ctx: &Context<'_>) -> Result<Option<Report>> {
+        latest_report(&state(ctx)?.db, &self.0.id)
+            .await
+            .map_err(map_err(ctx))
+    }
+
+    /// The redacted transcript turns, once processed.
+    async fn transcript(&self, ctx: &Context<'_>) -> Result<Vec<Turn>> {
+        transcript_turns(&state(ctx)?.db, &self.0.id)
+            .await
+            .map_err(map_err(ctx))
+    }
+}
+
+/// A pipeline progress event.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct ProgressEvent {
+    /// Sequence number within the consultation, from 1; pass the last one seen as `afterSeq` to resume.
+    pub seq: i32,
+    /// The stage reached.
+    pub stage: Stage,
+    /// Percent complete, when known.
+    pub percent: Option<i32>,
+    /// What is happening, in the request's language.
+    pub message: String,
+    /// When it happened.
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+impl ProgressEvent {
+    /// Converts a domain event, picking the message language.
+    pub fn localized(event: DomainEvent, lang: Lang) -> Self {
+        Self {
+            seq: event.seq,
+            stage: event.stage,
+            percent: event.percent.map(i32::from),
+            message: match lang {
+                Lang::Ko => event.message_ko,
+                Lang::En => event.message_en,
+            },
+            at: to_datetime(event.at_ms),
+        }
+    }
+}

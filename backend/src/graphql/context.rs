@@ -1,0 +1,89 @@
+//! What resolvers read from the context: shared services ([`GqlState`]) and per-request data
+//! ([`RequestAuth`], [`Lang`]).
+
+use async_graphql::Context;
+use sea_orm::DatabaseConnection;
+
+use crate::auth::{TokenError, TokenIssuer, Viewer};
+use crate::error::{AccessError, Lang, UserFacingError, to_graphql_error};
+use crate::jobs::{JobQueue, ProgressBus};
+use crate::storage::Storage;
+
+/// Services shared by every request.
+#[derive(Clone, Debug)]
+pub struct GqlState {
+    /// Database.
+    pub db: DatabaseConnection,
+    /// Object storage.
+    pub storage: Storage,
+    /// Job wake-ups.
+    pub queue: JobQueue,
+    /// Progress fan-out.
+    pub bus: ProgressBus,
+    /// Access tokens.
+    pub tokens: TokenIssuer,
+    /// Largest upload in bytes.
+    pub max_upload_bytes: u64,
+    /// Attempts per job.
+    pub max_attempts: i32,
+}
+
+/// The credential state of a request.
+#[derive(Debug, Clone, Default)]
+pub enum RequestAuth {
+    /// No credential was sent.
+    #[default]
+    Anonymous,
+    /// A valid access token.
+    Viewer(Viewer),
+    /// A credential was sent but rejected.
+    Rejected(TokenError),
+}
+
+impl RequestAuth {
+    /// Verifies an `Authorization` header value (`Bearer <token>`).
+    pub fn from_header(value: Option<&str>, tokens: &TokenIssuer) -> Self {
+        let Some(value) = value else {
+            return Self::Anonymous;
+        };
+        let token = value
+            .strip_prefix("Bearer ")
+            .or_else(|| value.strip_prefix("bearer "))
+            .unwrap_or(value)
+            .trim();
+        if token.is_empty() {
+            return Self::Anonymous;
+        }
+        match tokens.verify(token) {
+            Ok(viewer) => Self::Viewer(viewer),
+            Err(e) => Self::Rejected(e),
+        }
+    }
+}
+
+/// The shared state.
+pub fn state<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a GqlState> {
+    ctx.data::<GqlState>()
+}
+
+/// The request's language.
+pub fn lang(ctx: &Context<'_>) -> Lang {
+    ctx.data_opt::<Lang>().copied().unwrap_or_default()
+}
+
+/// The authenticated viewer, or an `UNAUTHENTICATED` error.
+pub fn viewer(ctx: &Context<'_>) -> async_graphql::Result<Viewer> {
+    match ctx.data_opt::<RequestAuth>() {
+        Some(RequestAuth::Viewer(v)) => Ok(v.clone()),
+        Some(RequestAuth::Rejected(TokenError::Expired)) => {
+            Err(to_graphql_error(AccessError::TokenExpired, lang(ctx)))
+        }
+        _ => Err(to_graphql_error(AccessError::Unauthenticated, lang(ctx))),
+    }
+}
+
+/// Maps a service error with the request's language.
+pub fn map_err<E: UserFacingError>(ctx: &Context<'_>) -> impl FnOnce(E) -> async_graphql::Error {
+    let lang = lang(ctx);
+    move |e| to_graphql_error(e, lang)
+}

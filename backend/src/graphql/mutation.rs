@@ -1,0 +1,10 @@
+//! The root mutation: the per-domain mutation objects merged.
+
+use async_graphql::MergedObject;
+
+use super::auth::mutation::AuthMutation;
+use super::consultations::mutation::ConsultationMutation;
+
+/// Root mutation type.
+#[derive(MergedObject, Default)]
+pub struct Mutation(AuthMutation, ConsultationMutation);

@@ -1,0 +1,10 @@
+//! The root query: the per-domain query objects merged.
+
+use async_graphql::MergedObject;
+
+use super::auth::query::AuthQuery;
+use super::consultations::query::ConsultationQuery;
+
+/// Root query type.
+#[derive(MergedObject, Default)]
+pub struct Query(AuthQuery, ConsultationQuery);

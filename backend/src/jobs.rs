@@ -1,0 +1,12 @@
+//! The durable job pipeline: a queue table with leases and fenced completion ([`queue`]), a pool of
+//! workers woken in-process and by polling ([`worker`]), the processing stages ([`pipeline`]) and the
+//! progress events every stage emits ([`progress`]).
+
+pub mod pipeline;
+pub mod progress;
+pub mod queue;
+pub mod worker;
+
+pub use progress::{ProgressBus, ProgressEvent};
+pub use queue::JobQueue;
+pub use worker::{WorkerContext, spawn_workers};

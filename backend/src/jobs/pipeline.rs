@@ -1,0 +1,344 @@
+//! The processing stages of one consultation: decode → transcribe (parse turns) → redact PII →
+//! analyse → store. Each stage records a progress event. The result, the `completed` event and the
+//! job's completion commit in one transaction fenced by the attempt number, so a worker that lost its
+//! lease can never overwrite a newer attempt.
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    Set, TransactionTrait,
+};
+use shared::progress::Stage;
+use shared::report::Report;
+
+use super::progress::{StageUpdate, insert_event};
+use super::queue::{self, ClaimedJob, FinalStatus};
+use super::worker::WorkerContext;
+use crate::analysis::AnalysisError;
+use crate::analysis::redact::redact_turns;
+use crate::clock::now_ms;
+use crate::entity::{analyses, consultations, improvement_items, transcripts};
+use crate::ingest::IngestError;
+use crate::ingest::text::decode_text;
+use crate::ingest::transcript::parse_transcript;
+use crate::storage::StorageError;
+
+/// Why processing a consultation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    /// The file could not be read as a transcript.
+    #[error("ingest: {0}")]
+    Ingest(#[from] IngestError),
+    /// The analyzer failed.
+    #[error("analysis: {0}")]
+    Analysis(#[from] AnalysisError),
+    /// The stored file could not be read (transient).
+    #[error("storage: {0}")]
+    Storage(#[from] StorageError),
+    /// The database failed (transient).
+    #[error("database: {0}")]
+    Db(#[from] DbErr),
+    /// The consultation row is gone.
+    #[error("consultation not found")]
+    ConsultationMissing,
+    /// Another attempt took over this job; this attempt's result was discarded.
+    #[error("lease lost to a newer attempt")]
+    LeaseLost,
+    /// The job kept failing.
+    #[error("attempts exhausted")]
+    AttemptsExhausted,
+    /// A blocking task panicked or was cancelled.
+    #[error("analysis task failed: {0}")]
+    Task(String),
+}
+
+impl PipelineError {
+    /// Stable failure code stored on the consultation.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Ingest(e) => e.code(),
+            Self::Analysis(e) => e.code(),
+            Self::Storage(_) => "STORAGE_UNAVAILABLE",
+            Self::Db(_) | Self::Task(_) | Self::LeaseLost => "INTERNAL",
+            Self::ConsultationMissing => "NOT_FOUND",
+            Self::AttemptsExhausted => "PROCESSING_FAILED",
+        }
+    }
+
+    /// Whether another attempt may succeed.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, Self::Storage(_) | Self::Db(_) | Self::Task(_))
+    }
+}
+
+/// Records a stage event and publishes it.
+async fn emit(
+    ctx: &WorkerContext,
+    consultation_id: &str,
+    update: StageUpdate,
+) -> Result<(), DbErr> {
+    let event = insert_event(&ctx.db, consultation_id, update, now_ms()).await?;
+    ctx.bus.publish(event);
+    Ok(())
+}
+
+/// Runs every stage for a claimed job and stores the result.
+#[tracing::instrument(skip_all, fields(consultation = %job.consultation_id))]
+pub async fn process(ctx: &WorkerContext, job: &ClaimedJob) -> Result<(), PipelineError> {
+    let consultation = consultations::Entity::find_by_id(job.consultation_id.clone())
+        .one(&ctx.db)
+        .await?
+        .ok_or(PipelineError::ConsultationMissing)?;
+    let started = consultation.processing_started_at.unwrap_or_else(now_ms);
+    let mut active: consultations::ActiveModel = consultation.clone().into();
+    active.status = Set(shared::consultation::ConsultationStatus::Processing
+        .as_str()
+        .to_owned());
+    active.processing_started_at = Set(Some(started));
+    active.update(&ctx.db).await?;
+    let id = consultation.id.as_str();
+
+    emit(
+        ctx,
+        id,
+        StageUpdate::new(
+            Stage::Decoding,
+            10,
+            "파일을 읽는 중입니다",
+            "Reading the file",
+        ),
+    )
+    .await?;
+    let bytes = ctx.storage.get(&consultation.storage_key).await?;
+    let decoded = decode_text(&bytes)?;
+
+    emit(
+        ctx,
+        id,
+        StageUpdate::new(
+            Stage::Transcribing,
+            30,
+            format!("대화를 발화 단위로 나누는 중입니다 ({})", decoded.encoding),
+            format!(
+                "Splitting the conversation into turns ({})",
+                decoded.encoding
+            ),
+        ),
+    )
+    .await?;
+    let parsed = parse_transcript(&decoded.text)?;
+    let mut turns = parsed.turns;
+
+    emit(
+        ctx,
+        id,
+        StageUpdate::new(
+            Stage::Redacting,
+            55,
+            format!("발화 {}개에서 개인정보를 가리는 중입니다", turns.len()),
+            format!("Redacting personal information in {} turns", turns.len()),
+        ),
+    )
+    .await?;
+    let pii = redact_turns(&mut turns);
+
+    emit(
+        ctx,
+        id,
+        StageUpdate::new(
+            Stage::Analyzing,
+            75,
+            "상담 내용을 분석하는 중입니다",
+            "Analysing the consultation",
+        ),
+    )
+    .await?;
+    let analyzer = ctx.analyzer.clone();
+    let analysed_turns = turns.clone();
+    let report = tokio::task::spawn_blocking(move || analyzer.analyze(&analysed_turns, pii))
+        .await
+        .map_err(|e| PipelineError::Task(e.to_string()))??;
+
+    let stored = StoredTranscript {
+        turns_json: serde_json::to_string(&turns)
+            .map_err(|e| PipelineError::Task(e.to_string()))?,
+        format: parsed.format.to_owned(),
+        encoding: decoded.encoding.to_owned(),
+    };
+    store_result(ctx, job, &consultation, stored, &report).await
+}
+
+struct StoredTranscript {
+    turns_json: String,
+    format: String,
+    encoding: String,
+}
+
+async fn store_result(
+    ctx: &WorkerContext,
+    job: &ClaimedJob,
+    consultation: &consultations::Model,
+    transcript: StoredTranscript,
+    report: &Report,
+) -> Result<(), PipelineError> {
+    let now = now_ms();
+    let txn = ctx.db.begin().await?;
+    transcripts::Entity::delete_by_id(consultation.id.clone())
+        .exec(&txn)
+        .await?;
+    let pii_total: u32 = report.pii.iter().map(|p| p.count).sum();
+    transcripts::ActiveModel {
+        consultation_id: Set(consultation.id.clone()),
+        turns: Set(transcript.turns_json),
+        source: Set("upload".into()),
+        format: Set(transcript.format),
+        encoding: Set(Some(transcript.encoding)),
+        pii_redactions: Set(i32::try_from(pii_total).unwrap_or(i32::MAX)),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    let version = next_analysis_version(&txn, &consultation.id).await?;
+    let analysis_id = uuid::Uuid::now_v7().to_string();
+    let report_json =
+        serde_json::to_string(report).map_err(|e| PipelineError::Task(e.to_string()))?;
+    let score = |s: u8| i16::from(s);
+    analyses::ActiveModel {
+        id: Set(analysis_id.clone()),
+        consultation_id: Set(consultation.id.clone()),
+        version: Set(version),
+        analyzer: Set(report.analyzer.name.clone()),
+        model: Set(report.analyzer.model.clone()),
+        report: Set(report_json),
+        overall_score: Set(score(report.scores.overall.score)),
+        attitude_score: Set(score(report.scores.attitude.score)),
+        problem_solving_score: Set(score(report.scores.problem_solving.score)),
+        communication_score: Set(score(report.scores.communication.score)),
+        improvement_count: Set(i16::try_from(report.improvements.len()).unwrap_or(i16::MAX)),
+        result_chars: Set(i32::try_from(report.result_chars()).unwrap_or(i32::MAX)),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    for (position, item) in report.improvements.iter().enumerate() {
+        improvement_items::ActiveModel {
+            id: Set(uuid::Uuid::now_v7().to_string()),
+            analysis_id: Set(analysis_id.clone()),
+            position: Set(i16::try_from(position).unwrap_or(i16::MAX)),
+            category: Set(item.category.as_str().to_owned()),
+            code: Set(item.code.clone()),
+            priority: Set(item.priority.as_str().to_owned()),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    consultations::Entity::update_many()
+        .col_expr(
+            consultations::Column::Status,
+            shared::consultation::ConsultationStatus::Completed
+                .as_str()
+                .into(),
+        )
+        .col_expr(consultations::Column::CompletedAt, now.into())
+        .col_expr(
+            consultations::Column::Language,
+            report.language.clone().into(),
+        )
+        .col_expr(
+            consultations::Column::FailureCode,
+            Option::<String>::None.into(),
+        )
+        .filter(consultations::Column::Id.eq(consultation.id.clone()))
+        .exec(&txn)
+        .await?;
+    let event = insert_event(
+        &txn,
+        &consultation.id,
+        StageUpdate::new(
+            Stage::Completed,
+            100,
+            format!(
+                "분석이 완료되었습니다 (종합 {}점)",
+                report.scores.overall.score
+            ),
+            format!(
+                "Analysis complete (overall {})",
+                report.scores.overall.score
+            ),
+        ),
+        now,
+    )
+    .await?;
+    if !queue::finish(&txn, job, FinalStatus::Done, None, now).await? {
+        txn.rollback().await?;
+        return Err(PipelineError::LeaseLost);
+    }
+    txn.commit().await?;
+    ctx.bus.publish(event);
+    Ok(())
+}
+
+async fn next_analysis_version<C: ConnectionTrait>(
+    conn: &C,
+    consultation_id: &str,
+) -> Result<i32, DbErr> {
+    let max: Option<i32> = analyses::Entity::find()
+        .select_only()
+        .column_as(analyses::Column::Version.max(), "max_version")
+        .filter(analyses::Column::ConsultationId.eq(consultation_id))
+        .into_tuple::<Option<i32>>()
+        .one(conn)
+        .await?
+        .flatten();
+    Ok(max.unwrap_or(0) + 1)
+}
+
+/// Marks the consultation failed with the error's code, dead-letters the job and emits `failed`,
+/// all fenced by the attempt.
+pub async fn record_failure(
+    ctx: &WorkerContext,
+    job: &ClaimedJob,
+    error: &PipelineError,
+) -> Result<(), DbErr> {
+    let now = now_ms();
+    let code = error.code();
+    let txn = ctx.db.begin().await?;
+    if !queue::finish(&txn, job, FinalStatus::Dead, Some(&error.to_string()), now).await? {
+        txn.rollback().await?;
+        return Ok(());
+    }
+    if matches!(error, PipelineError::ConsultationMissing) {
+        // Nothing left to mark or notify.
+        return txn.commit().await;
+    }
+    consultations::Entity::update_many()
+        .col_expr(
+            consultations::Column::Status,
+            shared::consultation::ConsultationStatus::Failed
+                .as_str()
+                .into(),
+        )
+        .col_expr(consultations::Column::CompletedAt, now.into())
+        .col_expr(
+            consultations::Column::FailureCode,
+            Some(code.to_owned()).into(),
+        )
+        .filter(consultations::Column::Id.eq(job.consultation_id.clone()))
+        .exec(&txn)
+        .await?;
+    let (ko, en) = crate::service::consultations::failure_message(code);
+    let event = insert_event(
+        &txn,
+        &job.consultation_id,
+        StageUpdate {
+            stage: Stage::Failed,
+            percent: None,
+            message_ko: ko.to_owned(),
+            message_en: en.to_owned(),
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    ctx.bus.publish(event);
+    Ok(())
+}

@@ -1,0 +1,297 @@
+//! A durable job queue on the application database (SQLite or PostgreSQL).
+//!
+//! Why not a queue crate: the upload row and its job must commit in one transaction, and the final
+//! write must be fenced by the attempt number so a worker that lost its lease cannot overwrite a newer
+//! attempt (DESIGN §1, issue 10). Both are one SQL statement each here; see DESIGN.md "Job queue".
+//!
+//! Semantics: at-least-once. `claim` takes the oldest runnable job (queued and due, or running with
+//! an expired lease), increments `attempts` and leases it to the worker. The worker renews the lease
+//! with `heartbeat`; `complete`/`finish_failed` succeed only while the worker still holds the lease
+//! for that attempt.
+
+use std::sync::Arc;
+
+use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement, Value};
+use tokio::sync::Notify;
+
+/// The one job kind so far: process and analyse a consultation.
+pub const KIND_ANALYZE: &str = "analyze";
+
+/// A job leased to a worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimedJob {
+    /// Job id.
+    pub id: String,
+    /// The consultation to process.
+    pub consultation_id: String,
+    /// This attempt's number (1-based): the fencing token.
+    pub attempt: i32,
+    /// Attempts allowed.
+    pub max_attempts: i32,
+    /// The worker holding the lease.
+    pub worker_id: String,
+}
+
+/// Wakes in-process workers when a job is enqueued.
+#[derive(Debug, Clone, Default)]
+pub struct JobQueue {
+    notify: Arc<Notify>,
+}
+
+impl JobQueue {
+    /// A queue handle with its own wake-up signal.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Wakes one idle in-process worker (call after the enqueuing transaction commits).
+    pub fn wake(&self) {
+        self.notify.notify_one();
+    }
+
+    /// Waits until woken.
+    pub async fn woken(&self) {
+        self.notify.notified().await;
+    }
+}
+
+/// Renders `?` placeholders as `$1, $2, …` for PostgreSQL.
+fn sql(backend: DatabaseBackend, template: &str) -> String {
+    if backend != DatabaseBackend::Postgres {
+        return template.to_owned();
+    }
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut n = 0;
+    for c in template.chars() {
+        if c == '?' {
+            n += 1;
+            out.push('$');
+            out.push_str(&n.to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn statement(backend: DatabaseBackend, template: &str, values: Vec<Value>) -> Statement {
+    Statement::from_sql_and_values(backend, sql(backend, template), values)
+}
+
+/// Inserts a queued job (inside the caller's transaction).
+pub async fn enqueue<C: ConnectionTrait>(
+    conn: &C,
+    consultation_id: &str,
+    max_attempts: i32,
+    now_ms: i64,
+) -> Result<String, DbErr> {
+    let id = uuid::Uuid::now_v7().to_string();
+    let backend = conn.get_database_backend();
+    conn.execute(statement(
+        backend,
+        "INSERT INTO jobs (id, consultation_id, kind, status, attempts, max_attempts, run_at, created_at, updated_at) \
+         VALUES (?, ?, ?, 'queued', 0, ?, ?, ?, ?)",
+        vec![
+            id.clone().into(),
+            consultation_id.into(),
+            KIND_ANALYZE.into(),
+            max_attempts.into(),
+            now_ms.into(),
+            now_ms.into(),
+            now_ms.into(),
+        ],
+    ))
+    .await?;
+    Ok(id)
+}
+
+/// Leases the oldest runnable job to `worker_id`, or returns `None` when there is nothing to do.
+pub async fn claim<C: ConnectionTrait>(
+    conn: &C,
+    worker_id: &str,
+    now_ms: i64,
+    lease_ms: i64,
+) -> Result<Option<ClaimedJob>, DbErr> {
+    let backend = conn.get_database_backend();
+    let lock = if backend == DatabaseBackend::Postgres {
+        " FOR UPDATE SKIP LOCKED"
+    } else {
+        ""
+    };
+    let template = format!(
+        "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_by = ?, \
+         lease_expires_at = ?, updated_at = ? \
+         WHERE id = (SELECT id FROM jobs WHERE (status = 'queued' AND run_at <= ?) \
+                     OR (status = 'running' AND lease_expires_at < ?) \
+                     ORDER BY run_at, id LIMIT 1{lock}) \
+         RETURNING id, consultation_id, attempts, max_attempts"
+    );
+    let row = conn
+        .query_one(statement(
+            backend,
+            &template,
+            vec![
+                worker_id.into(),
+                (now_ms + lease_ms).into(),
+                now_ms.into(),
+                now_ms.into(),
+                now_ms.into(),
+            ],
+        ))
+        .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    Ok(Some(ClaimedJob {
+        id: row.try_get("", "id")?,
+        consultation_id: row.try_get("", "consultation_id")?,
+        attempt: row.try_get("", "attempts")?,
+        max_attempts: row.try_get("", "max_attempts")?,
+        worker_id: worker_id.to_owned(),
+    }))
+}
+
+/// Extends the lease; returns false when the worker no longer holds it.
+pub async fn heartbeat<C: ConnectionTrait>(
+    conn: &C,
+    job: &ClaimedJob,
+    now_ms: i64,
+    lease_ms: i64,
+) -> Result<bool, DbErr> {
+    let result = conn
+        .execute(statement(
+            conn.get_database_backend(),
+            "UPDATE jobs SET lease_expires_at = ?, updated_at = ? \
+             WHERE id = ? AND attempts = ? AND locked_by = ? AND status = 'running'",
+            vec![
+                (now_ms + lease_ms).into(),
+                now_ms.into(),
+                job.id.clone().into(),
+                job.attempt.into(),
+                job.worker_id.clone().into(),
+            ],
+        ))
+        .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// Marks the job `done` or `dead` if this attempt still holds it (run inside the transaction that
+/// stores the result; roll back when it returns false).
+pub async fn finish<C: ConnectionTrait>(
+    conn: &C,
+    job: &ClaimedJob,
+    status: FinalStatus,
+    error: Option<&str>,
+    now_ms: i64,
+) -> Result<bool, DbErr> {
+    let result = conn
+        .execute(statement(
+            conn.get_database_backend(),
+            "UPDATE jobs SET status = ?, locked_by = NULL, lease_expires_at = NULL, last_error = ?, updated_at = ? \
+             WHERE id = ? AND attempts = ? AND locked_by = ? AND status = 'running'",
+            vec![
+                status.as_str().into(),
+                error.map(str::to_owned).into(),
+                now_ms.into(),
+                job.id.clone().into(),
+                job.attempt.into(),
+                job.worker_id.clone().into(),
+            ],
+        ))
+        .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// Puts the job back in the queue to run at `run_at_ms`, if this attempt still holds it.
+pub async fn retry_later<C: ConnectionTrait>(
+    conn: &C,
+    job: &ClaimedJob,
+    error: &str,
+    run_at_ms: i64,
+    now_ms: i64,
+) -> Result<bool, DbErr> {
+    let result = conn
+        .execute(statement(
+            conn.get_database_backend(),
+            "UPDATE jobs SET status = 'queued', locked_by = NULL, lease_expires_at = NULL, last_error = ?, \
+             run_at = ?, updated_at = ? \
+             WHERE id = ? AND attempts = ? AND locked_by = ? AND status = 'running'",
+            vec![
+                error.into(),
+                run_at_ms.into(),
+                now_ms.into(),
+                job.id.clone().into(),
+                job.attempt.into(),
+                job.worker_id.clone().into(),
+            ],
+        ))
+        .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// How a job ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FinalStatus {
+    /// Completed successfully.
+    Done,
+    /// Failed for good (dead letter).
+    Dead,
+}
+
+impl FinalStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Done => "done",
+            Self::Dead => "dead",
+        }
+    }
+}
+
+/// Jobs waiting to run (the queue-length metric).
+pub async fn count_queued<C: ConnectionTrait>(conn: &C) -> Result<i64, DbErr> {
+    let row = conn
+        .query_one(Statement::from_string(
+            conn.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM jobs WHERE status = 'queued'",
+        ))
+        .await?;
+    Ok(row
+        .map(|r| r.try_get::<i64>("", "n"))
+        .transpose()?
+        .unwrap_or(0))
+}
+
+/// Backoff before retry `attempt`: 2^attempt seconds (capped at 5 min) with ±25% jitter.
+pub fn backoff_ms(attempt: i32) -> i64 {
+    use rand::Rng;
+    let base = 1000i64 << attempt.clamp(0, 8);
+    let base = base.min(300_000);
+    let jitter = rand::thread_rng().gen_range(-(base / 4)..=(base / 4));
+    base + jitter
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postgres_placeholders_are_numbered_in_order() {
+        assert_eq!(
+            sql(DatabaseBackend::Postgres, "a = ? AND b = ?"),
+            "a = $1 AND b = $2"
+        );
+        assert_eq!(sql(DatabaseBackend::Sqlite, "a = ?"), "a = ?");
+    }
+
+    #[test]
+    fn backoff_grows_and_stays_within_jitter_bounds() {
+        for attempt in 1..12 {
+            let ms = backoff_ms(attempt);
+            let base = (1000i64 << attempt.min(8)).min(300_000);
+            assert!(
+                ms >= base - base / 4 && ms <= base + base / 4,
+                "{attempt}: {ms}"
+            );
+        }
+    }
+}

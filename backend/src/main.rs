@@ -1,0 +1,171 @@
+//! The `consult-coach` binary: parse the command line, load settings, run the subcommand.
+
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::Parser;
+use consult_coach::cli::{Cli, Command, UserCommand, analyze_file, bilingual};
+use consult_coach::config::Settings;
+use consult_coach::service::users::{NewUser, create_user, generate_password};
+use consult_coach::startup::{Application, Core, announce_admin};
+use consult_coach::telemetry::init_tracing;
+use shared::inputs::{Email, Password};
+use tokio_util::sync::CancellationToken;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut settings = match Settings::load(cli.config.as_deref()) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "설정 오류 / configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Command::Analyze { file } = &cli.command {
+        // Offline and synchronous: no runtime, no database, logs stay quiet.
+        return match analyze_file(file) {
+            Ok(report) => match serde_json::to_string_pretty(&report) {
+                Ok(json) => {
+                    let _ = writeln!(std::io::stdout(), "{json}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    let _ = writeln!(std::io::stderr(), "{e}");
+                    ExitCode::FAILURE
+                }
+            },
+            Err(e) => {
+                let _ = writeln!(std::io::stderr(), "{}", e.describe());
+                ExitCode::from(2)
+            }
+        };
+    }
+    init_tracing(&settings.log);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async move {
+        match cli.command {
+            Command::Serve {
+                workers,
+                port,
+                host,
+            } => {
+                if let Some(n) = workers {
+                    settings.workers.count = n;
+                }
+                if let Some(p) = port {
+                    settings.server.port = p;
+                }
+                if let Some(h) = host {
+                    settings.server.host = h;
+                }
+                settings.validate()?;
+                serve(settings).await
+            }
+            Command::Worker { workers } => {
+                if let Some(n) = workers {
+                    settings.workers.count = n;
+                }
+                settings.validate()?;
+                run_workers(settings).await
+            }
+            Command::Migrate => {
+                Core::open(&settings).await?;
+                tracing::info!("migrations applied");
+                Ok(())
+            }
+            Command::User { command } => user_command(settings, command).await,
+            Command::Analyze { .. } => Ok(()),
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "오류 / error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let host = settings.server.host.clone();
+    let app = Application::build(settings).await?;
+    let mut out = std::io::stdout();
+    if let Some(admin) = &app.initial_admin {
+        writeln!(out, "{}", announce_admin(admin))?;
+    }
+    let shown_host = if host == "0.0.0.0" {
+        "127.0.0.1"
+    } else {
+        host.as_str()
+    };
+    writeln!(out, "Consult Coach: http://{shown_host}:{}/", app.port())?;
+    out.flush()?;
+    app.run_until_stopped().await?;
+    Ok(())
+}
+
+async fn run_workers(settings: Settings) -> anyhow::Result<()> {
+    let core = Core::open(&settings).await?;
+    let shutdown = CancellationToken::new();
+    let workers = core.start_workers(&settings, settings.workers.count.max(1), shutdown.clone());
+    tracing::info!(count = workers.len(), "workers running; Ctrl-C to stop");
+    tokio::signal::ctrl_c()
+        .await
+        .context("waiting for Ctrl-C")?;
+    shutdown.cancel();
+    for worker in workers {
+        let _ = worker.await;
+    }
+    Ok(())
+}
+
+async fn user_command(settings: Settings, command: UserCommand) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Create {
+            email,
+            role,
+            name,
+            password_stdin,
+        } => {
+            let core = Core::open(&settings).await?;
+            let (password, generated) = if password_stdin {
+                let mut input = String::new();
+                std::io::stdin().read_to_string(&mut input)?;
+                (input.trim_end_matches(['\r', '\n']).to_owned(), false)
+            } else {
+                (generate_password(), true)
+            };
+            let new = NewUser {
+                email: Email::parse(&email).map_err(|e| anyhow::anyhow!(bilingual(&e)))?,
+                display_name: name,
+                password: Password::parse_new(&password)
+                    .map_err(|e| anyhow::anyhow!(bilingual(&e)))?,
+                role: role.into(),
+                team_id: None,
+            };
+            let user = create_user(&core.db, new)
+                .await
+                .map_err(|e| anyhow::anyhow!(bilingual(&e)))?;
+            let mut out = std::io::stdout();
+            writeln!(
+                out,
+                "사용자 생성 / user created: {} ({})",
+                user.email, user.role
+            )?;
+            if generated {
+                writeln!(out, "password: {password}")?;
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,403 @@
+//! Consultations: accepting uploads (file + row + queued job in one transaction), listing and
+//! reading them under the ownership rules, and their transcripts, reports and events.
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use shared::consultation::{ConsultationStatus, FileType};
+use shared::inputs::{InputError, Title};
+use shared::progress::Stage;
+use shared::report::Report;
+use shared::transcript::Turn;
+
+use crate::auth::{Role, Viewer};
+use crate::clock::now_ms;
+use crate::entity::{analyses, consultations, transcripts, users};
+use crate::error::{AccessError, Lang, UserFacingError, internal_message};
+use crate::ingest::IngestError;
+use crate::jobs::progress::{ProgressEvent, StageUpdate, insert_event, list_events};
+use crate::jobs::{JobQueue, ProgressBus, queue};
+use crate::storage::{Storage, StorageError, generate_key};
+
+/// Errors of the consultations service.
+#[derive(Debug, thiserror::Error)]
+pub enum ConsultationError {
+    /// Invalid input.
+    #[error(transparent)]
+    Input(#[from] InputError),
+    /// Not allowed.
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    /// The uploaded file is empty.
+    #[error("empty file")]
+    EmptyFile,
+    /// The uploaded file exceeds the limit.
+    #[error("file larger than {limit} bytes")]
+    FileTooLarge {
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// The file is not a supported consultation format.
+    #[error("unsupported file type {detected}")]
+    UnsupportedFileType {
+        /// What the content looks like.
+        detected: String,
+    },
+    /// No such consultation, or not visible to the caller (indistinguishable on purpose).
+    #[error("consultation not found")]
+    NotFound,
+    /// Storage failure.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    /// Database failure.
+    #[error("database: {0}")]
+    Db(#[from] DbErr),
+    /// A stored report could not be read.
+    #[error("corrupt stored data: {0}")]
+    Corrupt(String),
+}
+
+impl UserFacingError for ConsultationError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Input(e) => e.code(),
+            Self::Access(e) => e.code(),
+            Self::EmptyFile => "EMPTY_FILE",
+            Self::FileTooLarge { .. } => "FILE_TOO_LARGE",
+            Self::UnsupportedFileType { .. } => "UNSUPPORTED_FILE_TYPE",
+            Self::NotFound => "NOT_FOUND",
+            Self::Storage(_) | Self::Db(_) | Self::Corrupt(_) => "INTERNAL",
+        }
+    }
+
+    fn user_message(&self, lang: Lang) -> String {
+        match self {
+            Self::Input(e) => e.user_message(lang),
+            Self::Access(e) => e.user_message(lang),
+            Self::EmptyFile => lang
+                .pick(
+                    "빈 파일입니다. 내용이 있는 파일을 올려 주세요.",
+                    "The file is empty.",
+                )
+                .to_owned(),
+            Self::FileTooLarge { limit } => {
+                let mib = limit / (1024 * 1024);
+                match lang {
+                    Lang::Ko => format!("파일이 너무 큽니다. 최대 {mib} MiB까지 올릴 수 있습니다."),
+                    Lang::En => format!("The file is too large. The limit is {mib} MiB."),
+                }
+            }
+            Self::UnsupportedFileType { detected } => match lang {
+                Lang::Ko => format!(
+                    "지원하지 않는 파일 형식입니다 ({detected}). 상담 대화 텍스트(.txt, .srt, .vtt, .json, .csv)를 올려 주세요."
+                ),
+                Lang::En => format!(
+                    "Unsupported file type ({detected}). Please upload a consultation transcript (.txt, .srt, .vtt, .json, .csv)."
+                ),
+            },
+            Self::NotFound => lang
+                .pick("상담을 찾을 수 없습니다.", "Consultation not found.")
+                .to_owned(),
+            Self::Storage(_) | Self::Db(_) | Self::Corrupt(_) => internal_message(lang),
+        }
+    }
+}
+
+/// Korean and English messages for a stored failure code.
+pub fn failure_message(code: &str) -> (&'static str, &'static str) {
+    match code {
+        "NO_TURNS_FOUND" => (
+            "대화에서 상담원/고객 발화를 찾지 못했습니다. '상담원:'/'고객:' 같은 화자 표시가 있는지 확인해 주세요.",
+            "No agent/customer turns were found. Check that the transcript labels its speakers (e.g. 'Agent:' / 'Customer:').",
+        ),
+        "UNSUPPORTED_FILE_TYPE" => (
+            "텍스트로 읽을 수 없는 파일입니다.",
+            "The file could not be read as text.",
+        ),
+        "EMPTY_FILE" => ("빈 파일입니다.", "The file is empty."),
+        "FILE_TOO_LARGE" => (
+            "대화가 너무 길어 분석할 수 없습니다.",
+            "The conversation is too long to analyse.",
+        ),
+        "STORAGE_UNAVAILABLE" => (
+            "저장소에서 파일을 읽지 못했습니다.",
+            "The file could not be read from storage.",
+        ),
+        _ => (
+            "분석 중 오류가 발생했습니다. 다시 시도해 주세요.",
+            "The analysis failed. Please try again.",
+        ),
+    }
+}
+
+/// An uploaded file waiting to be accepted.
+#[derive(Debug)]
+pub struct NewUpload {
+    /// The spooled upload.
+    pub file: std::fs::File,
+    /// Client file name (display only).
+    pub filename: String,
+    /// Client-declared content type.
+    pub content_type: Option<String>,
+    /// Title given by the user, if any.
+    pub title: Option<String>,
+}
+
+/// The services an upload touches.
+#[derive(Debug, Clone, Copy)]
+pub struct UploadDeps<'a> {
+    /// Database.
+    pub db: &'a DatabaseConnection,
+    /// Object storage.
+    pub storage: &'a Storage,
+    /// Wakes workers.
+    pub queue: &'a JobQueue,
+    /// Publishes the queued event.
+    pub bus: &'a ProgressBus,
+    /// Upload size limit in bytes.
+    pub max_upload_bytes: u64,
+    /// Attempts per job.
+    pub max_attempts: i32,
+}
+
+/// Accepts an upload: stores the file, then commits the consultation row, its `queued` event and
+/// its job in one transaction. A failure after storing removes the stored file.
+#[tracing::instrument(skip_all, fields(owner = %viewer.user_id))]
+pub async fn accept_upload(
+    deps: UploadDeps<'_>,
+    viewer: &Viewer,
+    upload: NewUpload,
+) -> Result<consultations::Model, ConsultationError> {
+    let title = match upload.title.as_deref() {
+        Some(raw) if !raw.trim().is_empty() => Title::parse(raw)?,
+        _ => Title::from_file_name(&upload.filename),
+    };
+    let declared_len = upload.file.metadata().map(|m| m.len()).unwrap_or(0);
+    if declared_len > deps.max_upload_bytes {
+        return Err(ConsultationError::FileTooLarge {
+            limit: deps.max_upload_bytes,
+        });
+    }
+    if declared_len == 0 {
+        return Err(ConsultationError::EmptyFile);
+    }
+    let now = now_ms();
+    let key = generate_key(now);
+    let stored = deps.storage.put_file(&key, upload.file).await?;
+    let discard = |err: ConsultationError| async {
+        if let Err(e) = deps.storage.delete(&key).await {
+            tracing::warn!(error = %e, "could not remove rejected upload");
+        }
+        err
+    };
+    if stored.bytes == 0 {
+        return Err(discard(ConsultationError::EmptyFile).await);
+    }
+    if stored.bytes > deps.max_upload_bytes {
+        return Err(discard(ConsultationError::FileTooLarge {
+            limit: deps.max_upload_bytes,
+        })
+        .await);
+    }
+    let (file_type, mime) = match sniff_file_type(&stored.head) {
+        Ok(found) => found,
+        Err(e) => return Err(discard(e).await),
+    };
+    let result = insert_consultation(
+        deps,
+        viewer,
+        &key,
+        &stored,
+        title,
+        file_type,
+        mime,
+        &upload.filename,
+        now,
+    )
+    .await;
+    match result {
+        Ok((row, event)) => {
+            deps.queue.wake();
+            deps.bus.publish(event);
+            Ok(row)
+        }
+        Err(e) => Err(discard(e).await),
+    }
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site; a struct would only rename them"
+)]
+async fn insert_consultation(
+    deps: UploadDeps<'_>,
+    viewer: &Viewer,
+    key: &str,
+    stored: &crate::storage::StoredObject,
+    title: Title,
+    file_type: FileType,
+    mime: String,
+    filename: &str,
+    now: i64,
+) -> Result<(consultations::Model, ProgressEvent), ConsultationError> {
+    let txn = deps.db.begin().await?;
+    let row = consultations::ActiveModel {
+        id: Set(uuid::Uuid::now_v7().to_string()),
+        owner_id: Set(viewer.user_id.clone()),
+        title: Set(title.as_str().to_owned()),
+        file_type: Set(file_type.as_str().to_owned()),
+        status: Set(ConsultationStatus::Pending.as_str().to_owned()),
+        source_sha256: Set(stored.sha256.clone()),
+        storage_key: Set(key.to_owned()),
+        byte_size: Set(i64::try_from(stored.bytes).unwrap_or(i64::MAX)),
+        mime: Set(mime),
+        original_name: Set(filename
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(255)
+            .collect()),
+        language: Set(None),
+        created_at: Set(now),
+        processing_started_at: Set(None),
+        completed_at: Set(None),
+        failure_code: Set(None),
+        reanalysis_of: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    let event = insert_event(
+        &txn,
+        &row.id,
+        StageUpdate::new(
+            Stage::Queued,
+            0,
+            "분석 대기열에 등록되었습니다",
+            "Queued for analysis",
+        ),
+        now,
+    )
+    .await?;
+    queue::enqueue(&txn, &row.id, deps.max_attempts, now).await?;
+    txn.commit().await?;
+    Ok((row, event))
+}
+
+/// Decides the file type from the content's first bytes (the extension is never trusted).
+fn sniff_file_type(head: &[u8]) -> Result<(FileType, String), ConsultationError> {
+    if let Some(kind) = infer::get(head) {
+        let detected = kind.mime_type().to_owned();
+        return Err(ConsultationError::UnsupportedFileType { detected });
+    }
+    match crate::ingest::text::decode_text(head) {
+        Ok(_) | Err(IngestError::Empty) => Ok((FileType::Text, "text/plain".into())),
+        Err(_) => Err(ConsultationError::UnsupportedFileType {
+            detected: "application/octet-stream".into(),
+        }),
+    }
+}
+
+/// The consultation with its owner's team, if the viewer may see it.
+#[tracing::instrument(skip_all, fields(consultation = %id))]
+pub async fn get_consultation(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    id: &str,
+) -> Result<consultations::Model, ConsultationError> {
+    let row = consultations::Entity::find_by_id(id.to_owned())
+        .one(db)
+        .await?
+        .ok_or(ConsultationError::NotFound)?;
+    if row.owner_id == viewer.user_id || viewer.role == Role::Admin {
+        return Ok(row);
+    }
+    let owner_team = users::Entity::find_by_id(row.owner_id.clone())
+        .one(db)
+        .await?
+        .and_then(|u| u.team_id);
+    if viewer.can_read_owned_by(&row.owner_id, owner_team.as_deref()) {
+        Ok(row)
+    } else {
+        Err(ConsultationError::NotFound)
+    }
+}
+
+/// Consultations visible to the viewer, newest first.
+#[tracing::instrument(skip_all)]
+pub async fn list_consultations(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    limit: u64,
+    offset: u64,
+) -> Result<Vec<consultations::Model>, ConsultationError> {
+    let mut query = consultations::Entity::find();
+    match viewer.role {
+        Role::Admin => {}
+        Role::Counselor => {
+            query = query.filter(consultations::Column::OwnerId.eq(viewer.user_id.clone()))
+        }
+        Role::Manager => {
+            let mut visible =
+                Condition::any().add(consultations::Column::OwnerId.eq(viewer.user_id.clone()));
+            if let Some(team) = &viewer.team_id {
+                let members: Vec<String> = users::Entity::find()
+                    .select_only()
+                    .column(users::Column::Id)
+                    .filter(users::Column::TeamId.eq(team.clone()))
+                    .into_tuple()
+                    .all(db)
+                    .await?;
+                visible = visible.add(consultations::Column::OwnerId.is_in(members));
+            }
+            query = query.filter(visible);
+        }
+    }
+    Ok(query
+        .order_by_desc(consultations::Column::CreatedAt)
+        .order_by_desc(consultations::Column::Id)
+        .limit(limit)
+        .offset(offset)
+        .all(db)
+        .await?)
+}
+
+/// The latest report of a consultation (call only after an ownership check).
+pub async fn latest_report(
+    db: &DatabaseConnection,
+    consultation_id: &str,
+) -> Result<Option<Report>, ConsultationError> {
+    let row = analyses::Entity::find()
+        .filter(analyses::Column::ConsultationId.eq(consultation_id))
+        .order_by_desc(analyses::Column::Version)
+        .one(db)
+        .await?;
+    row.map(|r| {
+        serde_json::from_str(&r.report).map_err(|e| ConsultationError::Corrupt(e.to_string()))
+    })
+    .transpose()
+}
+
+/// The redacted transcript turns (call only after an ownership check).
+pub async fn transcript_turns(
+    db: &DatabaseConnection,
+    consultation_id: &str,
+) -> Result<Vec<Turn>, ConsultationError> {
+    let row = transcripts::Entity::find_by_id(consultation_id.to_owned())
+        .one(db)
+        .await?;
+    match row {
+        Some(r) => {
+            serde_json::from_str(&r.turns).map_err(|e| ConsultationError::Corrupt(e.to_string()))
+        }
+        None => Ok(Vec::new()),
+    }
+}
+
+/// Stored progress events after `after_seq` (call only after an ownership check).
+pub async fn progress_events(
+    db: &DatabaseConnection,
+    consultation_id: &str,
+    after_seq: i32,
+) -> Result<Vec<ProgressEvent>, ConsultationError> {
+    Ok(list_events(db, consultation_id, after_seq).await?)
+}

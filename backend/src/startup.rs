@@ -1,0 +1,270 @@
+//! Wires settings, database, storage, workers and the HTTP server into an [`Application`].
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::sync::Arc;
+
+use actix_files::{Files, NamedFile};
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse, fn_service};
+use actix_web::middleware::{Compress, DefaultHeaders};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use anyhow::Context as _;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use secrecy::{ExposeSecret, SecretString};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::analysis::local::LocalAnalyzer;
+use crate::auth::TokenIssuer;
+use crate::config::Settings;
+use crate::graphql::context::GqlState;
+use crate::graphql::http::{HttpLimits, graphql_get, graphql_post};
+use crate::graphql::ws::{graphql_ws, is_upgrade};
+use crate::graphql::{AppSchema, build_schema};
+use crate::jobs::{JobQueue, ProgressBus, WorkerContext, spawn_workers};
+use crate::service::users::{InitialAdmin, ensure_admin};
+use crate::storage::Storage;
+
+/// A running (not yet awaited) server with its workers.
+pub struct Application {
+    port: u16,
+    server: Server,
+    shutdown: CancellationToken,
+    workers: Vec<JoinHandle<()>>,
+    /// The admin created on this start, if any (its generated password is shown once).
+    pub initial_admin: Option<InitialAdmin>,
+    /// The database connection (for tests and diagnostics).
+    pub db: DatabaseConnection,
+}
+
+/// The shared pieces both `serve` and `worker` need.
+pub struct Core {
+    /// Database (migrated).
+    pub db: DatabaseConnection,
+    /// Object storage.
+    pub storage: Storage,
+    /// Progress fan-out.
+    pub bus: ProgressBus,
+    /// Worker wake-ups.
+    pub queue: JobQueue,
+}
+
+impl Core {
+    /// Connects, migrates and opens storage.
+    pub async fn open(settings: &Settings) -> anyhow::Result<Self> {
+        let db = crate::db::connect(settings)
+            .await
+            .context("connecting to the database")?;
+        crate::db::migrate(&db)
+            .await
+            .context("migrating the database")?;
+        let storage = Storage::local(&settings.storage.data_dir.join("files"))
+            .context("opening file storage")?;
+        Ok(Self {
+            db,
+            storage,
+            bus: ProgressBus::new(),
+            queue: JobQueue::new(),
+        })
+    }
+
+    /// Starts `count` in-process workers.
+    pub fn start_workers(
+        &self,
+        settings: &Settings,
+        count: usize,
+        shutdown: CancellationToken,
+    ) -> Vec<JoinHandle<()>> {
+        let ctx = WorkerContext {
+            db: self.db.clone(),
+            storage: self.storage.clone(),
+            bus: self.bus.clone(),
+            queue: self.queue.clone(),
+            analyzer: Arc::new(LocalAnalyzer::default()),
+            settings: settings.workers.clone(),
+        };
+        spawn_workers(ctx, count, shutdown)
+    }
+}
+
+/// The access-token secret: configured, or generated once and kept in the data directory.
+fn load_jwt_secret(settings: &Settings) -> anyhow::Result<SecretString> {
+    if let Some(secret) = &settings.auth.jwt_secret {
+        return Ok(secret.clone());
+    }
+    let path = settings.storage.data_dir.join("jwt-secret");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let existing = existing.trim().to_owned();
+        if existing.len() >= 32 {
+            return Ok(SecretString::from(existing));
+        }
+    }
+    std::fs::create_dir_all(&settings.storage.data_dir).context("creating the data directory")?;
+    let secret = {
+        use rand::RngCore;
+        let mut bytes = [0u8; 32];
+        rand::thread_rng().fill_bytes(&mut bytes);
+        hex::encode(bytes)
+    };
+    write_private_file(&path, &secret).context("storing the generated JWT secret")?;
+    Ok(SecretString::from(secret))
+}
+
+fn write_private_file(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(contents.as_bytes())
+}
+
+async fn healthz(db: web::Data<DatabaseConnection>) -> HttpResponse {
+    match db.execute_unprepared("SELECT 1").await {
+        Ok(_) => HttpResponse::Ok().json(serde_json::json!({"status": "ok"})),
+        Err(error) => {
+            tracing::warn!(%error, "health check: database unavailable");
+            HttpResponse::ServiceUnavailable().json(serde_json::json!({"status": "unavailable"}))
+        }
+    }
+}
+
+async fn graphql_get_or_ws(
+    req: HttpRequest,
+    payload: web::Payload,
+    schema: web::Data<AppSchema>,
+    tokens: web::Data<TokenIssuer>,
+) -> Result<HttpResponse, actix_web::Error> {
+    if is_upgrade(&req) {
+        graphql_ws(req, payload, schema, tokens).await
+    } else {
+        Ok(graphql_get(req, schema, tokens).await)
+    }
+}
+
+impl Application {
+    /// Connects, migrates, seeds the first admin, starts workers and binds the server.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let core = Core::open(&settings).await?;
+        let initial_admin = ensure_admin(
+            &core.db,
+            &settings.auth.admin_email,
+            settings.auth.admin_password.as_ref(),
+        )
+        .await
+        .context("creating the first admin")?;
+        let secret = load_jwt_secret(&settings)?;
+        let tokens = TokenIssuer::new(&secret, settings.auth.access_token_ttl_secs);
+        let state = GqlState {
+            db: core.db.clone(),
+            storage: core.storage.clone(),
+            queue: core.queue.clone(),
+            bus: core.bus.clone(),
+            tokens: tokens.clone(),
+            max_upload_bytes: settings.limits.max_upload_bytes,
+            max_attempts: i32::try_from(settings.workers.max_attempts).unwrap_or(3),
+        };
+        let schema = build_schema(state, &settings.graphql);
+        let shutdown = CancellationToken::new();
+        let workers = core.start_workers(&settings, settings.workers.count, shutdown.clone());
+        let limits = HttpLimits {
+            max_json_body_bytes: settings.limits.max_json_body_bytes,
+            max_upload_bytes: settings.limits.max_upload_bytes,
+            max_files_per_request: settings.limits.max_files_per_request,
+        };
+        let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))
+            .with_context(|| {
+                format!("binding {}:{}", settings.server.host, settings.server.port)
+            })?;
+        let port = listener.local_addr()?.port();
+        let static_dir = settings.server.static_dir.clone();
+        if !static_dir.join("index.html").exists() {
+            tracing::warn!(dir = %static_dir.display(), "web app not built; only the API is served");
+        }
+        let db = core.db.clone();
+        let server = HttpServer::new(move || {
+            let index = static_dir.join("index.html");
+            let spa_fallback = fn_service(move |req: ServiceRequest| {
+                let index = index.clone();
+                async move {
+                    let (req, _) = req.into_parts();
+                    let response = match NamedFile::open_async(&index).await {
+                        Ok(file) => file.into_response(&req),
+                        Err(_) => {
+                            HttpResponse::NotFound().body("Consult Coach web app is not built")
+                        }
+                    };
+                    Ok(ServiceResponse::new(req, response))
+                }
+            });
+            App::new()
+                .wrap(
+                    DefaultHeaders::new()
+                        .add(("X-Content-Type-Options", "nosniff"))
+                        .add(("X-Frame-Options", "DENY"))
+                        .add(("Referrer-Policy", "no-referrer")),
+                )
+                .wrap(Compress::default())
+                .app_data(web::Data::new(schema.clone()))
+                .app_data(web::Data::new(tokens.clone()))
+                .app_data(web::Data::new(limits.clone()))
+                .app_data(web::Data::new(db.clone()))
+                .route("/healthz", web::get().to(healthz))
+                .service(
+                    web::resource("/graphql")
+                        .route(web::post().to(graphql_post))
+                        .route(web::get().to(graphql_get_or_ws)),
+                )
+                .service(
+                    Files::new("/", &static_dir)
+                        .index_file("index.html")
+                        .default_handler(spa_fallback),
+                )
+        })
+        .listen(listener)?
+        .shutdown_timeout(10)
+        .run();
+        Ok(Self {
+            port,
+            server,
+            shutdown,
+            workers,
+            initial_admin,
+            db: core.db,
+        })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until the server stops (Ctrl-C / SIGTERM), then stops the workers.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let result = self.server.await;
+        self.shutdown.cancel();
+        for worker in self.workers {
+            let _ = worker.await;
+        }
+        result
+    }
+}
+
+/// Prints the first admin's credentials once (the password only when it was generated).
+pub fn announce_admin(admin: &InitialAdmin) -> String {
+    match &admin.generated_password {
+        Some(password) => format!(
+            "관리자 계정이 생성되었습니다 / Admin account created:\n  e-mail:   {}\n  password: {}\n(이 비밀번호는 한 번만 표시됩니다 / shown only once)",
+            admin.email,
+            password.expose_secret()
+        ),
+        None => format!(
+            "관리자 계정이 생성되었습니다 / Admin account created: {} (password from configuration)",
+            admin.email
+        ),
+    }
+}

@@ -1,0 +1,157 @@
+//! Consultation calls: the list, one consultation with its report and transcript, and the upload
+//! (GraphQL multipart request with upload progress).
+
+use serde::Deserialize;
+use serde_json::json;
+use shared::consultation::{ConsultationStatus, FileType};
+use shared::inputs::Title;
+use shared::report::Report;
+use shared::transcript::Turn;
+use wasm_bindgen::JsValue;
+
+use super::progress::{EVENT_FIELDS, ProgressEvent};
+use super::{Api, ApiError, Body, codes};
+
+/// Every field of `Report` and its nested objects, so it decodes straight into [`Report`].
+pub const REPORT_FRAGMENT: &str = "fragment ReportFields on Report {
+  schemaVersion language summary
+  scores {
+    attitude { score rationale strengths weaknesses }
+    problemSolving { score rationale strengths weaknesses }
+    communication { score rationale strengths weaknesses }
+    overall { score rationale strengths weaknesses }
+  }
+  improvements {
+    code category title issue recommendation examplePhrase priority
+    evidence { turn startMs quote }
+  }
+  improvementsNote
+  moments { kind turn }
+  metrics {
+    agentTalkRatio turns agentTurns customerTurns agentWordsPerMinute longestAgentMonologueS
+    deadAirTotalS interruptions avgResponseLatencyS customerSentimentStart customerSentimentEnd
+  }
+  pii { kind count }
+  analyzer { name model version }
+}";
+
+const SUMMARY_FIELDS: &str = "id title fileType status byteSize createdAt";
+
+/// A row of the consultation list.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsultationSummary {
+    /// Consultation id (UUID).
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Kind of uploaded file.
+    pub file_type: FileType,
+    /// Lifecycle status.
+    pub status: ConsultationStatus,
+    /// Size of the uploaded file.
+    pub byte_size: u64,
+    /// Upload time (RFC 3339).
+    pub created_at: String,
+}
+
+/// One consultation with its progress events, report and transcript.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Consultation {
+    /// Consultation id (UUID).
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Kind of uploaded file.
+    pub file_type: FileType,
+    /// Lifecycle status.
+    pub status: ConsultationStatus,
+    /// Size of the uploaded file.
+    pub byte_size: u64,
+    /// Upload time (RFC 3339).
+    pub created_at: String,
+    /// When a worker started (RFC 3339).
+    pub processing_started_at: Option<String>,
+    /// When the analysis finished (RFC 3339).
+    pub completed_at: Option<String>,
+    /// Stable failure code, when failed.
+    pub failure_code: Option<String>,
+    /// Localised failure message, when failed.
+    pub failure_message: Option<String>,
+    /// Progress events so far, by `seq`.
+    pub events: Vec<ProgressEvent>,
+    /// The report, once completed.
+    pub report: Option<Report>,
+    /// The (redacted) transcript.
+    pub transcript: Vec<Turn>,
+}
+
+/// Lists the user's consultations, newest first.
+pub async fn list_consultations(
+    api: Api,
+    limit: u32,
+    offset: u32,
+) -> Result<Vec<ConsultationSummary>, ApiError> {
+    #[derive(Deserialize)]
+    struct Data {
+        consultations: Vec<ConsultationSummary>,
+    }
+    let query = format!(
+        "query($limit: Int, $offset: Int) {{ consultations(limit: $limit, offset: $offset) {{ {SUMMARY_FIELDS} }} }}"
+    );
+    let data: Data = api
+        .graphql(&query, json!({ "limit": limit, "offset": offset }))
+        .await?;
+    Ok(data.consultations)
+}
+
+/// Fetches one consultation with everything the detail page shows.
+pub async fn fetch_consultation(api: Api, id: &str) -> Result<Consultation, ApiError> {
+    #[derive(Deserialize)]
+    struct Data {
+        consultation: Consultation,
+    }
+    let query = format!(
+        "query($id: ID!) {{ consultation(id: $id) {{ {SUMMARY_FIELDS} processingStartedAt completedAt failureCode failureMessage events {{ {EVENT_FIELDS} }} report {{ ...ReportFields }} transcript {{ speaker startMs endMs text }} }} }}\n{REPORT_FRAGMENT}"
+    );
+    let data: Data = api.graphql(&query, json!({ "id": id })).await?;
+    Ok(data.consultation)
+}
+
+/// Uploads a file as a new consultation (GraphQL multipart request) and returns its id;
+/// `on_progress(sent, total)` reports bytes sent.
+pub async fn upload_consultation(
+    api: Api,
+    file: &web_sys::File,
+    title: Option<&Title>,
+    on_progress: impl FnMut(f64, f64) + 'static,
+) -> Result<String, ApiError> {
+    #[derive(Deserialize)]
+    struct Uploaded {
+        id: String,
+    }
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Data {
+        upload_consultation: Uploaded,
+    }
+    let operations = json!({
+        "query": "mutation($file: Upload!, $title: String) { uploadConsultation(file: $file, title: $title) { id } }",
+        "variables": { "file": null, "title": title.map(Title::as_str) },
+    });
+    let form = build_form(&operations.to_string(), file)
+        .map_err(|_| ApiError::new(codes::BAD_RESPONSE, ""))?;
+    let data: Data = api
+        .post(Body::Multipart(form), Some(Box::new(on_progress)))
+        .await?;
+    Ok(data.upload_consultation.id)
+}
+
+fn build_form(operations: &str, file: &web_sys::File) -> Result<web_sys::FormData, JsValue> {
+    let form = web_sys::FormData::new()?;
+    form.append_with_str("operations", operations)?;
+    form.append_with_str("map", r#"{"0":["variables.file"]}"#)?;
+    form.append_with_blob_and_filename("0", file, &file.name())?;
+    Ok(form)
+}

@@ -1,0 +1,9 @@
+//! Presentational widgets: they receive data and render it, reading only the language context.
+
+pub mod header;
+pub mod improvement_item;
+pub mod report_view;
+pub mod score_card;
+pub mod stage_list;
+pub mod status_badge;
+pub mod transcript_view;

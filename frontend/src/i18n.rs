@@ -1,0 +1,483 @@
+//! The one typed catalogue of every user-visible string, in Korean (the default) and English.
+//!
+//! Components never hard-code text: they read [`I18n`] from context and call one method of
+//! [`Texts`] per string, so a missing translation is a compile error rather than a blank label.
+//! The chosen language is stored in `localStorage["cc.lang"]` and sent to the server as
+//! `Accept-Language`, which localises error messages.
+
+use leptos::prelude::*;
+use shared::consultation::{ConsultationStatus, FileType};
+use shared::progress::Stage;
+use shared::report::{Category, MomentKind, Priority};
+use shared::transcript::Speaker;
+
+use crate::state;
+
+/// `localStorage` key of the chosen language.
+const LANG_KEY: &str = "cc.lang";
+
+/// A language of the user interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// Korean, the default.
+    #[default]
+    Ko,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The BCP-47 code, also sent as `Accept-Language`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Ko => "ko",
+            Self::En => "en",
+        }
+    }
+
+    /// Parses a stored code; anything unknown is `None`.
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code.trim() {
+            "ko" => Some(Self::Ko),
+            "en" => Some(Self::En),
+            _ => None,
+        }
+    }
+
+    /// The other language (what the toggle switches to).
+    pub fn other(self) -> Self {
+        match self {
+            Self::Ko => Self::En,
+            Self::En => Self::Ko,
+        }
+    }
+}
+
+/// The language context: a signal holding the current [`Lang`].
+#[derive(Debug, Clone, Copy)]
+pub struct I18n {
+    lang: RwSignal<Lang>,
+}
+
+impl I18n {
+    /// Creates the context from the stored choice (Korean when nothing is stored).
+    pub fn load() -> Self {
+        let lang = state::storage_get(LANG_KEY)
+            .and_then(|code| Lang::from_code(&code))
+            .unwrap_or_default();
+        Self {
+            lang: RwSignal::new(lang),
+        }
+    }
+
+    /// The current language (tracked: views re-render when it changes).
+    pub fn lang(self) -> Lang {
+        self.lang.get()
+    }
+
+    /// The current language without subscribing (for requests and event handlers).
+    pub fn lang_untracked(self) -> Lang {
+        self.lang.get_untracked()
+    }
+
+    /// The catalogue in the current language (tracked).
+    pub fn t(self) -> Texts {
+        Texts(self.lang())
+    }
+
+    /// The catalogue in the current language, without subscribing.
+    pub fn t_untracked(self) -> Texts {
+        Texts(self.lang_untracked())
+    }
+
+    /// Switches to the other language and remembers the choice.
+    pub fn toggle(self) {
+        let next = self.lang.get_untracked().other();
+        state::storage_set(LANG_KEY, next.code());
+        self.lang.set(next);
+    }
+}
+
+/// Provides the language context and keeps `<html lang>` and the document title in sync.
+pub fn provide_i18n() -> I18n {
+    let i18n = I18n::load();
+    provide_context(i18n);
+    Effect::new(move |_| {
+        let lang = i18n.lang();
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            if let Some(root) = document.document_element() {
+                // Failing to set an attribute only affects screen readers' language guess.
+                let _ = root.set_attribute("lang", lang.code());
+            }
+            document.set_title(Texts(lang).document_title());
+        }
+    });
+    i18n
+}
+
+/// The language context provided by [`provide_i18n`].
+pub fn use_i18n() -> I18n {
+    use_context::<I18n>().unwrap_or_else(I18n::load)
+}
+
+/// Every user-visible string in one language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Texts(pub Lang);
+
+/// Declares one method per fixed string: `name => "한국어", "English";`.
+macro_rules! catalogue {
+    ($($name:ident => $ko:literal, $en:literal;)*) => {
+        impl Texts {
+            $(
+                #[doc = concat!("\u{201c}", $ko, "\u{201d} / \u{201c}", $en, "\u{201d}")]
+                pub fn $name(self) -> &'static str {
+                    match self.0 {
+                        Lang::Ko => $ko,
+                        Lang::En => $en,
+                    }
+                }
+            )*
+        }
+    };
+}
+
+catalogue! {
+    app_name => "Consult Coach", "Consult Coach";
+    document_title => "Consult Coach · 상담 코칭", "Consult Coach · consultation coaching";
+    tagline => "AI 상담 코칭", "AI consultation coaching";
+    lang_toggle => "English", "한국어";
+    lang_toggle_aria => "Switch to English", "한국어로 보기";
+    logout => "로그아웃", "Sign out";
+    loading => "불러오는 중…", "Loading…";
+    retry => "다시 시도", "Try again";
+    not_found_title => "페이지를 찾을 수 없습니다", "Page not found";
+    not_found_body => "주소가 바뀌었거나 삭제된 페이지입니다.", "The page moved or no longer exists.";
+    back_home => "홈으로", "Back to home";
+
+    login_title => "로그인", "Sign in";
+    login_subtitle => "상담 기록을 올리면 AI 코치가 강점과 개선점을 알려 드립니다.",
+        "Upload a consultation and get concrete, evidence-based coaching.";
+    email_label => "이메일", "E-mail";
+    email_placeholder => "name@company.com", "name@company.com";
+    password_label => "비밀번호", "Password";
+    login_submit => "로그인", "Sign in";
+    logging_in => "로그인 중…", "Signing in…";
+
+    upload_title => "새 상담 분석", "Analyse a new consultation";
+    upload_hint => "대화록(.txt, .srt, .vtt, .json, .csv) 또는 녹음·녹화 파일을 올리면 바로 분석을 시작합니다.",
+        "Upload a transcript (.txt, .srt, .vtt, .json, .csv) or an audio/video recording; analysis starts right away.";
+    file_label => "상담 파일", "Consultation file";
+    title_label => "제목 (선택)", "Title (optional)";
+    title_placeholder => "비워 두면 파일 이름을 사용합니다", "Defaults to the file name";
+    upload_submit => "업로드하고 분석하기", "Upload and analyse";
+    uploading => "업로드 중…", "Uploading…";
+    file_required => "분석할 파일을 선택해 주세요.", "Please choose a file to analyse.";
+
+    list_title => "최근 상담", "Recent consultations";
+    list_empty => "아직 올린 상담이 없습니다. 위에서 첫 상담을 올려 보세요.",
+        "No consultations yet. Upload your first one above.";
+    col_title => "제목", "Title";
+    col_type => "유형", "Type";
+    col_status => "상태", "Status";
+    col_size => "크기", "Size";
+    col_created => "등록일", "Created";
+    load_more => "더 보기", "Load more";
+    refresh => "새로고침", "Refresh";
+
+    back_to_list => "← 상담 목록", "← All consultations";
+    progress_title => "분석 진행 상황", "Analysis progress";
+    status_label => "상태", "Status";
+    live_connecting => "실시간 연결 중…", "Connecting…";
+    live_on => "실시간 업데이트 중", "Live";
+    live_polling => "연결이 불안정해 주기적으로 확인하고 있습니다", "Connection unstable: checking periodically";
+    failure_title => "분석에 실패했습니다", "The analysis failed";
+    report_pending => "분석이 끝나면 코칭 리포트가 여기에 표시됩니다.",
+        "The coaching report appears here as soon as the analysis finishes.";
+    meta_type => "유형", "Type";
+    meta_size => "크기", "Size";
+    meta_created => "등록", "Uploaded";
+    meta_completed => "완료", "Completed";
+
+    report_title => "코칭 리포트", "Coaching report";
+    summary_title => "요약", "Summary";
+    scores_title => "평가 점수", "Scores";
+    score_out_of => "/ 100", "/ 100";
+    strengths => "잘한 점", "Strengths";
+    weaknesses => "아쉬운 점", "Weaknesses";
+    improvements_title => "개선 포인트", "What to improve";
+    issue_label => "무엇이 있었나요", "What happened";
+    recommendation_label => "이렇게 바꿔 보세요", "What to do instead";
+    example_phrase_label => "이렇게 말해 보세요", "Try saying";
+    evidence_label => "근거", "Evidence";
+    moments_title => "주요 순간", "Key moments";
+    metrics_title => "대화 지표", "Conversation metrics";
+    metric_talk_ratio => "상담원 발화 비중", "Agent talk share";
+    metric_turns => "발화 수 (상담원 / 고객)", "Turns (agent / customer)";
+    metric_wpm => "말 속도 (분당)", "Speaking rate (per minute)";
+    metric_monologue => "최장 연속 발화", "Longest monologue";
+    metric_dead_air => "침묵 합계", "Total dead air";
+    metric_interruptions => "말 겹침", "Interruptions";
+    metric_latency => "평균 응답 지연", "Average response latency";
+    metric_sentiment => "고객 감정 (시작 → 끝)", "Customer sentiment (start → end)";
+    pii_title => "가려진 개인정보", "Redacted personal data";
+    pii_none => "발견된 개인정보가 없습니다.", "No personal data was found.";
+    analyzer_label => "분석기", "Analyzer";
+    transcript_title => "대화 내용", "Transcript";
+    transcript_empty => "표시할 대화 내용이 없습니다.", "There is no transcript to show.";
+    transcript_hint => "근거로 인용된 발화는 강조 표시됩니다.", "Turns quoted as evidence are highlighted.";
+
+    err_network => "서버에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요.",
+        "Cannot reach the server. Please try again shortly.";
+    err_bad_response => "서버 응답을 이해할 수 없습니다.", "The server sent an unexpected response.";
+    err_file_too_large => "파일이 너무 큽니다.", "The file is too large.";
+    err_session_expired => "로그인이 만료되었습니다. 다시 로그인해 주세요.",
+        "Your session has expired. Please sign in again.";
+    err_live_failed => "실시간 연결에 실패했습니다.", "The live connection failed.";
+}
+
+impl Texts {
+    /// Upload progress with a percentage.
+    pub fn uploading_percent(self, percent: u32) -> String {
+        match self.0 {
+            Lang::Ko => format!("업로드 중… {percent}%"),
+            Lang::En => format!("Uploading… {percent}%"),
+        }
+    }
+
+    /// A generic server failure with its HTTP status.
+    pub fn err_http(self, status: u16) -> String {
+        match self.0 {
+            Lang::Ko => format!("서버 오류가 발생했습니다 (HTTP {status})."),
+            Lang::En => format!("The server failed (HTTP {status})."),
+        }
+    }
+
+    /// The live connection is being re-established.
+    pub fn live_reconnecting(self, attempt: u32) -> String {
+        match self.0 {
+            Lang::Ko => format!("다시 연결하는 중… ({attempt})"),
+            Lang::En => format!("Reconnecting… ({attempt})"),
+        }
+    }
+
+    /// A one-based turn number as shown next to evidence quotes and transcript turns.
+    pub fn turn_number(self, index: u32) -> String {
+        let n = u64::from(index) + 1;
+        match self.0 {
+            Lang::Ko => format!("{n}번째 발화"),
+            Lang::En => format!("Turn {n}"),
+        }
+    }
+
+    /// A duration in seconds.
+    pub fn seconds(self, seconds: f64) -> String {
+        match self.0 {
+            Lang::Ko => format!("{seconds:.1}초"),
+            Lang::En => format!("{seconds:.1} s"),
+        }
+    }
+
+    /// A speaking rate.
+    pub fn per_minute(self, rate: f64) -> String {
+        match self.0 {
+            Lang::Ko => format!("{rate:.0}회/분"),
+            Lang::En => format!("{rate:.0} / min"),
+        }
+    }
+
+    /// A count of redacted items.
+    pub fn pii_count(self, count: u32) -> String {
+        match self.0 {
+            Lang::Ko => format!("{count}건"),
+            Lang::En => format!("{count}"),
+        }
+    }
+
+    /// The analyzer name, model and rules version.
+    pub fn analyzer_info(self, name: &str, model: Option<&str>, version: &str) -> String {
+        let name = match (name, self.0) {
+            ("local", Lang::Ko) => "로컬 규칙 분석기",
+            ("local", Lang::En) => "local rule-based analyzer",
+            (other, _) => other,
+        };
+        match model {
+            Some(model) => format!("{name} · {model} · v{version}"),
+            None => format!("{name} · v{version}"),
+        }
+    }
+
+    /// The kind of uploaded file.
+    pub fn file_type(self, file_type: FileType) -> &'static str {
+        match (file_type, self.0) {
+            (FileType::Text, Lang::Ko) => "대화록",
+            (FileType::Text, Lang::En) => "Transcript",
+            (FileType::Audio, Lang::Ko) => "음성",
+            (FileType::Audio, Lang::En) => "Audio",
+            (FileType::Video, Lang::Ko) => "영상",
+            (FileType::Video, Lang::En) => "Video",
+        }
+    }
+
+    /// A consultation status.
+    pub fn status(self, status: ConsultationStatus) -> &'static str {
+        match (status, self.0) {
+            (ConsultationStatus::Pending, Lang::Ko) => "대기 중",
+            (ConsultationStatus::Pending, Lang::En) => "Pending",
+            (ConsultationStatus::Processing, Lang::Ko) => "분석 중",
+            (ConsultationStatus::Processing, Lang::En) => "Processing",
+            (ConsultationStatus::Completed, Lang::Ko) => "완료",
+            (ConsultationStatus::Completed, Lang::En) => "Completed",
+            (ConsultationStatus::Failed, Lang::Ko) => "실패",
+            (ConsultationStatus::Failed, Lang::En) => "Failed",
+        }
+    }
+
+    /// A pipeline stage.
+    pub fn stage(self, stage: Stage) -> &'static str {
+        match (stage, self.0) {
+            (Stage::Queued, Lang::Ko) => "대기열 등록",
+            (Stage::Queued, Lang::En) => "Queued",
+            (Stage::Decoding, Lang::Ko) => "파일 읽기",
+            (Stage::Decoding, Lang::En) => "Decoding",
+            (Stage::Transcribing, Lang::Ko) => "대화 추출",
+            (Stage::Transcribing, Lang::En) => "Transcribing",
+            (Stage::Redacting, Lang::Ko) => "개인정보 가림",
+            (Stage::Redacting, Lang::En) => "Redacting personal data",
+            (Stage::Analyzing, Lang::Ko) => "코칭 분석",
+            (Stage::Analyzing, Lang::En) => "Analysing",
+            (Stage::Completed, Lang::Ko) => "완료",
+            (Stage::Completed, Lang::En) => "Completed",
+            (Stage::Failed, Lang::Ko) => "실패",
+            (Stage::Failed, Lang::En) => "Failed",
+        }
+    }
+
+    /// A coaching category.
+    pub fn category(self, category: Category) -> &'static str {
+        match (category, self.0) {
+            (Category::Attitude, Lang::Ko) => "태도",
+            (Category::Attitude, Lang::En) => "Attitude",
+            (Category::ProblemSolving, Lang::Ko) => "문제해결",
+            (Category::ProblemSolving, Lang::En) => "Problem solving",
+            (Category::Communication, Lang::Ko) => "커뮤니케이션",
+            (Category::Communication, Lang::En) => "Communication",
+        }
+    }
+
+    /// The overall score's label.
+    pub fn overall(self) -> &'static str {
+        match self.0 {
+            Lang::Ko => "종합",
+            Lang::En => "Overall",
+        }
+    }
+
+    /// A verbal band for a 0-100 score.
+    pub fn score_band(self, score: u8) -> &'static str {
+        match (score, self.0) {
+            (85.., Lang::Ko) => "우수",
+            (85.., Lang::En) => "Excellent",
+            (70..=84, Lang::Ko) => "양호",
+            (70..=84, Lang::En) => "Good",
+            (50..=69, Lang::Ko) => "보통",
+            (50..=69, Lang::En) => "Fair",
+            (_, Lang::Ko) => "개선 필요",
+            (_, Lang::En) => "Needs work",
+        }
+    }
+
+    /// An improvement priority.
+    pub fn priority(self, priority: Priority) -> &'static str {
+        match (priority, self.0) {
+            (Priority::High, Lang::Ko) => "우선순위 높음",
+            (Priority::High, Lang::En) => "High priority",
+            (Priority::Medium, Lang::Ko) => "우선순위 보통",
+            (Priority::Medium, Lang::En) => "Medium priority",
+            (Priority::Low, Lang::Ko) => "우선순위 낮음",
+            (Priority::Low, Lang::En) => "Low priority",
+        }
+    }
+
+    /// A speaker.
+    pub fn speaker(self, speaker: Speaker) -> &'static str {
+        match (speaker, self.0) {
+            (Speaker::Agent, Lang::Ko) => "상담원",
+            (Speaker::Agent, Lang::En) => "Agent",
+            (Speaker::Customer, Lang::Ko) => "고객",
+            (Speaker::Customer, Lang::En) => "Customer",
+            (Speaker::Unknown, Lang::Ko) => "화자 미상",
+            (Speaker::Unknown, Lang::En) => "Unknown",
+        }
+    }
+
+    /// A kind of notable moment.
+    pub fn moment(self, kind: MomentKind) -> &'static str {
+        let (ko, en) = match kind {
+            MomentKind::Greeting => ("인사", "Greeting"),
+            MomentKind::SelfIntro => ("자기소개", "Self-introduction"),
+            MomentKind::Empathy => ("공감 표현", "Empathy"),
+            MomentKind::Apology => ("사과", "Apology"),
+            MomentKind::Cushion => ("쿠션어", "Cushion phrase"),
+            MomentKind::Confirmation => ("확인·복창", "Confirmation"),
+            MomentKind::Solution => ("해결책 제시", "Solution offered"),
+            MomentKind::Closing => ("마무리 인사", "Closing"),
+            MomentKind::NegativePhrasing => ("부정적 표현", "Negative phrasing"),
+            MomentKind::Interruption => ("말 끊기", "Interruption"),
+            MomentKind::DeadAir => ("침묵", "Dead air"),
+            MomentKind::Filler => ("군말", "Filler words"),
+            MomentKind::Escalation => ("이관 신호", "Escalation signal"),
+        };
+        match self.0 {
+            Lang::Ko => ko,
+            Lang::En => en,
+        }
+    }
+
+    /// A kind of redacted personal data; unknown kinds are shown as sent.
+    pub fn pii_kind(self, kind: &str) -> String {
+        let known = match kind {
+            "phone" => Some(("전화번호", "Phone numbers")),
+            "email" => Some(("이메일 주소", "E-mail addresses")),
+            "rrn" => Some(("주민등록번호", "Resident registration numbers")),
+            "card" => Some(("카드 번호", "Card numbers")),
+            "account" => Some(("계좌 번호", "Account numbers")),
+            _ => None,
+        };
+        match (known, self.0) {
+            (Some((ko, _)), Lang::Ko) => ko.to_owned(),
+            (Some((_, en)), Lang::En) => en.to_owned(),
+            (None, _) => kind.to_owned(),
+        }
+    }
+
+    /// The localised message of a rejected input from `shared::inputs`.
+    pub fn input_error(self, error: &shared::inputs::InputError) -> String {
+        match self.0 {
+            Lang::Ko => error.message_ko.clone(),
+            Lang::En => error.message_en.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_codes_round_trip_and_unknown_codes_are_rejected() {
+        for lang in [Lang::Ko, Lang::En] {
+            assert_eq!(Lang::from_code(lang.code()), Some(lang));
+            assert_eq!(lang.other().other(), lang);
+        }
+        assert_eq!(Lang::from_code("fr"), None);
+        assert_eq!(Lang::default(), Lang::Ko);
+    }
+
+    #[test]
+    fn the_toggle_is_labelled_with_the_other_language() {
+        assert_eq!(Texts(Lang::Ko).lang_toggle(), "English");
+        assert_eq!(Texts(Lang::En).lang_toggle(), "한국어");
+        assert_eq!(Texts(Lang::Ko).example_phrase_label(), "이렇게 말해 보세요");
+        assert_eq!(Texts(Lang::En).example_phrase_label(), "Try saying");
+    }
+}

@@ -1,0 +1,18 @@
+//! Database migrations, applied in order by `consult-coach migrate` and at start-up.
+//!
+//! Every timestamp column is `BIGINT` milliseconds since the Unix epoch (UTC): the same arithmetic
+//! (`completed_at - created_at`, day buckets) then works unchanged on SQLite and PostgreSQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_create_core_tables;
+
+/// The ordered list of migrations.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261125_000001_create_core_tables::Migration)]
+    }
+}

@@ -1,0 +1,535 @@
+//! Teams, users, consultations, transcripts, analyses, improvement items, jobs and job events.
+
+use sea_orm_migration::prelude::*;
+
+/// Creates the tables of the walking skeleton.
+pub struct Migration;
+
+impl MigrationName for Migration {
+    fn name(&self) -> &str {
+        "m20261125_000001_create_core_tables"
+    }
+}
+
+fn id_col<T: IntoIden>(name: T) -> ColumnDef {
+    ColumnDef::new(name)
+        .string_len(36)
+        .not_null()
+        .primary_key()
+        .to_owned()
+}
+
+fn ms_col<T: IntoIden>(name: T) -> ColumnDef {
+    ColumnDef::new(name).big_integer().not_null().to_owned()
+}
+
+fn ms_col_null<T: IntoIden>(name: T) -> ColumnDef {
+    ColumnDef::new(name).big_integer().null().to_owned()
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(Teams::Table)
+                    .col(id_col(Teams::Id))
+                    .col(
+                        ColumnDef::new(Teams::Name)
+                            .string_len(100)
+                            .not_null()
+                            .unique_key(),
+                    )
+                    .col(ms_col(Teams::CreatedAt))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(Users::Table)
+                    .col(id_col(Users::Id))
+                    .col(
+                        ColumnDef::new(Users::Email)
+                            .string_len(254)
+                            .not_null()
+                            .unique_key(),
+                    )
+                    .col(
+                        ColumnDef::new(Users::DisplayName)
+                            .string_len(100)
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(Users::PasswordHash).string().not_null())
+                    .col(ColumnDef::new(Users::Role).string_len(16).not_null())
+                    .col(ColumnDef::new(Users::TeamId).string_len(36).null())
+                    .col(ColumnDef::new(Users::Locale).string_len(8).not_null())
+                    .col(ColumnDef::new(Users::Active).boolean().not_null())
+                    .col(ms_col(Users::CreatedAt))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(Users::Table, Users::TeamId)
+                            .to(Teams::Table, Teams::Id)
+                            .on_delete(ForeignKeyAction::SetNull),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(Consultations::Table)
+                    .col(id_col(Consultations::Id))
+                    .col(
+                        ColumnDef::new(Consultations::OwnerId)
+                            .string_len(36)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Consultations::Title)
+                            .string_len(200)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Consultations::FileType)
+                            .string_len(8)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Consultations::Status)
+                            .string_len(16)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Consultations::SourceSha256)
+                            .string_len(64)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Consultations::StorageKey)
+                            .string_len(200)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Consultations::ByteSize)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Consultations::Mime)
+                            .string_len(100)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Consultations::OriginalName)
+                            .string_len(255)
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(Consultations::Language).string_len(8).null())
+                    .col(ms_col(Consultations::CreatedAt))
+                    .col(ms_col_null(Consultations::ProcessingStartedAt))
+                    .col(ms_col_null(Consultations::CompletedAt))
+                    .col(
+                        ColumnDef::new(Consultations::FailureCode)
+                            .string_len(64)
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(Consultations::ReanalysisOf)
+                            .string_len(36)
+                            .null(),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(Consultations::Table, Consultations::OwnerId)
+                            .to(Users::Table, Users::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_consultations_owner_created")
+                    .table(Consultations::Table)
+                    .col(Consultations::OwnerId)
+                    .col(Consultations::CreatedAt)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_consultations_created")
+                    .table(Consultations::Table)
+                    .col(Consultations::CreatedAt)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(Transcripts::Table)
+                    .col(id_col(Transcripts::ConsultationId))
+                    .col(ColumnDef::new(Transcripts::Turns).text().not_null())
+                    .col(
+                        ColumnDef::new(Transcripts::Source)
+                            .string_len(16)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Transcripts::Format)
+                            .string_len(32)
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(Transcripts::Encoding).string_len(32).null())
+                    .col(
+                        ColumnDef::new(Transcripts::PiiRedactions)
+                            .integer()
+                            .not_null(),
+                    )
+                    .col(ms_col(Transcripts::CreatedAt))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(Transcripts::Table, Transcripts::ConsultationId)
+                            .to(Consultations::Table, Consultations::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(Analyses::Table)
+                    .col(id_col(Analyses::Id))
+                    .col(
+                        ColumnDef::new(Analyses::ConsultationId)
+                            .string_len(36)
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(Analyses::Version).integer().not_null())
+                    .col(ColumnDef::new(Analyses::Analyzer).string_len(16).not_null())
+                    .col(ColumnDef::new(Analyses::Model).string_len(100).null())
+                    .col(ColumnDef::new(Analyses::Report).text().not_null())
+                    .col(
+                        ColumnDef::new(Analyses::OverallScore)
+                            .small_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Analyses::AttitudeScore)
+                            .small_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Analyses::ProblemSolvingScore)
+                            .small_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Analyses::CommunicationScore)
+                            .small_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Analyses::ImprovementCount)
+                            .small_integer()
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(Analyses::ResultChars).integer().not_null())
+                    .col(ms_col(Analyses::CreatedAt))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(Analyses::Table, Analyses::ConsultationId)
+                            .to(Consultations::Table, Consultations::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_analyses_consultation_version")
+                    .table(Analyses::Table)
+                    .col(Analyses::ConsultationId)
+                    .col(Analyses::Version)
+                    .unique()
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(ImprovementItems::Table)
+                    .col(id_col(ImprovementItems::Id))
+                    .col(
+                        ColumnDef::new(ImprovementItems::AnalysisId)
+                            .string_len(36)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(ImprovementItems::Position)
+                            .small_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(ImprovementItems::Category)
+                            .string_len(32)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(ImprovementItems::Code)
+                            .string_len(64)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(ImprovementItems::Priority)
+                            .string_len(8)
+                            .not_null(),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(ImprovementItems::Table, ImprovementItems::AnalysisId)
+                            .to(Analyses::Table, Analyses::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_improvement_items_analysis")
+                    .table(ImprovementItems::Table)
+                    .col(ImprovementItems::AnalysisId)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(Jobs::Table)
+                    .col(id_col(Jobs::Id))
+                    .col(
+                        ColumnDef::new(Jobs::ConsultationId)
+                            .string_len(36)
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(Jobs::Kind).string_len(32).not_null())
+                    .col(ColumnDef::new(Jobs::Status).string_len(16).not_null())
+                    .col(ColumnDef::new(Jobs::Attempts).integer().not_null())
+                    .col(ColumnDef::new(Jobs::MaxAttempts).integer().not_null())
+                    .col(ms_col(Jobs::RunAt))
+                    .col(ColumnDef::new(Jobs::LockedBy).string_len(64).null())
+                    .col(ms_col_null(Jobs::LeaseExpiresAt))
+                    .col(ColumnDef::new(Jobs::LastError).text().null())
+                    .col(ms_col(Jobs::CreatedAt))
+                    .col(ms_col(Jobs::UpdatedAt))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(Jobs::Table, Jobs::ConsultationId)
+                            .to(Consultations::Table, Consultations::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_jobs_status_run_at")
+                    .table(Jobs::Table)
+                    .col(Jobs::Status)
+                    .col(Jobs::RunAt)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(JobEvents::Table)
+                    .col(
+                        ColumnDef::new(JobEvents::Id)
+                            .big_integer()
+                            .not_null()
+                            .auto_increment()
+                            .primary_key(),
+                    )
+                    .col(
+                        ColumnDef::new(JobEvents::ConsultationId)
+                            .string_len(36)
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(JobEvents::Seq).integer().not_null())
+                    .col(ColumnDef::new(JobEvents::Stage).string_len(16).not_null())
+                    .col(ColumnDef::new(JobEvents::Percent).small_integer().null())
+                    .col(
+                        ColumnDef::new(JobEvents::Message)
+                            .string_len(500)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(JobEvents::MessageEn)
+                            .string_len(500)
+                            .not_null(),
+                    )
+                    .col(ms_col(JobEvents::At))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(JobEvents::Table, JobEvents::ConsultationId)
+                            .to(Consultations::Table, Consultations::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_job_events_consultation_seq")
+                    .table(JobEvents::Table)
+                    .col(JobEvents::ConsultationId)
+                    .col(JobEvents::Seq)
+                    .unique()
+                    .to_owned(),
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for table in [
+            JobEvents::Table.into_iden(),
+            Jobs::Table.into_iden(),
+            ImprovementItems::Table.into_iden(),
+            Analyses::Table.into_iden(),
+            Transcripts::Table.into_iden(),
+            Consultations::Table.into_iden(),
+            Users::Table.into_iden(),
+            Teams::Table.into_iden(),
+        ] {
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(DeriveIden)]
+enum Teams {
+    Table,
+    Id,
+    Name,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum Users {
+    Table,
+    Id,
+    Email,
+    DisplayName,
+    PasswordHash,
+    Role,
+    TeamId,
+    Locale,
+    Active,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum Consultations {
+    Table,
+    Id,
+    OwnerId,
+    Title,
+    FileType,
+    Status,
+    SourceSha256,
+    StorageKey,
+    ByteSize,
+    Mime,
+    OriginalName,
+    Language,
+    CreatedAt,
+    ProcessingStartedAt,
+    CompletedAt,
+    FailureCode,
+    ReanalysisOf,
+}
+
+#[derive(DeriveIden)]
+enum Transcripts {
+    Table,
+    ConsultationId,
+    Turns,
+    Source,
+    Format,
+    Encoding,
+    PiiRedactions,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum Analyses {
+    Table,
+    Id,
+    ConsultationId,
+    Version,
+    Analyzer,
+    Model,
+    Report,
+    OverallScore,
+    AttitudeScore,
+    ProblemSolvingScore,
+    CommunicationScore,
+    ImprovementCount,
+    ResultChars,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum ImprovementItems {
+    Table,
+    Id,
+    AnalysisId,
+    Position,
+    Category,
+    Code,
+    Priority,
+}
+
+#[derive(DeriveIden)]
+enum Jobs {
+    Table,
+    Id,
+    ConsultationId,
+    Kind,
+    Status,
+    Attempts,
+    MaxAttempts,
+    RunAt,
+    LockedBy,
+    LeaseExpiresAt,
+    LastError,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+enum JobEvents {
+    Table,
+    Id,
+    ConsultationId,
+    Seq,
+    Stage,
+    Percent,
+    Message,
+    MessageEn,
+    At,
+}

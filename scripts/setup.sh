@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Installs what Consult Coach needs on a fresh Debian machine that has only the Rust toolchain.
+#   scripts/setup.sh run   build tools for the web app (wasm32 target, trunk, wasm-bindgen, wasm-opt)
+#   scripts/setup.sh test  the same, plus Chromium + ChromeDriver, PostgreSQL, cargo-nextest and the
+#                          Node packages of the conformance audit
+# Everything already present at the right version is skipped. Meant to be sourced by run.sh/test.sh
+# (it exports PATH), but it also works on its own.
+set -euo pipefail
+
+MODE=${1:-run}
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TOOLS=${CC_TOOLS_DIR:-$HOME/.cache/consult-coach/tools}
+TRUNK_VERSION=0.21.14
+BINARYEN_VERSION=132.0.0
+export PATH="$TOOLS/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+APT_UPDATED=""
+apt_install() {
+  if [ -z "$APT_UPDATED" ]; then
+    log "apt-get update"
+    $SUDO apt-get update -qq
+    APT_UPDATED=1
+  fi
+  log "apt-get install $*"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# Fast, parallel-friendly release builds of the tools themselves.
+cargo_install() {
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 cargo install "$@"
+}
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock")
+if [ -z "$WASM_BINDGEN_VERSION" ]; then
+  echo "cannot read the wasm-bindgen version from Cargo.lock" >&2
+  exit 1
+fi
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; then
+  log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes)"
+  cargo_install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION\$"; then
+  log "installing trunk $TRUNK_VERSION (a few minutes)"
+  cargo_install --locked trunk --version "$TRUNK_VERSION" --force
+fi
+
+if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
+  log "installing wasm-opt (binaryen $BINARYEN_VERSION from npm)"
+  mkdir -p "$TOOLS"
+  npm install --prefix "$TOOLS" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION" >/dev/null
+fi
+
+if [ "$MODE" = "test" ]; then
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    apt_install chromium chromium-driver
+  fi
+  # Korean glyphs for screenshots (and, later, PDF exports).
+  if ! fc-list 2>/dev/null | grep -qi nanum; then
+    apt_install fonts-nanum fontconfig
+  fi
+  if ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 && [ -z "${DATABASE_URL:-}" ]; then
+    apt_install postgresql
+  fi
+  if ! command -v cargo-nextest >/dev/null 2>&1; then
+    log "installing cargo-nextest"
+    cargo_install --locked cargo-nextest
+  fi
+  if [ ! -d "$ROOT/tests/conformance/node_modules/graphql-http" ]; then
+    log "installing the conformance audit's Node packages"
+    npm ci --prefix "$ROOT/tests/conformance" --no-audit --no-fund --silent >/dev/null
+  fi
+fi
+
+# Trunk runs cargo offline (Trunk.toml): fetch the dependencies first.
+cargo fetch --manifest-path "$ROOT/Cargo.toml" >/dev/null 2>&1 || cargo fetch --manifest-path "$ROOT/Cargo.toml"

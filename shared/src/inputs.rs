@@ -1,0 +1,219 @@
+//! Validated inputs: each newtype can only be built through `parse`, so the SPA and the server reject
+//! the same values with the same messages.
+
+use serde::{Deserialize, Serialize};
+
+/// Why an input was rejected; carries a stable code and a bilingual message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message_en}")]
+pub struct InputError {
+    /// Which field was rejected.
+    pub field: &'static str,
+    /// Korean message for counselors.
+    pub message_ko: String,
+    /// English message.
+    pub message_en: String,
+}
+
+impl InputError {
+    fn new(field: &'static str, ko: impl Into<String>, en: impl Into<String>) -> Self {
+        Self {
+            field,
+            message_ko: ko.into(),
+            message_en: en.into(),
+        }
+    }
+}
+
+/// A normalised (trimmed, lower-case) e-mail address used as the login name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Email(String);
+
+impl Email {
+    /// Longest accepted address (RFC 5321 path limit).
+    pub const MAX_LEN: usize = 254;
+
+    /// Validates and normalises an e-mail address.
+    pub fn parse(raw: &str) -> Result<Self, InputError> {
+        let value = raw.trim().to_lowercase();
+        let invalid = || {
+            InputError::new(
+                "email",
+                "올바른 이메일 주소를 입력해 주세요.",
+                "Please enter a valid e-mail address.",
+            )
+        };
+        if value.is_empty() || value.chars().count() > Self::MAX_LEN {
+            return Err(invalid());
+        }
+        let (local, domain) = value.split_once('@').ok_or_else(invalid)?;
+        let domain_ok = !domain.is_empty()
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains("..")
+            && domain
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+        let local_ok =
+            !local.is_empty() && !local.contains(char::is_whitespace) && !local.contains('@');
+        if domain_ok && local_ok {
+            Ok(Self(value))
+        } else {
+            Err(invalid())
+        }
+    }
+
+    /// The normalised address.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A password offered at login or chosen by a user.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(String);
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+impl Password {
+    /// Shortest password a user may choose (OWASP ASVS 2.1.1).
+    pub const MIN_NEW_LEN: usize = 12;
+    /// Longest password accepted at all (bounds hashing work).
+    pub const MAX_LEN: usize = 128;
+
+    /// Accepts any non-empty password of bounded length (for login).
+    pub fn parse_existing(raw: &str) -> Result<Self, InputError> {
+        let len = raw.chars().count();
+        if len == 0 || len > Self::MAX_LEN {
+            return Err(InputError::new(
+                "password",
+                "비밀번호를 입력해 주세요 (최대 128자).",
+                "Please enter your password (at most 128 characters).",
+            ));
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    /// Accepts a newly chosen password of at least [`Self::MIN_NEW_LEN`] characters.
+    pub fn parse_new(raw: &str) -> Result<Self, InputError> {
+        let len = raw.chars().count();
+        if !(Self::MIN_NEW_LEN..=Self::MAX_LEN).contains(&len) {
+            return Err(InputError::new(
+                "password",
+                format!(
+                    "비밀번호는 {}자 이상 {}자 이하여야 합니다.",
+                    Self::MIN_NEW_LEN,
+                    Self::MAX_LEN
+                ),
+                format!(
+                    "Passwords must be {} to {} characters long.",
+                    Self::MIN_NEW_LEN,
+                    Self::MAX_LEN
+                ),
+            ));
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    /// The password itself.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A consultation title: trimmed, 1-200 characters, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Title(String);
+
+impl Title {
+    /// Longest accepted title.
+    pub const MAX_LEN: usize = 200;
+
+    /// Validates a title.
+    pub fn parse(raw: &str) -> Result<Self, InputError> {
+        let value = raw.trim();
+        if value.is_empty()
+            || value.chars().count() > Self::MAX_LEN
+            || value.chars().any(char::is_control)
+        {
+            return Err(InputError::new(
+                "title",
+                "제목은 1자 이상 200자 이하로, 제어 문자 없이 입력해 주세요.",
+                "Titles must be 1 to 200 characters without control characters.",
+            ));
+        }
+        Ok(Self(value.to_owned()))
+    }
+
+    /// Derives a title from an uploaded file name (its stem, cleaned), or a default.
+    pub fn from_file_name(name: &str) -> Self {
+        let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+        let stem = base.rsplit_once('.').map_or(base, |(stem, _)| stem);
+        let cleaned: String = stem
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(Self::MAX_LEN)
+            .collect();
+        match Self::parse(&cleaned) {
+            Ok(title) => title,
+            Err(_) => Self("상담".to_owned()),
+        }
+    }
+
+    /// The title.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_trimmed_lowercased_and_checked() {
+        assert_eq!(
+            Email::parse("  Kim@Example.COM ").map(|e| e.0),
+            Ok("kim@example.com".into())
+        );
+        for bad in [
+            "",
+            "kim",
+            "@example.com",
+            "kim@",
+            "kim@.com",
+            "kim@exa mple.com",
+            "a@b..c",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad} should be rejected");
+        }
+    }
+
+    #[test]
+    fn new_passwords_need_twelve_characters_but_login_accepts_any_nonempty() {
+        assert!(Password::parse_new("short").is_err());
+        assert!(Password::parse_new("비밀번호는열두자이상입니다").is_ok());
+        assert!(Password::parse_existing("x").is_ok());
+        assert!(Password::parse_existing("").is_err());
+        assert!(Password::parse_existing(&"x".repeat(129)).is_err());
+        assert_eq!(
+            format!("{:?}", Password::parse_existing("secret").ok()),
+            "Some(Password(***))"
+        );
+    }
+
+    #[test]
+    fn titles_come_from_file_names_without_paths_or_extensions() {
+        assert_eq!(
+            Title::from_file_name("../../etc/상담_0101.txt").as_str(),
+            "상담_0101"
+        );
+        assert_eq!(Title::from_file_name("C:\\x\\call.srt").as_str(), "call");
+        assert_eq!(Title::from_file_name(".txt").as_str(), "상담");
+        assert!(Title::parse("a\u{0007}b").is_err());
+    }
+}

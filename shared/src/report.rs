@@ -1,0 +1,283 @@
+//! The analysis report (DESIGN §4). The local analyzer produces a complete one alone; LLM providers
+//! refine it; the API, the web app and exports all read it.
+
+use serde::{Deserialize, Serialize};
+
+/// Version of the report schema; bumped on incompatible changes.
+pub const SCHEMA_VERSION: u32 = 1;
+/// Fewest improvement items a normal consultation's report carries.
+pub const MIN_IMPROVEMENTS: usize = 3;
+/// Most improvement items a report carries.
+pub const MAX_IMPROVEMENTS: usize = 5;
+
+/// The complete analysis of one consultation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    /// Version of this schema ([`SCHEMA_VERSION`]).
+    pub schema_version: u32,
+    /// BCP-47 language of the consultation (`ko` or `en`).
+    pub language: String,
+    /// A short summary of the consultation and the coaching verdict.
+    pub summary: String,
+    /// The category scores.
+    pub scores: Scores,
+    /// Three to five concrete improvement items, most impactful first.
+    pub improvements: Vec<Improvement>,
+    /// Why there are fewer than three items, when the conversation was too short for more.
+    pub improvements_note: Option<String>,
+    /// Notable moments found in the conversation.
+    pub moments: Vec<Moment>,
+    /// Conversation metrics.
+    pub metrics: Metrics,
+    /// How many PII items of each kind were redacted.
+    pub pii: Vec<PiiCount>,
+    /// Which analyzer produced the report.
+    pub analyzer: AnalyzerInfo,
+}
+
+impl Report {
+    /// Number of characters of coaching text (summary, rationales, items): the KPI sheet's "분석 결과 길이".
+    pub fn result_chars(&self) -> usize {
+        let scores = [
+            &self.scores.attitude,
+            &self.scores.problem_solving,
+            &self.scores.communication,
+            &self.scores.overall,
+        ];
+        let score_chars: usize = scores
+            .iter()
+            .map(|s| {
+                s.rationale.chars().count()
+                    + s.strengths.iter().map(|x| x.chars().count()).sum::<usize>()
+                    + s.weaknesses
+                        .iter()
+                        .map(|x| x.chars().count())
+                        .sum::<usize>()
+            })
+            .sum();
+        let item_chars: usize = self
+            .improvements
+            .iter()
+            .map(|i| {
+                i.title.chars().count()
+                    + i.issue.chars().count()
+                    + i.recommendation.chars().count()
+                    + i.example_phrase.as_deref().map_or(0, |p| p.chars().count())
+            })
+            .sum();
+        self.summary.chars().count() + score_chars + item_chars
+    }
+}
+
+/// The four scores of a report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
+#[serde(rename_all = "camelCase")]
+pub struct Scores {
+    /// Attitude (태도): courtesy, empathy, honorifics.
+    pub attitude: CategoryScore,
+    /// Problem solving (문제해결): understanding, solution, next steps.
+    pub problem_solving: CategoryScore,
+    /// Communication (커뮤니케이션): clarity, balance, confirmation.
+    pub communication: CategoryScore,
+    /// The weighted overall score.
+    pub overall: CategoryScore,
+}
+
+/// One category's score with its explanation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
+#[serde(rename_all = "camelCase")]
+pub struct CategoryScore {
+    /// Score from 0 to 100.
+    pub score: u8,
+    /// Why the score is what it is, naming the moments and metrics behind it.
+    pub rationale: String,
+    /// What went well.
+    pub strengths: Vec<String>,
+    /// What went less well.
+    pub weaknesses: Vec<String>,
+}
+
+/// The coaching category an improvement item belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Category {
+    /// 태도.
+    Attitude,
+    /// 문제해결.
+    ProblemSolving,
+    /// 커뮤니케이션.
+    Communication,
+}
+
+impl Category {
+    /// The stable lower-case code stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Attitude => "attitude",
+            Self::ProblemSolving => "problem_solving",
+            Self::Communication => "communication",
+        }
+    }
+}
+
+/// How urgent an improvement item is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Priority {
+    /// Fix first.
+    High,
+    /// Worth working on.
+    Medium,
+    /// Polish.
+    Low,
+}
+
+impl Priority {
+    /// The stable lower-case code stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::High => "high",
+            Self::Medium => "medium",
+            Self::Low => "low",
+        }
+    }
+}
+
+/// One concrete thing the counselor can do better, with evidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
+#[serde(rename_all = "camelCase")]
+pub struct Improvement {
+    /// Stable code of the rule that raised it (e.g. `no_greeting`), used to track coaching effect.
+    pub code: String,
+    /// The category it improves.
+    pub category: Category,
+    /// A short title.
+    pub title: String,
+    /// What happened.
+    pub issue: String,
+    /// What to do instead.
+    pub recommendation: String,
+    /// A phrase to use next time, in the consultation's language.
+    pub example_phrase: Option<String>,
+    /// How urgent it is.
+    pub priority: Priority,
+    /// Where in the conversation it shows.
+    pub evidence: Vec<Evidence>,
+}
+
+/// A quote from the conversation that supports an item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
+#[serde(rename_all = "camelCase")]
+pub struct Evidence {
+    /// Zero-based index of the turn.
+    pub turn: u32,
+    /// Start of the turn in milliseconds, when known.
+    pub start_ms: Option<u64>,
+    /// The exact quote from the (redacted) turn.
+    pub quote: String,
+}
+
+/// The kinds of notable moments the analyzers detect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum MomentKind {
+    /// 인사.
+    Greeting,
+    /// 자기소개.
+    SelfIntro,
+    /// 공감 표현.
+    Empathy,
+    /// 사과.
+    Apology,
+    /// 쿠션어.
+    Cushion,
+    /// 확인/복창.
+    Confirmation,
+    /// 해결책 제시.
+    Solution,
+    /// 마무리 인사.
+    Closing,
+    /// 부정적 표현.
+    NegativePhrasing,
+    /// 말 끊기.
+    Interruption,
+    /// 침묵.
+    DeadAir,
+    /// 군말.
+    Filler,
+    /// 상급자 이관 신호.
+    Escalation,
+}
+
+/// A notable moment and the turn it occurs in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
+#[serde(rename_all = "camelCase")]
+pub struct Moment {
+    /// What kind of moment.
+    pub kind: MomentKind,
+    /// Zero-based index of the turn.
+    pub turn: u32,
+}
+
+/// Conversation metrics computed from the turns (and timestamps where present).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
+#[serde(rename_all = "camelCase")]
+pub struct Metrics {
+    /// Share of the words (or syllables) spoken by the agent, 0-1.
+    pub agent_talk_ratio: f64,
+    /// Number of turns.
+    pub turns: u32,
+    /// Agent turns.
+    pub agent_turns: u32,
+    /// Customer turns.
+    pub customer_turns: u32,
+    /// Agent speaking rate, when timestamps are known (syllables per minute for Korean).
+    pub agent_words_per_minute: Option<f64>,
+    /// Longest uninterrupted agent stretch in seconds, when timestamps are known.
+    pub longest_agent_monologue_s: Option<f64>,
+    /// Total silence between turns longer than the dead-air threshold, when timestamps are known.
+    pub dead_air_total_s: Option<f64>,
+    /// Overlapping turns, when timestamps are known.
+    pub interruptions: Option<u32>,
+    /// Mean agent response latency in seconds, when timestamps are known.
+    pub avg_response_latency_s: Option<f64>,
+    /// Customer sentiment at the start, -1 (negative) to 1 (positive).
+    pub customer_sentiment_start: f64,
+    /// Customer sentiment at the end, -1 (negative) to 1 (positive).
+    pub customer_sentiment_end: f64,
+}
+
+/// How many PII items of one kind were redacted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
+#[serde(rename_all = "camelCase")]
+pub struct PiiCount {
+    /// The kind (`phone`, `email`, `rrn`, `card`, `account`).
+    pub kind: String,
+    /// How many were replaced.
+    pub count: u32,
+}
+
+/// Which analyzer produced a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
+#[serde(rename_all = "camelCase")]
+pub struct AnalyzerInfo {
+    /// `local`, `gemini` or `openai`.
+    pub name: String,
+    /// The model, for LLM providers.
+    pub model: Option<String>,
+    /// Version of the analyzer's rules.
+    pub version: String,
+}

@@ -1,0 +1,402 @@
+//! Test support: [`spawn_app`] starts a real server on port 0 with a fresh database (SQLite file in a
+//! temporary directory, or a new PostgreSQL database on the server named by `TEST_DATABASE_URL`) and
+//! returns a [`TestApp`] with helpers that speak GraphQL over HTTP and WebSocket like a client would.
+//!
+//! Tests are written once and run on both databases with [`db_tests!`].
+
+#![expect(
+    clippy::missing_panics_doc,
+    reason = "test support panics with clear messages by design"
+)]
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use consult_coach::auth::Role;
+use consult_coach::config::Settings;
+use consult_coach::service::users::{NewUser, create_user};
+use consult_coach::startup::Application;
+use futures_util::{SinkExt, StreamExt};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use secrecy::SecretString;
+use serde_json::{Value, json};
+use shared::inputs::{Email, Password};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+/// The admin every test app starts with.
+pub const ADMIN_EMAIL: &str = "admin@example.com";
+/// Its password.
+pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    /// A SQLite file in a temporary directory.
+    Sqlite,
+    /// A fresh database on the PostgreSQL server of `TEST_DATABASE_URL`.
+    Postgres,
+}
+
+/// A running server for one test.
+pub struct TestApp {
+    /// Base URL, e.g. `http://127.0.0.1:PORT`.
+    pub address: String,
+    /// Bound port.
+    pub port: u16,
+    /// Direct database access for arranging and asserting.
+    pub db: DatabaseConnection,
+    /// HTTP client.
+    pub client: reqwest::Client,
+    /// Keeps the data directory alive.
+    _data_dir: tempfile::TempDir,
+}
+
+/// The workspace root (where `frontend/dist` lives).
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_default()
+}
+
+/// Path of a file in `../shared/eval` (the shared evaluation material).
+pub fn eval_path(relative: &str) -> PathBuf {
+    workspace_root()
+        .join("..")
+        .join("shared")
+        .join("eval")
+        .join(relative)
+}
+
+async fn fresh_postgres_url() -> Result<String> {
+    let base = std::env::var("TEST_DATABASE_URL").context(
+        "TEST_DATABASE_URL is not set: run the README's test command (scripts/test.sh), which starts PostgreSQL",
+    )?;
+    let admin = Database::connect(base.as_str())
+        .await
+        .context("connecting to TEST_DATABASE_URL")?;
+    let name = format!("cc_test_{}", uuid::Uuid::new_v4().simple());
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await?;
+    admin.close().await?;
+    let (prefix, _) = base
+        .rsplit_once('/')
+        .context("TEST_DATABASE_URL has no database part")?;
+    Ok(format!("{prefix}/{name}"))
+}
+
+/// Settings for a test app: port 0, temporary data directory, known admin, introspection on.
+pub async fn test_settings(db: Db, data_dir: &std::path::Path) -> Result<Settings> {
+    let mut settings = Settings::default();
+    settings.server.port = 0;
+    settings.server.static_dir = workspace_root().join("frontend").join("dist");
+    settings.storage.data_dir = data_dir.to_path_buf();
+    settings.auth.admin_email = ADMIN_EMAIL.into();
+    settings.auth.admin_password = Some(SecretString::from(ADMIN_PASSWORD));
+    settings.auth.jwt_secret = Some(SecretString::from("test-secret-test-secret-test-secret!!"));
+    settings.graphql.introspection = true;
+    settings.workers.poll_interval_ms = 200;
+    settings.limits.max_upload_bytes = 2 * 1024 * 1024;
+    if db == Db::Postgres {
+        settings.database.url = Some(SecretString::from(fresh_postgres_url().await?));
+    }
+    Ok(settings)
+}
+
+/// Starts a server on a fresh database.
+pub async fn spawn_app(db: Db) -> TestApp {
+    spawn_app_with(db, |_| {}).await
+}
+
+/// Starts a server on a fresh database after adjusting its settings.
+pub async fn spawn_app_with(db: Db, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    match try_spawn_app(db, adjust).await {
+        Ok(app) => app,
+        Err(e) => panic!("could not start the test app: {e:#}"),
+    }
+}
+
+async fn try_spawn_app(db: Db, adjust: impl FnOnce(&mut Settings)) -> Result<TestApp> {
+    let data_dir = tempfile::tempdir()?;
+    let mut settings = test_settings(db, data_dir.path()).await?;
+    adjust(&mut settings);
+    settings.validate()?;
+    let app = Application::build(settings).await?;
+    let port = app.port();
+    let db = app.db.clone();
+    tokio::spawn(app.run_until_stopped());
+    Ok(TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        port,
+        db,
+        client: reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()?,
+        _data_dir: data_dir,
+    })
+}
+
+/// A transcript upload.
+pub struct UploadFile<'a> {
+    /// File name sent by the client.
+    pub name: &'a str,
+    /// Content.
+    pub bytes: Vec<u8>,
+    /// Declared MIME type.
+    pub mime: &'a str,
+}
+
+impl TestApp {
+    /// Posts a GraphQL request (JSON) and returns the response body.
+    pub async fn graphql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .header("Accept-Language", "ko")
+            .json(&json!({"query": query, "variables": variables}));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("request failed: {e}"));
+        response
+            .json()
+            .await
+            .unwrap_or_else(|e| panic!("response is not JSON: {e}"))
+    }
+
+    /// Signs in and returns the access token.
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let body = self
+            .graphql(
+                None,
+                "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }",
+                json!({"e": email, "p": password}),
+            )
+            .await;
+        match body["data"]["login"]["accessToken"].as_str() {
+            Some(token) => token.to_owned(),
+            None => panic!("login failed: {body}"),
+        }
+    }
+
+    /// Creates a user directly through the service and returns its id.
+    pub async fn create_user(&self, email: &str, password: &str, role: Role) -> String {
+        let new = NewUser {
+            email: Email::parse(email).unwrap_or_else(|e| panic!("{e}")),
+            display_name: String::new(),
+            password: Password::parse_new(password).unwrap_or_else(|e| panic!("{e}")),
+            role,
+            team_id: None,
+        };
+        create_user(&self.db, new)
+            .await
+            .unwrap_or_else(|e| panic!("create user: {e}"))
+            .id
+    }
+
+    /// Creates a counselor and signs in as them.
+    pub async fn counselor_token(&self, email: &str) -> String {
+        let password = "counselor-password-123";
+        self.create_user(email, password, Role::Counselor).await;
+        self.login(email, password).await
+    }
+
+    /// Uploads a file with the GraphQL multipart request spec; returns the response body and status.
+    pub async fn upload(&self, token: Option<&str>, file: UploadFile<'_>) -> (u16, Value) {
+        let operations = json!({
+            "query": "mutation($file: Upload!) { uploadConsultation(file: $file) { id title status fileType byteSize createdAt } }",
+            "variables": {"file": null}
+        });
+        let part = reqwest::multipart::Part::bytes(file.bytes)
+            .file_name(file.name.to_owned())
+            .mime_str(file.mime)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let form = reqwest::multipart::Form::new()
+            .text("operations", operations.to_string())
+            .text("map", json!({"0": ["variables.file"]}).to_string())
+            .part("0", part);
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .header("Accept-Language", "ko")
+            .multipart(form);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("upload failed: {e}"));
+        let status = response.status().as_u16();
+        let body = response.json().await.unwrap_or(Value::Null);
+        (status, body)
+    }
+
+    /// Uploads a text transcript and returns the new consultation id.
+    pub async fn upload_text(&self, token: &str, name: &str, text: &str) -> String {
+        let (status, body) = self
+            .upload(
+                Some(token),
+                UploadFile {
+                    name,
+                    bytes: text.as_bytes().to_vec(),
+                    mime: "text/plain",
+                },
+            )
+            .await;
+        match body["data"]["uploadConsultation"]["id"].as_str() {
+            Some(id) if status == 200 => id.to_owned(),
+            _ => panic!("upload failed ({status}): {body}"),
+        }
+    }
+
+    /// Opens a graphql-transport-ws connection, acknowledged with `token`.
+    pub async fn ws_connect(&self, token: &str) -> Result<WsClient> {
+        let mut request = format!("ws://127.0.0.1:{}/graphql", self.port).into_client_request()?;
+        request
+            .headers_mut()
+            .insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse()?);
+        let (mut socket, response) = tokio_tungstenite::connect_async(request).await?;
+        if response
+            .headers()
+            .get("sec-websocket-protocol")
+            .and_then(|v| v.to_str().ok())
+            != Some("graphql-transport-ws")
+        {
+            bail!("server did not select graphql-transport-ws");
+        }
+        socket
+            .send(Message::text(
+                json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {token}")}}).to_string(),
+            ))
+            .await?;
+        let mut client = WsClient { socket };
+        let ack = client.next_json().await?;
+        if ack["type"] != "connection_ack" {
+            bail!("expected connection_ack, got {ack}");
+        }
+        Ok(client)
+    }
+
+    /// Subscribes to a consultation's progress and collects events until the stream completes.
+    pub async fn collect_progress(
+        &self,
+        token: &str,
+        consultation_id: &str,
+        after_seq: i64,
+    ) -> Result<Vec<Value>> {
+        let mut ws = self.ws_connect(token).await?;
+        ws.subscribe(
+            "1",
+            "subscription($id: ID!, $after: Int) { analysisProgress(consultationId: $id, afterSeq: $after) { seq stage percent message at } }",
+            json!({"id": consultation_id, "after": after_seq}),
+        )
+        .await?;
+        let mut events = Vec::new();
+        loop {
+            let message = tokio::time::timeout(Duration::from_secs(30), ws.next_json())
+                .await
+                .context("timed out waiting for progress")??;
+            match message["type"].as_str() {
+                Some("next") if message["payload"]["errors"].is_array() => {
+                    bail!("subscription error: {}", message["payload"]["errors"])
+                }
+                Some("next") => events.push(message["payload"]["data"]["analysisProgress"].clone()),
+                Some("complete") => return Ok(events),
+                Some("error") => bail!("subscription error: {message}"),
+                Some("ping") => ws.send_json(json!({"type": "pong"})).await?,
+                _ => bail!("unexpected message {message}"),
+            }
+        }
+    }
+
+    /// Polls a consultation until it is completed or failed.
+    pub async fn wait_for_terminal(&self, token: &str, id: &str) -> Value {
+        for _ in 0..300 {
+            let body = self
+                .graphql(
+                    Some(token),
+                    "query($id: ID!) { consultation(id: $id) { status failureCode } }",
+                    json!({"id": id}),
+                )
+                .await;
+            let status = body["data"]["consultation"]["status"]
+                .as_str()
+                .unwrap_or_default();
+            if status == "COMPLETED" || status == "FAILED" {
+                return body["data"]["consultation"].clone();
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("consultation {id} never finished");
+    }
+}
+
+/// A graphql-transport-ws client connection.
+pub struct WsClient {
+    socket: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+}
+
+impl WsClient {
+    /// Sends a JSON message.
+    pub async fn send_json(&mut self, value: Value) -> Result<()> {
+        self.socket.send(Message::text(value.to_string())).await?;
+        Ok(())
+    }
+
+    /// Starts a subscription.
+    pub async fn subscribe(&mut self, id: &str, query: &str, variables: Value) -> Result<()> {
+        self.send_json(json!({"id": id, "type": "subscribe", "payload": {"query": query, "variables": variables}}))
+            .await
+    }
+
+    /// The next text message as JSON; a close frame becomes an error naming its code.
+    pub async fn next_json(&mut self) -> Result<Value> {
+        loop {
+            match self.socket.next().await {
+                Some(Ok(Message::Text(text))) => return Ok(serde_json::from_str(&text)?),
+                Some(Ok(Message::Close(frame))) => {
+                    bail!("closed: {}", frame.map(|f| u16::from(f.code)).unwrap_or(0))
+                }
+                Some(Ok(_)) => {}
+                Some(Err(e)) => return Err(e.into()),
+                None => bail!("connection ended"),
+            }
+        }
+    }
+}
+
+/// Declares async tests that run once on SQLite and once on PostgreSQL:
+/// `db_tests! { async fn name(db: Db) { ... } }` creates `sqlite::name` and `postgres::name`.
+#[macro_export]
+macro_rules! db_tests {
+    ($(async fn $name:ident($db:ident: Db) $body:block)*) => {
+        $(
+            async fn $name($db: $crate::Db) $body
+        )*
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::Db::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::Db::Postgres).await
+                }
+            )*
+        }
+    };
+}

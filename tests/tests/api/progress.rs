@@ -1,0 +1,89 @@
+//! Live progress over graphql-transport-ws.
+
+use futures_util::SinkExt;
+use serde_json::{Value, json};
+use tests::{db_tests, spawn_app};
+
+const TRANSCRIPT: &str = "상담원: 안녕하세요, 고객센터 상담원 이수진입니다.\n고객: 환불을 받고 싶어요.\n상담원: 불편을 드려 죄송합니다. 주문번호를 알려 주시겠어요?\n고객: B-1234 입니다.\n상담원: 확인해 보니 환불 처리해 드리겠습니다. 더 궁금하신 점 있으신가요?\n고객: 없어요. 감사합니다.\n상담원: 감사합니다. 좋은 하루 보내세요.\n";
+
+fn stages(events: &[Value]) -> Vec<String> {
+    events
+        .iter()
+        .filter_map(|e| e["stage"].as_str().map(str::to_owned))
+        .collect()
+}
+
+db_tests! {
+    async fn a_subscriber_receives_every_stage_in_order_ending_with_completed(db: Db) {
+        let app = spawn_app(db).await;
+        let token = app.counselor_token("kim@example.com").await;
+        let id = app.upload_text(&token, "refund.txt", TRANSCRIPT).await;
+        let events = app.collect_progress(&token, &id, 0).await.unwrap_or_else(|e| panic!("{e:#}"));
+        assert_eq!(
+            stages(&events),
+            ["QUEUED", "DECODING", "TRANSCRIBING", "REDACTING", "ANALYZING", "COMPLETED"]
+        );
+        let seqs: Vec<i64> = events.iter().filter_map(|e| e["seq"].as_i64()).collect();
+        assert_eq!(seqs, [1, 2, 3, 4, 5, 6]);
+        assert_eq!(events.last().map(|e| e["percent"].clone()), Some(json!(100)));
+        assert!(events.iter().all(|e| !e["message"].as_str().unwrap_or_default().is_empty()));
+    }
+
+    async fn a_reconnecting_subscriber_gets_only_what_it_missed(db: Db) {
+        let app = spawn_app(db).await;
+        let token = app.counselor_token("kim@example.com").await;
+        let id = app.upload_text(&token, "refund.txt", TRANSCRIPT).await;
+        app.wait_for_terminal(&token, &id).await;
+        let events = app.collect_progress(&token, &id, 4).await.unwrap_or_else(|e| panic!("{e:#}"));
+        assert_eq!(stages(&events), ["ANALYZING", "COMPLETED"]);
+    }
+
+    async fn another_counselor_cannot_follow_someone_elses_progress(db: Db) {
+        let app = spawn_app(db).await;
+        let owner = app.counselor_token("owner@example.com").await;
+        let other = app.counselor_token("other@example.com").await;
+        let id = app.upload_text(&owner, "refund.txt", TRANSCRIPT).await;
+        let result = app.collect_progress(&other, &id, 0).await;
+        let message = result.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(message.contains("NOT_FOUND"), "{message}");
+    }
+
+    async fn a_socket_with_a_bad_token_is_closed_with_4403(db: Db) {
+        let app = spawn_app(db).await;
+        let result = app.ws_connect("not-a-token").await;
+        let message = result.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(message.contains("4403"), "{message}");
+    }
+}
+
+#[tokio::test]
+async fn subscribing_before_connection_ack_closes_the_socket_with_4401() {
+    use tokio_tungstenite::tungstenite::Message;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let app = spawn_app(tests::Db::Sqlite).await;
+    let mut request = format!("ws://127.0.0.1:{}/graphql", app.port)
+        .into_client_request()
+        .unwrap_or_else(|e| panic!("{e}"));
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws"
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}")),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    socket
+        .send(Message::text(json!({"id": "1", "type": "subscribe", "payload": {"query": "subscription { analysisProgress(consultationId: \"x\") { seq } }"}}).to_string()))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    use futures_util::StreamExt;
+    let mut code = None;
+    while let Some(Ok(message)) = socket.next().await {
+        if let Message::Close(frame) = message {
+            code = frame.map(|f| u16::from(f.code));
+            break;
+        }
+    }
+    assert_eq!(code, Some(4401));
+}
