@@ -75,6 +75,11 @@ if [ "$MODE" = "test" ]; then
     log "installing cargo-nextest"
     cargo_install --locked cargo-nextest
   fi
+  if [ ! -x "$TOOLS/moto/bin/moto_server" ]; then
+    log "installing moto_server (S3 API for the storage tests)"
+    python3 -m venv "$TOOLS/moto"
+    "$TOOLS/moto/bin/pip" install --quiet --disable-pip-version-check 'moto[server]==5.2.5'
+  fi
   if [ ! -d "$ROOT/tests/conformance/node_modules/graphql-http" ]; then
     log "installing the conformance audit's Node packages"
     npm ci --prefix "$ROOT/tests/conformance" --no-audit --no-fund --silent >/dev/null

@@ -13,7 +13,9 @@ fi
 source scripts/setup.sh test
 
 PG_DIR=""
+MOTO_PID=""
 cleanup() {
+  if [ -n "$MOTO_PID" ]; then kill "$MOTO_PID" 2>/dev/null || true; fi
   if [ -n "$PG_DIR" ]; then
     runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
     rm -rf "$PG_DIR"
@@ -32,7 +34,7 @@ start_postgres() {
   fi
   PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
   local port
-  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  port=$(free_port)
   PG_DIR=$(mktemp -d /tmp/consult-coach-pg.XXXXXX)
   id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
   chown postgres "$PG_DIR"
@@ -44,8 +46,31 @@ start_postgres() {
   log "PostgreSQL: throwaway cluster on 127.0.0.1:$port"
 }
 
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+start_moto() {
+  if [ -n "${TEST_S3_ENDPOINT:-}" ]; then log "S3: $TEST_S3_ENDPOINT"; return; fi
+  local port
+  port=$(free_port)
+  "$TOOLS/moto/bin/moto_server" -H 127.0.0.1 -p "$port" >/dev/null 2>&1 &
+  MOTO_PID=$!
+  for _ in $(seq 1 100); do
+    if python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/')" >/dev/null 2>&1; then
+      export TEST_S3_ENDPOINT="http://127.0.0.1:$port"
+      log "S3: moto_server on 127.0.0.1:$port"
+      return
+    fi
+    sleep 0.2
+  done
+  echo "moto_server did not start" >&2
+  exit 1
+}
+
 log "building the web app (trunk build --release)"
 trunk build --release
 start_postgres
+start_moto
 log "running the test suite"
 cargo nextest run --no-fail-fast "$@"

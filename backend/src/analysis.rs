@@ -5,8 +5,10 @@
 //! * [`local`]: [`local::LocalAnalyzer`], the offline rule-based analyzer (Korean first, English
 //!   too) that produces a complete report alone.
 //! * [`redact`]: PII redaction applied to turns before they are stored or analysed.
+//! * [`eval`]: batch evaluation of JSONL conversations (`consult-coach analyze --jsonl`).
 //! * [`language`]: language detection shared by the redactor and the analyzers.
 
+pub mod eval;
 pub mod language;
 pub mod local;
 pub mod redact;

@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use shared::report::Report;
 
 use crate::analysis::Analyzer;
+use crate::analysis::eval::{EvalIoError, EvalSummary, evaluate_jsonl};
 use crate::analysis::local::LocalAnalyzer;
 use crate::analysis::redact::redact_turns;
 use crate::auth::Role;
@@ -55,10 +56,17 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
-    /// Analyse a transcript file offline and print the report as JSON.
+    /// Analyse a transcript file offline and print the report as JSON; with `--jsonl`, analyse
+    /// every conversation of a JSONL file and print one summary line per conversation.
     Analyze {
-        /// The transcript file.
+        /// The transcript file, or with `--jsonl` a JSONL file of conversations (`-` reads
+        /// standard input).
         file: PathBuf,
+        /// Read conversations in the evaluation JSONL schema (`{id, language, turns: [{speaker,
+        /// text}]}` per line) and write `{id, language, scores, improvement_count, improvements,
+        /// moments, moment_turns, pii}` per line.
+        #[arg(long)]
+        jsonl: bool,
     },
 }
 
@@ -79,6 +87,29 @@ pub enum UserCommand {
         /// Read the password from standard input instead of generating one.
         #[arg(long)]
         password_stdin: bool,
+    },
+    /// List users (e-mail, role, active).
+    List,
+    /// Change a user's role.
+    SetRole {
+        /// Login e-mail.
+        #[arg(long)]
+        email: String,
+        /// New role.
+        #[arg(long, value_enum)]
+        role: CliRole,
+    },
+    /// Deactivate a user (their sessions end at once; access tokens expire within 15 minutes).
+    Deactivate {
+        /// Login e-mail.
+        #[arg(long)]
+        email: String,
+    },
+    /// Reactivate a user.
+    Activate {
+        /// Login e-mail.
+        #[arg(long)]
+        email: String,
     },
 }
 
@@ -120,6 +151,9 @@ pub enum AnalyzeError {
     /// The analyzer failed.
     #[error(transparent)]
     Analysis(#[from] crate::analysis::AnalysisError),
+    /// The results could not be written.
+    #[error("cannot write the results: {0}")]
+    Write(std::io::Error),
 }
 
 impl AnalyzeError {
@@ -131,6 +165,7 @@ impl AnalyzeError {
             }
             Self::Ingest(e) => format!("{} / {} [{}]", e.message_ko(), e.message_en(), e.code()),
             Self::Analysis(e) => format!("{} / {} [{}]", e.message_ko(), e.message_en(), e.code()),
+            Self::Write(e) => format!("결과를 쓸 수 없습니다 / cannot write the results: {e}"),
         }
     }
 }
@@ -152,6 +187,32 @@ pub fn analyze_file(path: &std::path::Path) -> Result<Report, AnalyzeError> {
     analyze_transcript_bytes(&bytes)
 }
 
+/// Analyses every conversation of a JSONL file (or standard input for `-`) with the local
+/// analyzer, writing one line per conversation to `output` (see [`crate::analysis::eval`]).
+///
+/// Errors: the file cannot be read, or the output cannot be written. Lines that cannot be analysed
+/// are written as error lines and counted in the summary.
+pub fn analyze_jsonl_file(
+    path: &std::path::Path,
+    output: impl std::io::Write,
+) -> Result<EvalSummary, AnalyzeError> {
+    let read_error = |source| AnalyzeError::Read {
+        path: path.display().to_string(),
+        source,
+    };
+    let io_error = |error| match error {
+        EvalIoError::Read(source) => read_error(source),
+        EvalIoError::Write(source) => AnalyzeError::Write(source),
+    };
+    let analyzer = LocalAnalyzer::default();
+    if path.as_os_str() == "-" {
+        let stdin = std::io::stdin();
+        return evaluate_jsonl(stdin.lock(), output, &analyzer).map_err(io_error);
+    }
+    let file = std::fs::File::open(path).map_err(read_error)?;
+    evaluate_jsonl(std::io::BufReader::new(file), output, &analyzer).map_err(io_error)
+}
+
 /// The message shown for a user-facing error in both languages.
 pub fn bilingual<E: UserFacingError>(error: &E) -> String {
     format!(
@@ -159,4 +220,49 @@ pub fn bilingual<E: UserFacingError>(error: &E) -> String {
         error.user_message(Lang::Ko),
         error.user_message(Lang::En)
     )
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests fail loudly on unexpected errors")]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn analyze_jsonl_writes_one_line_per_conversation_of_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("calls.jsonl");
+        let calls = concat!(
+            r#"{"id":"a","language":"ko","source":"test","turns":[{"speaker":"agent","text":"안녕하세요, 상담원 김민지입니다."},{"speaker":"customer","text":"환불하고 싶어요."},{"speaker":"agent","text":"네, 바로 환불해 드리겠습니다. 좋은 하루 보내세요."}],"labels":{}}"#,
+            "\n",
+            r#"{"id":"b","turns":[{"speaker":"customer","text":"Hi, where is my order?"},{"speaker":"agent","text":"I've sent a replacement; it will arrive tomorrow."}]}"#,
+            "\n",
+        );
+        std::fs::write(&path, calls).unwrap();
+        let mut out = Vec::new();
+        let summary = analyze_jsonl_file(&path, &mut out).unwrap();
+        assert_eq!((summary.analysed, summary.failed), (2, 0));
+        let lines: Vec<serde_json::Value> = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0]["id"], "a");
+        assert_eq!(lines[0]["language"], "ko");
+        assert_eq!(lines[1]["language"], "en");
+        for line in &lines {
+            assert!(line["scores"]["overall"].as_u64().is_some(), "{line}");
+            assert!(line["improvement_count"].as_u64().is_some(), "{line}");
+            assert!(line["moments"]["solution"].as_u64() >= Some(1), "{line}");
+        }
+    }
+
+    #[test]
+    fn analyze_jsonl_reports_a_missing_file_as_a_read_error() {
+        let error = analyze_jsonl_file(std::path::Path::new("/nonexistent/calls.jsonl"), Vec::new())
+            .err()
+            .unwrap();
+        assert!(matches!(error, AnalyzeError::Read { .. }));
+        assert!(error.describe().contains("cannot read"));
+    }
 }

@@ -84,15 +84,73 @@ pub struct DatabaseSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct StorageSettings {
-    /// Data directory for the SQLite file, uploads and generated secrets
+    /// Data directory for the SQLite file, local uploads and generated secrets
     /// (`CONSULT_COACH__STORAGE__DATA_DIR`, default `./data`).
     pub data_dir: PathBuf,
+    /// Where uploaded files go: `local` (`<data_dir>/files`) or `s3`
+    /// (`CONSULT_COACH__STORAGE__BACKEND`, default `local`).
+    pub backend: StorageBackend,
+    /// S3-compatible object storage (AWS, MinIO, Supabase Storage), used when `backend = "s3"`.
+    pub s3: S3Settings,
 }
 
 impl Default for StorageSettings {
     fn default() -> Self {
         Self {
             data_dir: PathBuf::from("data"),
+            backend: StorageBackend::Local,
+            s3: S3Settings::default(),
+        }
+    }
+}
+
+/// The object storage backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum StorageBackend {
+    /// A local directory.
+    #[default]
+    Local,
+    /// An S3-compatible service.
+    S3,
+}
+
+/// S3-compatible storage settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct S3Settings {
+    /// Bucket name (`CONSULT_COACH__STORAGE__S3__BUCKET`).
+    pub bucket: String,
+    /// Region (`CONSULT_COACH__STORAGE__S3__REGION`, default `us-east-1`).
+    pub region: String,
+    /// Endpoint URL for non-AWS services, e.g. `http://127.0.0.1:9000` for MinIO or
+    /// `https://<project>.supabase.co/storage/v1/s3` (`CONSULT_COACH__STORAGE__S3__ENDPOINT`).
+    pub endpoint: Option<String>,
+    /// Access key id (`CONSULT_COACH__STORAGE__S3__ACCESS_KEY_ID`).
+    pub access_key_id: Option<SecretString>,
+    /// Secret access key (`CONSULT_COACH__STORAGE__S3__SECRET_ACCESS_KEY`).
+    pub secret_access_key: Option<SecretString>,
+    /// Key prefix inside the bucket (`CONSULT_COACH__STORAGE__S3__PREFIX`, default empty).
+    pub prefix: String,
+    /// Allow plain `http://` endpoints (`CONSULT_COACH__STORAGE__S3__ALLOW_HTTP`, default false).
+    pub allow_http: bool,
+    /// Use virtual-hosted-style URLs instead of path style
+    /// (`CONSULT_COACH__STORAGE__S3__VIRTUAL_HOSTED_STYLE`, default false: path style works with
+    /// MinIO, Supabase and AWS).
+    pub virtual_hosted_style: bool,
+}
+
+impl Default for S3Settings {
+    fn default() -> Self {
+        Self {
+            bucket: String::new(),
+            region: "us-east-1".into(),
+            endpoint: None,
+            access_key_id: None,
+            secret_access_key: None,
+            prefix: String::new(),
+            allow_http: false,
+            virtual_hosted_style: false,
         }
     }
 }
@@ -112,6 +170,17 @@ pub struct AuthSettings {
     /// Password of that admin (`CONSULT_COACH__AUTH__ADMIN_PASSWORD`); generated and printed once
     /// when unset.
     pub admin_password: Option<SecretString>,
+    /// Refresh-token lifetime in days (`CONSULT_COACH__AUTH__REFRESH_TOKEN_TTL_DAYS`, default 14).
+    pub refresh_token_ttl_days: u32,
+    /// Let people create counselor accounts themselves (`CONSULT_COACH__AUTH__ALLOW_SIGNUP`,
+    /// default false).
+    pub allow_signup: bool,
+    /// Login attempts per minute from one address (`CONSULT_COACH__AUTH__LOGIN_PER_IP_PER_MINUTE`,
+    /// default 20).
+    pub login_per_ip_per_minute: u32,
+    /// Login attempts per 15 minutes for one account
+    /// (`CONSULT_COACH__AUTH__LOGIN_PER_ACCOUNT_PER_15_MINUTES`, default 10).
+    pub login_per_account_per_15_minutes: u32,
 }
 
 impl Default for AuthSettings {
@@ -121,6 +190,10 @@ impl Default for AuthSettings {
             access_token_ttl_secs: 900,
             admin_email: "admin@consult-coach.local".into(),
             admin_password: None,
+            refresh_token_ttl_days: 14,
+            allow_signup: false,
+            login_per_ip_per_minute: 20,
+            login_per_account_per_15_minutes: 10,
         }
     }
 }
@@ -184,6 +257,9 @@ pub struct GraphqlSettings {
     pub max_depth: usize,
     /// Maximum query complexity (`CONSULT_COACH__GRAPHQL__MAX_COMPLEXITY`, default 1000).
     pub max_complexity: usize,
+    /// Seconds a WebSocket client has to send `connection_init` before it is closed with 4408
+    /// (`CONSULT_COACH__GRAPHQL__WS_INIT_TIMEOUT_SECS`, default 10).
+    pub ws_init_timeout_secs: u64,
 }
 
 impl Default for GraphqlSettings {
@@ -192,6 +268,7 @@ impl Default for GraphqlSettings {
             introspection: false,
             max_depth: 12,
             max_complexity: 1000,
+            ws_init_timeout_secs: 10,
         }
     }
 }
@@ -263,6 +340,26 @@ impl Settings {
                 );
             }
         }
+        if self.storage.backend == StorageBackend::S3 {
+            let s3 = &self.storage.s3;
+            if s3.bucket.trim().is_empty() {
+                return invalid("storage.s3.bucket", "is required when storage.backend = \"s3\"");
+            }
+            if s3.access_key_id.is_some() != s3.secret_access_key.is_some() {
+                return invalid(
+                    "storage.s3.secret_access_key",
+                    "access_key_id and secret_access_key must be set together",
+                );
+            }
+            if let Some(endpoint) = &s3.endpoint {
+                if !(endpoint.starts_with("https://") || endpoint.starts_with("http://")) {
+                    return invalid("storage.s3.endpoint", "must be an http:// or https:// URL");
+                }
+                if endpoint.starts_with("http://") && !s3.allow_http {
+                    return invalid("storage.s3.endpoint", "uses http://; set storage.s3.allow_http = true to allow it");
+                }
+            }
+        }
         if self.database.max_connections == Some(0) {
             return invalid("database.max_connections", "must be at least 1");
         }
@@ -276,6 +373,15 @@ impl Settings {
                 "auth.access_token_ttl_secs",
                 "must be between 60 and 900 seconds",
             );
+        }
+        if !(1..=365).contains(&self.auth.refresh_token_ttl_days) {
+            return invalid("auth.refresh_token_ttl_days", "must be between 1 and 365");
+        }
+        if !(1..=10_000).contains(&self.auth.login_per_ip_per_minute) {
+            return invalid("auth.login_per_ip_per_minute", "must be between 1 and 10000");
+        }
+        if !(1..=1_000).contains(&self.auth.login_per_account_per_15_minutes) {
+            return invalid("auth.login_per_account_per_15_minutes", "must be between 1 and 1000");
         }
         if shared::inputs::Email::parse(&self.auth.admin_email).is_err() {
             return invalid("auth.admin_email", "is not a valid e-mail address");
@@ -317,6 +423,9 @@ impl Settings {
         if !(2..=64).contains(&self.graphql.max_depth) {
             return invalid("graphql.max_depth", "must be between 2 and 64");
         }
+        if !(1..=60).contains(&self.graphql.ws_init_timeout_secs) {
+            return invalid("graphql.ws_init_timeout_secs", "must be between 1 and 60");
+        }
         if !(10..=100_000).contains(&self.graphql.max_complexity) {
             return invalid("graphql.max_complexity", "must be between 10 and 100000");
         }
@@ -349,6 +458,23 @@ mod tests {
                 .database_url()
                 .starts_with("sqlite://data/consult-coach.db")
         );
+    }
+
+    #[test]
+    fn s3_storage_needs_a_bucket_and_paired_credentials() {
+        let mut settings = Settings::default();
+        settings.storage.backend = StorageBackend::S3;
+        let err = settings.validate().err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("storage.s3.bucket"), "{err}");
+        settings.storage.s3.bucket = "calls".into();
+        settings.storage.s3.access_key_id = Some(SecretString::from("AKIA"));
+        let err = settings.validate().err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("secret_access_key") && !err.contains("AKIA"), "{err}");
+        settings.storage.s3.secret_access_key = Some(SecretString::from("secret"));
+        settings.storage.s3.endpoint = Some("http://127.0.0.1:9000".into());
+        assert!(settings.validate().is_err(), "plain http needs allow_http");
+        settings.storage.s3.allow_http = true;
+        assert!(settings.validate().is_ok());
     }
 
     #[test]

@@ -1,10 +1,15 @@
 //! SeaORM entities, one module per table. Nothing here derives GraphQL types (DESIGN §7.2).
 
+pub mod activity_events;
 pub mod analyses;
+pub mod api_keys;
 pub mod consultations;
 pub mod improvement_items;
 pub mod job_events;
 pub mod jobs;
+pub mod login_attempts;
+pub mod refresh_tokens;
+pub mod storage_events;
 pub mod teams;
 pub mod transcripts;
 pub mod users;

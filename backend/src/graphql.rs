@@ -1,6 +1,7 @@
 //! The GraphQL edge: schema assembly, per-domain resolvers (thin: read context, call one service
 //! function, convert), and the HTTP and WebSocket transports.
 
+pub mod admin;
 pub mod auth;
 pub mod consultations;
 pub mod context;

@@ -5,9 +5,13 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::Parser;
-use consult_coach::cli::{Cli, Command, UserCommand, analyze_file, bilingual};
+use consult_coach::cli::{
+    Cli, Command, UserCommand, analyze_file, analyze_jsonl_file, bilingual,
+};
 use consult_coach::config::Settings;
-use consult_coach::service::users::{NewUser, create_user, generate_password};
+use consult_coach::service::users::{
+    NewUser, UserUpdate, create_user, generate_password, operator_list_users, operator_update_user,
+};
 use consult_coach::startup::{Application, Core, announce_admin};
 use consult_coach::telemetry::init_tracing;
 use shared::inputs::{Email, Password};
@@ -15,6 +19,10 @@ use tokio_util::sync::CancellationToken;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::Analyze { file, jsonl } = &cli.command {
+        // Offline and synchronous: no settings, runtime or database; logs stay quiet.
+        return run_analyze(file, *jsonl);
+    }
     let mut settings = match Settings::load(cli.config.as_deref()) {
         Ok(s) => s,
         Err(e) => {
@@ -22,25 +30,6 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if let Command::Analyze { file } = &cli.command {
-        // Offline and synchronous: no runtime, no database, logs stay quiet.
-        return match analyze_file(file) {
-            Ok(report) => match serde_json::to_string_pretty(&report) {
-                Ok(json) => {
-                    let _ = writeln!(std::io::stdout(), "{json}");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    let _ = writeln!(std::io::stderr(), "{e}");
-                    ExitCode::FAILURE
-                }
-            },
-            Err(e) => {
-                let _ = writeln!(std::io::stderr(), "{}", e.describe());
-                ExitCode::from(2)
-            }
-        };
-    }
     init_tracing(&settings.log);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -92,6 +81,50 @@ fn main() -> ExitCode {
         Err(e) => {
             let _ = writeln!(std::io::stderr(), "오류 / error: {e:#}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// `consult-coach analyze [--jsonl] FILE`: the report as pretty JSON, or one line per conversation.
+fn run_analyze(file: &std::path::Path, jsonl: bool) -> ExitCode {
+    if jsonl {
+        let stdout = std::io::stdout();
+        return match analyze_jsonl_file(file, std::io::BufWriter::new(stdout.lock())) {
+            Ok(summary) => {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "분석 {} 건, 실패 {} 건 / {} analysed, {} failed",
+                    summary.analysed,
+                    summary.failed,
+                    summary.analysed,
+                    summary.failed
+                );
+                if summary.failed == 0 {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                }
+            }
+            Err(e) => {
+                let _ = writeln!(std::io::stderr(), "{}", e.describe());
+                ExitCode::from(2)
+            }
+        };
+    }
+    match analyze_file(file) {
+        Ok(report) => match serde_json::to_string_pretty(&report) {
+            Ok(json) => {
+                let _ = writeln!(std::io::stdout(), "{json}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                let _ = writeln!(std::io::stderr(), "{e}");
+                ExitCode::FAILURE
+            }
+        },
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "{}", e.describe());
+            ExitCode::from(2)
         }
     }
 }
@@ -167,5 +200,36 @@ async fn user_command(settings: Settings, command: UserCommand) -> anyhow::Resul
             }
             Ok(())
         }
+        UserCommand::List => {
+            let core = Core::open(&settings).await?;
+            let users = operator_list_users(&core.db)
+                .await
+                .map_err(|e| anyhow::anyhow!(bilingual(&e)))?;
+            let mut out = std::io::stdout();
+            for user in users {
+                let state = if user.active { "active" } else { "inactive" };
+                writeln!(out, "{}\t{}\t{state}", user.email, user.role)?;
+            }
+            Ok(())
+        }
+        UserCommand::SetRole { email, role } => {
+            update_by_email(&settings, &email, UserUpdate { role: Some(role.into()), ..UserUpdate::default() }).await
+        }
+        UserCommand::Deactivate { email } => {
+            update_by_email(&settings, &email, UserUpdate { active: Some(false), ..UserUpdate::default() }).await
+        }
+        UserCommand::Activate { email } => {
+            update_by_email(&settings, &email, UserUpdate { active: Some(true), ..UserUpdate::default() }).await
+        }
     }
+}
+
+async fn update_by_email(settings: &Settings, email: &str, update: UserUpdate) -> anyhow::Result<()> {
+    let core = Core::open(settings).await?;
+    let user = operator_update_user(&core.db, email, update)
+        .await
+        .map_err(|e| anyhow::anyhow!(bilingual(&e)))?;
+    let state = if user.active { "active" } else { "inactive" };
+    writeln!(std::io::stdout(), "{}\t{}\t{state}", user.email, user.role)?;
+    Ok(())
 }

@@ -1,5 +1,9 @@
 //! Business rules, one module per domain. Services take a database connection, enforce ownership
 //! and return their own error enum (mapped to GraphQL codes once, in [`crate::error`]).
 
+pub mod activity;
+pub mod api_keys;
 pub mod consultations;
+pub mod files;
+pub mod sessions;
 pub mod users;

@@ -16,6 +16,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::analysis::local::LocalAnalyzer;
 use crate::auth::TokenIssuer;
+use crate::auth::limits::{LoginLimiter, LoginLimits};
 use crate::config::Settings;
 use crate::graphql::context::GqlState;
 use crate::graphql::http::{HttpLimits, graphql_get, graphql_post};
@@ -58,8 +59,7 @@ impl Core {
         crate::db::migrate(&db)
             .await
             .context("migrating the database")?;
-        let storage = Storage::local(&settings.storage.data_dir.join("files"))
-            .context("opening file storage")?;
+        let storage = Storage::from_settings(&settings.storage).context("opening file storage")?;
         Ok(Self {
             db,
             storage,
@@ -138,12 +138,26 @@ async fn graphql_get_or_ws(
     payload: web::Payload,
     schema: web::Data<AppSchema>,
     tokens: web::Data<TokenIssuer>,
+    db: web::Data<DatabaseConnection>,
+    limits: web::Data<HttpLimits>,
 ) -> Result<HttpResponse, actix_web::Error> {
     if is_upgrade(&req) {
-        graphql_ws(req, payload, schema, tokens).await
+        graphql_ws(req, payload, schema, tokens, db, limits.ws_init_timeout).await
     } else {
-        Ok(graphql_get(req, schema, tokens).await)
+        Ok(graphql_get(req, schema, tokens, db).await)
     }
+}
+
+/// Forgets idle rate-limit keys every few minutes so their memory stays bounded.
+fn spawn_limiter_sweeper(limiter: Arc<LoginLimiter>, shutdown: CancellationToken) {
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                () = shutdown.cancelled() => break,
+                () = tokio::time::sleep(std::time::Duration::from_secs(300)) => limiter.forget_idle(),
+            }
+        }
+    });
 }
 
 impl Application {
@@ -159,6 +173,12 @@ impl Application {
         .context("creating the first admin")?;
         let secret = load_jwt_secret(&settings)?;
         let tokens = TokenIssuer::new(&secret, settings.auth.access_token_ttl_secs);
+        let login_limiter = Arc::new(LoginLimiter::new(LoginLimits {
+            per_ip_per_minute: settings.auth.login_per_ip_per_minute,
+            per_account_per_15_minutes: settings.auth.login_per_account_per_15_minutes,
+        }));
+        let shutdown = CancellationToken::new();
+        spawn_limiter_sweeper(login_limiter.clone(), shutdown.clone());
         let state = GqlState {
             db: core.db.clone(),
             storage: core.storage.clone(),
@@ -167,14 +187,17 @@ impl Application {
             tokens: tokens.clone(),
             max_upload_bytes: settings.limits.max_upload_bytes,
             max_attempts: i32::try_from(settings.workers.max_attempts).unwrap_or(3),
+            login_limiter: login_limiter.clone(),
+            refresh_ttl_ms: i64::from(settings.auth.refresh_token_ttl_days) * 24 * 3600 * 1000,
+            allow_signup: settings.auth.allow_signup,
         };
         let schema = build_schema(state, &settings.graphql);
-        let shutdown = CancellationToken::new();
         let workers = core.start_workers(&settings, settings.workers.count, shutdown.clone());
         let limits = HttpLimits {
             max_json_body_bytes: settings.limits.max_json_body_bytes,
             max_upload_bytes: settings.limits.max_upload_bytes,
             max_files_per_request: settings.limits.max_files_per_request,
+            ws_init_timeout: std::time::Duration::from_secs(settings.graphql.ws_init_timeout_secs),
         };
         let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))
             .with_context(|| {

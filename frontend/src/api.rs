@@ -3,29 +3,51 @@
 //! Every request goes through [`Api`], which adds the bearer token and `Accept-Language` (the server
 //! localises error messages by it) and turns any failure, from the network to a GraphQL error,
 //! into one [`ApiError`] carrying `extensions.code` and the message. Domain calls live in
-//! [`auth`], [`consultations`] and [`progress`] (the `graphql-transport-ws` subscription).
+//! [`auth`], [`admin`], [`api_keys`], [`consultations`] and [`progress`] (the
+//! `graphql-transport-ws` subscription).
+//!
+//! **Session refresh.** Access tokens live at most 15 minutes; the refresh token renews them and
+//! is itself replaced on every use (presenting a used one revokes the whole session). So:
+//! * a request whose access token is (nearly) expired refreshes first, and a request answered
+//!   `UNAUTHENTICATED` refreshes once and is sent again;
+//! * [`keep_session_fresh`] refreshes shortly before the token expires while the page is open;
+//! * all of them share one refresh in flight ([`Api::refresh`]), and across tabs the refresh runs
+//!   under a Web Lock and first looks whether another tab already renewed the tokens, so one refresh
+//!   token is never presented twice;
+//! * when the refresh is refused the session ends and the sign-in guard sends the user to
+//!   `/login?next=<the page>`.
 
+pub mod admin;
+pub mod api_keys;
 pub mod auth;
 pub mod consultations;
 pub mod progress;
 
+use std::cell::RefCell;
 use std::fmt;
+use std::rc::Rc;
+use std::time::Duration;
 
+use leptos::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 #[cfg(test)]
 use crate::i18n::Lang;
 use crate::i18n::{I18n, Texts, use_i18n};
-use crate::state::{Auth, use_auth};
+use crate::state::{Auth, now_ms, use_auth};
 
 /// Path of the GraphQL endpoint (HTTP and WebSocket).
 pub const GRAPHQL_PATH: &str = "/graphql";
 
 /// What the client accepts: the GraphQL-over-HTTP media type first, plain JSON as a fallback.
 const ACCEPT: &str = "application/graphql-response+json, application/json;q=0.9";
+
+/// Name of the Web Lock that serialises refreshes across the app's tabs.
+const REFRESH_LOCK: &str = "cc.refresh";
 
 /// Error codes the client itself produces (the server's codes come from `extensions.code`).
 pub mod codes {
@@ -41,6 +63,12 @@ pub mod codes {
     pub const NOT_FOUND: &str = "NOT_FOUND";
     /// The live connection gave up.
     pub const SUBSCRIPTION_FAILED: &str = "SUBSCRIPTION_FAILED";
+    /// Too many sign-in attempts; `retryAfterSeconds` says how long to wait.
+    pub const TOO_MANY_ATTEMPTS: &str = "TOO_MANY_ATTEMPTS";
+    /// Wrong e-mail or password (also: wrong current password).
+    pub const INVALID_CREDENTIALS: &str = "INVALID_CREDENTIALS";
+    /// The input was rejected; the server's message says why.
+    pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
 }
 
 /// Any failure of an API call: a stable code (`extensions.code` when the server sent one) and the
@@ -53,6 +81,8 @@ pub struct ApiError {
     pub message: String,
     /// The HTTP status, when the failure was an unexpected HTTP answer.
     pub http_status: Option<u16>,
+    /// `extensions.retryAfterSeconds` of `TOO_MANY_ATTEMPTS`.
+    pub retry_after_seconds: Option<u64>,
 }
 
 impl ApiError {
@@ -62,6 +92,7 @@ impl ApiError {
             code: code.into(),
             message: message.into(),
             http_status: None,
+            retry_after_seconds: None,
         }
     }
 
@@ -75,16 +106,25 @@ impl ApiError {
         self.code == codes::UNAUTHENTICATED || self.code == "UNAUTHORIZED"
     }
 
-    /// The text to show the user: the server's message, or the catalogue's for client errors.
+    /// The text to show the user, translated from the code by the catalogue; the server's
+    /// (request-localised) message where it carries details the code does not, or for codes the
+    /// catalogue does not know.
     pub fn display(&self, t: Texts) -> String {
+        if self.code == codes::TOO_MANY_ATTEMPTS {
+            return t.err_too_many_attempts(self.retry_after_seconds);
+        }
+        if self.is_unauthenticated() {
+            return t.err_session_expired().to_owned();
+        }
+        if let Some(text) = t.error_code(&self.code) {
+            return text.to_owned();
+        }
         if !self.message.is_empty() {
             return self.message.clone();
         }
         match (self.code.as_str(), self.http_status) {
-            (codes::NETWORK_ERROR, _) => t.err_network().to_owned(),
-            _ if self.is_unauthenticated() => t.err_session_expired().to_owned(),
+            (codes::BAD_USER_INPUT, _) => t.err_bad_input().to_owned(),
             (codes::FILE_TOO_LARGE, _) => t.err_file_too_large().to_owned(),
-            (codes::SUBSCRIPTION_FAILED, _) => t.err_live_failed().to_owned(),
             (_, Some(status)) => t.err_http(status),
             _ => t.err_bad_response().to_owned(),
         }
@@ -109,18 +149,27 @@ pub(crate) struct GraphqlError {
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct ErrorExtensions {
     #[serde(default)]
     code: Option<String>,
+    #[serde(default)]
+    retry_after_seconds: Option<u64>,
 }
 
 impl From<GraphqlError> for ApiError {
     fn from(error: GraphqlError) -> Self {
-        let code = error
-            .extensions
-            .and_then(|e| e.code)
-            .unwrap_or_else(|| codes::BAD_RESPONSE.to_owned());
-        Self::new(code, error.message)
+        let (code, retry_after_seconds) = match error.extensions {
+            Some(extensions) => (extensions.code, extensions.retry_after_seconds),
+            None => (None, None),
+        };
+        Self {
+            retry_after_seconds,
+            ..Self::new(
+                code.unwrap_or_else(|| codes::BAD_RESPONSE.to_owned()),
+                error.message,
+            )
+        }
     }
 }
 
@@ -161,9 +210,20 @@ pub(crate) enum Body {
     Multipart(web_sys::FormData),
 }
 
-/// A handle for API calls: the session (for the token, and to end it on `UNAUTHENTICATED`) and
-/// the language at the time of each request (for `Accept-Language`). Cheap to copy into async
-/// blocks.
+/// An upload progress callback, shared by the first attempt and the retry after a refresh.
+type Progress = Rc<RefCell<dyn FnMut(f64, f64)>>;
+
+/// Whether a request carries the session's token (and renews it when needed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Credentials {
+    /// The bearer token of the session, refreshed as needed.
+    Session,
+    /// No token: sign-in, refresh and sign-out present their own credentials.
+    None,
+}
+
+/// A handle for API calls: the session (for the token and its refresh) and the language at the
+/// time of each request (for `Accept-Language`). Cheap to copy into async blocks.
 #[derive(Debug, Clone, Copy)]
 pub struct Api {
     auth: Auth,
@@ -179,41 +239,164 @@ impl Api {
         }
     }
 
+    /// The session this client acts for.
+    pub fn auth(self) -> Auth {
+        self.auth
+    }
+
     /// The bearer token, if signed in.
     pub(crate) fn token(self) -> Option<String> {
         self.auth.token_untracked()
     }
 
-    /// Runs a query or mutation and decodes `data` into `T`.
+    /// Runs a query or mutation with the session's token and decodes `data` into `T`.
     pub async fn graphql<V, T>(self, query: &str, variables: V) -> Result<T, ApiError>
     where
         V: Serialize,
         T: DeserializeOwned,
     {
-        let body = serde_json::to_string(&GraphqlRequest { query, variables })
-            .map_err(|_| ApiError::client(codes::BAD_RESPONSE))?;
-        self.post(Body::Json(body), None).await
+        let body = json_body(query, variables)?;
+        self.request(Body::Json(body), None, Credentials::Session)
+            .await
     }
 
-    /// POSTs a body and decodes the response; `on_progress(sent, total)` follows the upload.
+    /// Runs a mutation without the session's token (sign-in, refresh, sign-out): a rejected token
+    /// must neither fail these nor start a refresh.
+    pub(crate) async fn graphql_anonymous<V, T>(
+        self,
+        query: &str,
+        variables: V,
+    ) -> Result<T, ApiError>
+    where
+        V: Serialize,
+        T: DeserializeOwned,
+    {
+        let body = json_body(query, variables)?;
+        self.request(Body::Json(body), None, Credentials::None)
+            .await
+    }
+
+    /// POSTs a body with the session's token and decodes the response; `on_progress(sent, total)`
+    /// follows the upload.
     pub(crate) async fn post<T: DeserializeOwned>(
         self,
         body: Body,
         on_progress: Option<Box<dyn FnMut(f64, f64)>>,
     ) -> Result<T, ApiError> {
-        let result = self.send(body, on_progress).await;
-        if let Err(error) = &result
-            && error.is_unauthenticated()
-        {
-            self.auth.expire();
+        let progress: Option<Progress> = on_progress.map(|callback| {
+            let shared: Progress = Rc::new(RefCell::new(callback));
+            shared
+        });
+        self.request(body, progress, Credentials::Session).await
+    }
+
+    async fn request<T: DeserializeOwned>(
+        self,
+        body: Body,
+        progress: Option<Progress>,
+        credentials: Credentials,
+    ) -> Result<T, ApiError> {
+        if credentials == Credentials::None {
+            return self.send(&body, progress, None).await;
         }
-        result
+        let token = self.fresh_token().await?;
+        let result = self.send(&body, progress.clone(), token.as_deref()).await;
+        match result {
+            Err(error) if error.is_unauthenticated() => {
+                let Some(token) = token else {
+                    self.auth.expire();
+                    return Err(error);
+                };
+                // The token was rejected (expired early, revoked, or replaced): renew it once and
+                // send the request again.
+                self.refresh(Some(&token)).await?;
+                let retried = self.send(&body, progress, self.token().as_deref()).await;
+                if retried.as_ref().is_err_and(ApiError::is_unauthenticated) {
+                    self.auth.expire();
+                }
+                retried
+            }
+            other => other,
+        }
+    }
+
+    /// The access token to send: renewed first when it is about to expire.
+    async fn fresh_token(self) -> Result<Option<String>, ApiError> {
+        let Some(tokens) = self.auth.tokens_untracked() else {
+            return Ok(None);
+        };
+        if tokens.needs_refresh_at(now_ms()) {
+            self.refresh(Some(&tokens.access)).await?;
+            return Ok(self.token());
+        }
+        Ok(Some(tokens.access).filter(|t| !t.is_empty()))
+    }
+
+    /// Renews the session's tokens. `stale` is the access token the caller found expired or
+    /// rejected: when the stored token already differs (another request or tab renewed it), that
+    /// one is used without a new refresh. Concurrent callers share one refresh; a refused refresh
+    /// ends the session.
+    pub(crate) async fn refresh(self, stale: Option<&str>) -> Result<(), ApiError> {
+        if let Some(in_flight) = self.auth.refresh_in_flight() {
+            return await_refresh(in_flight).await;
+        }
+        if self.auth.tokens_untracked().is_none() {
+            self.auth.expire();
+            return Err(ApiError::client(codes::UNAUTHENTICATED));
+        }
+        let stale = stale.map(str::to_owned);
+        let promise = with_refresh_lock(Box::new(move || {
+            wasm_bindgen_futures::future_to_promise(async move {
+                let outcome = self.refresh_now(stale.as_deref()).await;
+                self.auth.set_refresh_in_flight(None);
+                outcome
+                    .map(|()| JsValue::TRUE)
+                    .map_err(|e| JsValue::from_str(&e.code))
+            })
+        }));
+        self.auth.set_refresh_in_flight(Some(promise.clone()));
+        await_refresh(promise).await
+    }
+
+    /// The refresh itself, run while holding the lock.
+    async fn refresh_now(self, stale: Option<&str>) -> Result<(), ApiError> {
+        let now = now_ms();
+        let Some(tokens) = self.auth.tokens_untracked() else {
+            self.auth.expire();
+            return Err(ApiError::client(codes::UNAUTHENTICATED));
+        };
+        if stale.is_some_and(|stale| stale != tokens.access) && tokens.access_valid_at(now) {
+            self.auth.adopt(tokens);
+            return Ok(());
+        }
+        let Some(refresh_token) = tokens.refresh_at(now).map(str::to_owned) else {
+            self.auth.expire();
+            return Err(ApiError::client(codes::UNAUTHENTICATED));
+        };
+        match auth::refresh_session(self, &refresh_token).await {
+            Ok(payload) => {
+                // Signed out meanwhile (another tab, or the user): do not resurrect the session.
+                if self.auth.is_signed_in_untracked() {
+                    self.auth.store_tokens(&payload);
+                }
+                Ok(())
+            }
+            Err(error) => {
+                // Network trouble keeps the session (the next request tries again); a refused
+                // refresh token ends it.
+                if error.is_unauthenticated() || error.code == codes::BAD_USER_INPUT {
+                    self.auth.expire();
+                }
+                Err(error)
+            }
+        }
     }
 
     async fn send<T: DeserializeOwned>(
         self,
-        body: Body,
-        on_progress: Option<Box<dyn FnMut(f64, f64)>>,
+        body: &Body,
+        progress: Option<Progress>,
+        token: Option<&str>,
     ) -> Result<T, ApiError> {
         let network = |_: JsValue| ApiError::client(codes::NETWORK_ERROR);
         let xhr = web_sys::XmlHttpRequest::new().map_err(network)?;
@@ -222,22 +405,21 @@ impl Api {
         xhr.set_request_header("Accept", ACCEPT).map_err(network)?;
         xhr.set_request_header("Accept-Language", self.i18n.lang_untracked().code())
             .map_err(network)?;
-        if let Some(token) = self.token() {
+        if let Some(token) = token {
             xhr.set_request_header("Authorization", &format!("Bearer {token}"))
                 .map_err(network)?;
         }
 
         // Kept alive until the request ends, then dropped with this frame.
-        let progress_listener = match on_progress {
-            Some(mut callback) => {
-                let listener =
-                    wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(
-                        move |event: web_sys::ProgressEvent| {
-                            if event.length_computable() {
-                                callback(event.loaded(), event.total());
-                            }
-                        },
-                    );
+        let progress_listener = match progress {
+            Some(callback) => {
+                let listener = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(
+                    move |event: web_sys::ProgressEvent| {
+                        if event.length_computable() {
+                            (callback.borrow_mut())(event.loaded(), event.total());
+                        }
+                    },
+                );
                 let upload = xhr.upload().map_err(network)?;
                 upload.set_onprogress(Some(listener.as_ref().unchecked_ref()));
                 Some((upload, listener))
@@ -249,7 +431,7 @@ impl Api {
         let finished = js_sys::Promise::new(&mut |resolve, _reject| {
             xhr.set_onloadend(Some(&resolve));
         });
-        let sent = match &body {
+        let sent = match body {
             Body::Json(json) => {
                 xhr.set_request_header("Content-Type", "application/json")
                     .map_err(network)?;
@@ -279,6 +461,93 @@ impl Api {
     }
 }
 
+fn json_body<V: Serialize>(query: &str, variables: V) -> Result<String, ApiError> {
+    serde_json::to_string(&GraphqlRequest { query, variables })
+        .map_err(|_| ApiError::client(codes::BAD_RESPONSE))
+}
+
+/// Waits for a refresh started by [`Api::refresh`]; it rejects with the error code.
+async fn await_refresh(promise: js_sys::Promise) -> Result<(), ApiError> {
+    JsFuture::from(promise).await.map(|_| ()).map_err(|reason| {
+        ApiError::client(
+            reason
+                .as_string()
+                .as_deref()
+                .unwrap_or(codes::NETWORK_ERROR),
+        )
+    })
+}
+
+/// Runs `task` holding the app-wide Web Lock [`REFRESH_LOCK`], so that two tabs never refresh at
+/// once; runs it directly where the browser has no Web Locks.
+fn with_refresh_lock(task: Box<dyn FnOnce() -> js_sys::Promise>) -> js_sys::Promise {
+    let locks = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w.navigator(), &"locks".into()).ok())
+        .filter(JsValue::is_object);
+    let request = locks
+        .as_ref()
+        .and_then(|locks| js_sys::Reflect::get(locks, &"request".into()).ok())
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let (Some(locks), Some(request)) = (locks, request) else {
+        return task();
+    };
+    let callback = Closure::once_into_js(move |_lock: JsValue| -> JsValue { task().into() });
+    match request
+        .call2(&locks, &REFRESH_LOCK.into(), &callback)
+        .map(JsCast::dyn_into::<js_sys::Promise>)
+    {
+        Ok(Ok(promise)) => promise,
+        _ => js_sys::Promise::reject(&JsValue::from_str(codes::NETWORK_ERROR)),
+    }
+}
+
+/// How long before the access token expires the proactive refresh runs: a quarter of its
+/// remaining life, at most a minute, at least 5 s.
+fn refresh_lead_ms(remaining_ms: f64) -> f64 {
+    (remaining_ms / 4.0).clamp(5_000.0, 60_000.0)
+}
+
+/// Refreshes the session shortly before its access token expires, for as long as the app is open,
+/// so that the page never meets an expired token. Call once, from the root component.
+pub fn keep_session_fresh(api: Api) {
+    let generation = StoredValue::new(0_u64);
+    Effect::new(move |_| {
+        let Some(expires) = api.auth.access_expiry() else {
+            return;
+        };
+        generation.update_value(|g| *g += 1);
+        let planned = generation.get_value();
+        let remaining = expires - now_ms();
+        // A little jitter keeps several tabs from waking up at the same moment.
+        let delay = (remaining - refresh_lead_ms(remaining) - js_sys::Math::random() * 2_000.0)
+            .clamp(0.0, 2_147_483_647.0);
+        set_timeout(
+            move || {
+                if generation.try_get_value() != Some(planned) {
+                    return;
+                }
+                let Some(tokens) = api.auth.tokens_untracked() else {
+                    return;
+                };
+                // Due unless the stored token outlives the one this timer was planned for.
+                let due = tokens.access_expires_ms.is_none_or(|e| e <= expires + 1.0);
+                if !due {
+                    // Another tab renewed the tokens: follow their new expiry.
+                    api.auth.adopt(tokens);
+                    return;
+                }
+                leptos::task::spawn_local(async move {
+                    // Failures either ended the session (the guard redirects) or were network
+                    // trouble the next request retries.
+                    let _ = api.refresh(Some(&tokens.access)).await;
+                });
+            },
+            // The cast is exact: `delay` is clamped to a non-negative value below 2^31.
+            Duration::from_millis(delay as u64),
+        );
+    });
+}
+
 /// Maps an HTTP status without a GraphQL body to an error.
 fn error_for_status(status: u16) -> ApiError {
     let code = match status {
@@ -288,9 +557,8 @@ fn error_for_status(status: u16) -> ApiError {
         _ => codes::BAD_RESPONSE,
     };
     ApiError {
-        code: code.to_owned(),
-        message: String::new(),
         http_status: Some(status),
+        ..ApiError::client(code)
     }
 }
 
@@ -325,5 +593,37 @@ mod tests {
             error_for_status(502).display(Texts(Lang::En)),
             "The server failed (HTTP 502)."
         );
+    }
+
+    #[test]
+    fn too_many_attempts_carries_the_wait_and_known_codes_are_translated_by_the_catalogue() {
+        let response: GraphqlResponse = serde_json::from_str(
+            r#"{"data":null,"errors":[{"message":"잠시 후","extensions":{"code":"TOO_MANY_ATTEMPTS","retryAfterSeconds":42}}]}"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let error = response
+            .into_result::<serde_json::Value>()
+            .err()
+            .unwrap_or_else(|| panic!("expected an error"));
+        assert_eq!(error.retry_after_seconds, Some(42));
+        assert!(error.display(Texts(Lang::En)).contains("42 seconds"));
+        assert!(error.display(Texts(Lang::Ko)).contains("42초"));
+        let taken = ApiError::new("TEAM_NAME_TAKEN", "이미 있는 팀 이름입니다.");
+        assert_eq!(
+            taken.display(Texts(Lang::En)),
+            "A team with this name already exists."
+        );
+        let input = ApiError::new(
+            codes::BAD_USER_INPUT,
+            "Passwords must be 12 to 128 characters long.",
+        );
+        assert_eq!(input.display(Texts(Lang::En)), input.message);
+    }
+
+    #[test]
+    fn the_proactive_refresh_runs_a_quarter_before_expiry_within_bounds() {
+        assert!((refresh_lead_ms(900_000.0) - 60_000.0).abs() < f64::EPSILON);
+        assert!((refresh_lead_ms(60_000.0) - 15_000.0).abs() < f64::EPSILON);
+        assert!((refresh_lead_ms(1_000.0) - 5_000.0).abs() < f64::EPSILON);
     }
 }

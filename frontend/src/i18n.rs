@@ -11,6 +11,8 @@ use shared::progress::Stage;
 use shared::report::{Category, MomentKind, Priority};
 use shared::transcript::Speaker;
 
+use crate::api::api_keys::Scope;
+use crate::api::auth::Role;
 use crate::state;
 
 /// `localStorage` key of the chosen language.
@@ -90,11 +92,28 @@ impl I18n {
         Texts(self.lang_untracked())
     }
 
-    /// Switches to the other language and remembers the choice.
-    pub fn toggle(self) {
+    /// Switches to the other language and remembers the choice; returns the new language.
+    pub fn toggle(self) -> Lang {
         let next = self.lang.get_untracked().other();
-        state::storage_set(LANG_KEY, next.code());
-        self.lang.set(next);
+        self.set_lang(next);
+        next
+    }
+
+    /// Switches to a language and remembers the choice in this browser.
+    pub fn set_lang(self, lang: Lang) {
+        state::storage_set(LANG_KEY, lang.code());
+        if self.lang.get_untracked() != lang {
+            self.lang.set(lang);
+        }
+    }
+
+    /// Follows a language change another tab stored.
+    pub fn sync_from_storage(self) {
+        if let Some(lang) = state::storage_get(LANG_KEY).and_then(|code| Lang::from_code(&code))
+            && self.lang.get_untracked() != lang
+        {
+            self.lang.set(lang);
+        }
     }
 }
 
@@ -148,6 +167,19 @@ catalogue! {
     lang_toggle => "English", "한국어";
     lang_toggle_aria => "Switch to English", "한국어로 보기";
     logout => "로그아웃", "Sign out";
+    nav_main_aria => "주 메뉴", "Main menu";
+    nav_consultations => "상담", "Consultations";
+    nav_users => "사용자 관리", "Users";
+    nav_api_keys => "API 키", "API keys";
+    nav_profile_aria => "내 정보", "My profile";
+    lang_ko => "한국어", "한국어 (Korean)";
+    lang_en => "English (영어)", "English";
+    saving => "저장 중…", "Saving…";
+    saved => "저장했습니다.", "Saved.";
+    forbidden_title => "권한이 없습니다", "Not allowed";
+    forbidden_body => "이 페이지를 볼 권한이 없습니다. 필요하면 관리자에게 문의해 주세요.",
+        "You are not allowed to see this page. Ask an administrator if you need access.";
+    you_marker => "(나)", "(you)";
     loading => "불러오는 중…", "Loading…";
     retry => "다시 시도", "Try again";
     not_found_title => "페이지를 찾을 수 없습니다", "Page not found";
@@ -162,6 +194,90 @@ catalogue! {
     password_label => "비밀번호", "Password";
     login_submit => "로그인", "Sign in";
     logging_in => "로그인 중…", "Signing in…";
+
+    profile_title => "내 정보", "Profile";
+    profile_account => "계정", "Account";
+    profile_name => "이름", "Name";
+    profile_email => "이메일", "E-mail";
+    profile_role => "역할", "Role";
+    profile_team => "팀", "Team";
+    language_title => "언어", "Language";
+    language_label => "화면 언어", "Display language";
+    language_hint => "선택하면 바로 적용되고 계정에 저장되어 다음 로그인에도 유지됩니다.",
+        "Applied at once and saved to your account for your next sign-in.";
+    password_title => "비밀번호 변경", "Change password";
+    password_hint => "새 비밀번호는 12자 이상이어야 합니다. 변경하면 다른 기기의 로그인은 종료됩니다.",
+        "New passwords need at least 12 characters. Changing it signs you out on other devices.";
+    current_password_label => "현재 비밀번호", "Current password";
+    new_password_label => "새 비밀번호", "New password";
+    confirm_password_label => "새 비밀번호 확인", "Confirm new password";
+    password_submit => "비밀번호 변경", "Change password";
+    password_changing => "변경 중…", "Changing…";
+    password_changed => "비밀번호를 변경했습니다. 다른 기기의 로그인은 종료되었습니다.",
+        "Your password was changed. Other devices were signed out.";
+    password_mismatch => "새 비밀번호와 확인이 일치하지 않습니다.", "The new passwords do not match.";
+    password_same => "새 비밀번호가 현재 비밀번호와 같습니다.", "The new password is the same as the current one.";
+    current_password_required => "현재 비밀번호를 입력해 주세요.", "Please enter your current password.";
+    current_password_wrong => "현재 비밀번호가 올바르지 않습니다.", "The current password is incorrect.";
+
+    users_title => "사용자 관리", "Users";
+    users_intro => "계정을 만들고 역할, 팀, 활성 상태를 관리합니다. 비활성화된 사용자는 로그인할 수 없습니다.",
+        "Create accounts and manage roles, teams and whether they are active. Inactive users cannot sign in.";
+    users_list_title => "사용자", "Users";
+    users_empty => "사용자가 없습니다.", "There are no users.";
+    col_name => "이름", "Name";
+    col_email => "이메일", "E-mail";
+    col_role => "역할", "Role";
+    col_team => "팀", "Team";
+    col_active => "활성", "Active";
+    no_team => "팀 없음", "No team";
+    user_active => "활성", "Active";
+    user_inactive => "비활성", "Inactive";
+    user_saved => "변경 사항을 저장했습니다.", "Changes saved.";
+    new_user_title => "사용자 추가", "Add a user";
+    new_user_name => "이름 (선택)", "Name (optional)";
+    new_user_name_hint => "비워 두면 이메일의 @ 앞부분을 사용합니다.", "Defaults to the part of the e-mail before @.";
+    new_user_password => "초기 비밀번호", "Initial password";
+    new_user_password_hint => "12자 이상. 사용자에게 안전하게 전달하고 첫 로그인 후 변경하도록 안내해 주세요.",
+        "At least 12 characters. Share it safely and ask the user to change it after signing in.";
+    new_user_submit => "사용자 추가", "Add user";
+    creating => "만드는 중…", "Creating…";
+    teams_title => "팀", "Teams";
+    teams_empty => "아직 팀이 없습니다.", "There are no teams yet.";
+    team_name_label => "팀 이름", "Team name";
+    team_name_required => "팀 이름을 입력해 주세요 (100자 이하).", "Please enter a team name (at most 100 characters).";
+    new_team_submit => "팀 추가", "Add team";
+
+    keys_title => "API 키", "API keys";
+    keys_intro => "API 키로 다른 시스템이 GraphQL API를 사용할 수 있습니다. 키는 만든 사람의 권한 안에서, 선택한 범위만 사용할 수 있습니다.",
+        "API keys let other systems use the GraphQL API, within their creator's access and only for the chosen scopes.";
+    keys_list_title => "발급된 키", "Issued keys";
+    keys_empty => "발급된 API 키가 없습니다.", "No API keys have been issued.";
+    col_prefix => "접두사", "Prefix";
+    col_scopes => "권한 범위", "Scopes";
+    col_owner => "소유자", "Owner";
+    col_last_used => "마지막 사용", "Last used";
+    col_actions => "작업", "Actions";
+    never_used => "사용 기록 없음", "Never";
+    key_active => "사용 중", "Active";
+    key_revoked => "폐기됨", "Revoked";
+    key_revoke => "폐기", "Revoke";
+    key_revoked_notice => "API 키를 폐기했습니다.", "The API key was revoked.";
+    new_key_title => "새 API 키", "New API key";
+    key_name_label => "이름", "Name";
+    key_name_placeholder => "예: 사내 대시보드", "e.g. Internal dashboard";
+    key_name_required => "키 이름을 입력해 주세요.", "Please name the key.";
+    scopes_legend => "권한 범위", "Scopes";
+    scopes_required => "권한 범위를 하나 이상 선택해 주세요.", "Please choose at least one scope.";
+    new_key_submit => "API 키 만들기", "Create API key";
+    secret_title => "새 API 키가 만들어졌습니다", "Your new API key";
+    secret_warning => "이 비밀 키는 지금 한 번만 표시됩니다. 복사해서 안전한 곳에 보관해 주세요.",
+        "This secret is shown only once. Copy it and keep it somewhere safe.";
+    secret_label => "비밀 키", "Secret";
+    copy => "복사", "Copy";
+    copied => "복사했습니다.", "Copied.";
+    copy_failed => "복사하지 못했습니다. 키를 직접 선택해 복사해 주세요.", "Could not copy. Select the key and copy it yourself.";
+    secret_done => "복사해 두었습니다", "I have copied it";
 
     upload_title => "새 상담 분석", "Analyse a new consultation";
     upload_hint => "대화록(.txt, .srt, .vtt, .json, .csv) 또는 녹음·녹화 파일을 올리면 바로 분석을 시작합니다.",
@@ -226,16 +342,158 @@ catalogue! {
     transcript_empty => "표시할 대화 내용이 없습니다.", "There is no transcript to show.";
     transcript_hint => "근거로 인용된 발화는 강조 표시됩니다.", "Turns quoted as evidence are highlighted.";
 
-    err_network => "서버에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요.",
-        "Cannot reach the server. Please try again shortly.";
     err_bad_response => "서버 응답을 이해할 수 없습니다.", "The server sent an unexpected response.";
     err_file_too_large => "파일이 너무 큽니다.", "The file is too large.";
     err_session_expired => "로그인이 만료되었습니다. 다시 로그인해 주세요.",
         "Your session has expired. Please sign in again.";
-    err_live_failed => "실시간 연결에 실패했습니다.", "The live connection failed.";
+    err_bad_input => "입력값을 확인해 주세요.", "Please check your input.";
 }
 
 impl Texts {
+    /// The message for a stable error code (`extensions.code`) whose meaning the code alone
+    /// carries; `None` for codes whose server message adds details (input errors, limits).
+    pub fn error_code(self, code: &str) -> Option<&'static str> {
+        let (ko, en) = match code {
+            "NETWORK_ERROR" => (
+                "서버에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요.",
+                "Cannot reach the server. Please try again shortly.",
+            ),
+            "INVALID_CREDENTIALS" => (
+                "이메일 또는 비밀번호가 올바르지 않습니다.",
+                "The e-mail or password is incorrect.",
+            ),
+            "FORBIDDEN" => (
+                "이 작업을 할 권한이 없습니다.",
+                "You are not allowed to do this.",
+            ),
+            "NOT_FOUND" => (
+                "찾을 수 없습니다. 삭제되었거나 볼 권한이 없습니다.",
+                "Not found: it was removed or you cannot see it.",
+            ),
+            "EMAIL_TAKEN" => (
+                "이미 등록된 이메일입니다.",
+                "This e-mail is already registered.",
+            ),
+            "TEAM_NAME_TAKEN" => (
+                "같은 이름의 팀이 이미 있습니다.",
+                "A team with this name already exists.",
+            ),
+            "SIGNUP_DISABLED" => (
+                "직접 가입할 수 없습니다. 관리자에게 계정을 요청해 주세요.",
+                "Sign-up is disabled. Ask an administrator for an account.",
+            ),
+            "EMPTY_FILE" => ("빈 파일입니다.", "The file is empty."),
+            "TOO_MANY_FILES" => (
+                "한 번에 하나의 파일만 올릴 수 있습니다.",
+                "Upload one file at a time.",
+            ),
+            "SUBSCRIPTION_FAILED" => ("실시간 연결에 실패했습니다.", "The live connection failed."),
+            "INTERNAL" => (
+                "서버에서 오류가 발생했습니다. 잠시 후 다시 시도해 주세요.",
+                "Something went wrong on the server. Please try again shortly.",
+            ),
+            _ => return None,
+        };
+        Some(match self.0 {
+            Lang::Ko => ko,
+            Lang::En => en,
+        })
+    }
+
+    /// Too many sign-in attempts, with the wait when the server said it.
+    pub fn err_too_many_attempts(self, retry_after_seconds: Option<u64>) -> String {
+        match (self.0, retry_after_seconds) {
+            (Lang::Ko, Some(secs)) => {
+                format!("로그인 시도가 너무 많습니다. {secs}초 후에 다시 시도해 주세요.")
+            }
+            (Lang::En, Some(secs)) => {
+                format!("Too many sign-in attempts. Please try again in {secs} seconds.")
+            }
+            (Lang::Ko, None) => {
+                "로그인 시도가 너무 많습니다. 잠시 후 다시 시도해 주세요.".to_owned()
+            }
+            (Lang::En, None) => "Too many sign-in attempts. Please try again later.".to_owned(),
+        }
+    }
+
+    /// A role's name.
+    pub fn role(self, role: Role) -> &'static str {
+        match (role, self.0) {
+            (Role::Counselor, Lang::Ko) => "상담원",
+            (Role::Counselor, Lang::En) => "Counselor",
+            (Role::Manager, Lang::Ko) => "매니저",
+            (Role::Manager, Lang::En) => "Manager",
+            (Role::Admin, Lang::Ko) => "관리자",
+            (Role::Admin, Lang::En) => "Administrator",
+        }
+    }
+
+    /// An API key scope's description.
+    pub fn scope(self, scope: Scope) -> &'static str {
+        match (scope, self.0) {
+            (Scope::ConsultationsRead, Lang::Ko) => "상담·리포트 읽기",
+            (Scope::ConsultationsRead, Lang::En) => "Read consultations and reports",
+            (Scope::ConsultationsWrite, Lang::Ko) => "상담 업로드·재분석",
+            (Scope::ConsultationsWrite, Lang::En) => "Upload and re-analyse consultations",
+            (Scope::KpisRead, Lang::Ko) => "KPI 읽기",
+            (Scope::KpisRead, Lang::En) => "Read KPIs",
+        }
+    }
+
+    /// Asks before deactivating a user.
+    pub fn confirm_deactivate(self, name: &str) -> String {
+        match self.0 {
+            Lang::Ko => {
+                format!("{name} 계정을 비활성화할까요? 로그인 중인 세션도 모두 종료됩니다.")
+            }
+            Lang::En => format!("Deactivate {name}? Their open sessions end as well."),
+        }
+    }
+
+    /// Asks before changing a user's role.
+    pub fn confirm_role_change(self, name: &str, role: Role) -> String {
+        let role = self.role(role);
+        match self.0 {
+            Lang::Ko => format!("{name}의 역할을 '{role}'(으)로 바꿀까요?"),
+            Lang::En => format!("Change {name}'s role to {role}?"),
+        }
+    }
+
+    /// Asks before revoking an API key.
+    pub fn confirm_revoke_key(self, name: &str) -> String {
+        match self.0 {
+            Lang::Ko => {
+                format!("API 키 '{name}'을(를) 폐기할까요? 이 키를 쓰는 연동은 즉시 중단됩니다.")
+            }
+            Lang::En => format!("Revoke the API key “{name}”? Integrations using it stop at once."),
+        }
+    }
+
+    /// A user was created.
+    pub fn user_created(self, email: &str) -> String {
+        match self.0 {
+            Lang::Ko => format!("{email} 계정을 만들었습니다."),
+            Lang::En => format!("Created the account {email}."),
+        }
+    }
+
+    /// A team was created.
+    pub fn team_created(self, name: &str) -> String {
+        match self.0 {
+            Lang::Ko => format!("'{name}' 팀을 만들었습니다."),
+            Lang::En => format!("Created the team “{name}”."),
+        }
+    }
+
+    /// How many members a team has.
+    pub fn member_count(self, count: usize) -> String {
+        match self.0 {
+            Lang::Ko => format!("{count}명"),
+            Lang::En if count == 1 => "1 member".to_owned(),
+            Lang::En => format!("{count} members"),
+        }
+    }
+
     /// Upload progress with a percentage.
     pub fn uploading_percent(self, percent: u32) -> String {
         match self.0 {

@@ -3,11 +3,13 @@
 //! * [`app`]: root component, router and sign-in guard.
 //! * [`api`]: typed GraphQL client (HTTP, multipart upload, `graphql-transport-ws` subscription).
 //! * [`state`]: the session context and `localStorage`.
+//! * [`browser`]: confirmation dialogs and the clipboard.
 //! * [`i18n`]: the Korean/English string catalogue.
 //! * [`pages`]: one component per route; [`components`]: presentational widgets.
 
 mod api;
 mod app;
+mod browser;
 mod components;
 mod format;
 mod i18n;

@@ -1,6 +1,9 @@
 //! One component per route; pages own data loading and hand data to [`crate::components`].
 
+pub mod admin_users_page;
+pub mod api_keys_page;
 pub mod consultation_page;
 pub mod home_page;
 pub mod login_page;
 pub mod not_found_page;
+pub mod profile_page;

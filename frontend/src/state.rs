@@ -1,25 +1,37 @@
 //! Application-wide state shared through contexts: the signed-in session ([`Auth`]) and the
 //! `localStorage` helpers it and the language choice use.
 //!
-//! The access token lives in `localStorage["cc.token"]` (the raw token), its expiry in
-//! `localStorage["cc.token.expiresAt"]` (RFC 3339) and the user in `localStorage["cc.user"]` (JSON),
-//! so a reload keeps the session until the token expires.
-
-use std::time::Duration;
+//! `localStorage` is the source of truth for the tokens, so that every tab of the app shares one
+//! session and a refresh made by one tab is used by the others:
+//!
+//! * `cc.token`: the raw access token; `cc.token.expiresAt`: when it expires by this browser's
+//!   clock (RFC 3339; derived from the token's own lifetime, so a skewed clock does not matter);
+//! * `cc.refresh`: the one-time refresh token; `cc.refresh.expiresAt`: its expiry (RFC 3339);
+//! * `cc.user`: the signed-in user (JSON).
+//!
+//! The refresh itself (proactive and after an `UNAUTHENTICATED` answer) lives in [`crate::api`];
+//! this module keeps the tokens, the reactive "signed in" flag and the user.
 
 use leptos::prelude::*;
+use serde::Deserialize;
 
 use crate::api::auth::{LoginPayload, User};
 
 /// `localStorage` key of the raw access token.
 pub const TOKEN_KEY: &str = "cc.token";
-/// `localStorage` key of the token's expiry (RFC 3339).
+/// `localStorage` key of the access token's expiry (RFC 3339, browser clock).
 pub const TOKEN_EXPIRES_KEY: &str = "cc.token.expiresAt";
+/// `localStorage` key of the refresh token.
+pub const REFRESH_KEY: &str = "cc.refresh";
+/// `localStorage` key of the refresh token's expiry (RFC 3339, browser clock).
+pub const REFRESH_EXPIRES_KEY: &str = "cc.refresh.expiresAt";
 /// `localStorage` key of the signed-in user (JSON).
 pub const USER_KEY: &str = "cc.user";
 
-/// Longest delay `setTimeout` accepts (2^31 - 1 ms, about 24.8 days).
-const MAX_TIMEOUT_MS: f64 = 2_147_483_647.0;
+/// Refresh before a request when the access token expires within this margin.
+const PRE_REQUEST_MARGIN_MS: f64 = 5_000.0;
+/// Subtracted from a token's lifetime for the time the response took to arrive.
+const LATENCY_ALLOWANCE_MS: f64 = 2_000.0;
 
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
@@ -31,7 +43,7 @@ pub fn storage_get(key: &str) -> Option<String> {
 }
 
 /// Writes a `localStorage` entry; storage errors (quota, private mode) are ignored on purpose:
-/// the app keeps working for this page view.
+/// the app keeps working for this page view from memory.
 pub fn storage_set(key: &str, value: &str) {
     if let Some(storage) = local_storage() {
         let _ = storage.set_item(key, value);
@@ -56,157 +68,334 @@ pub fn parse_time_ms(rfc3339: &str) -> Option<f64> {
     (!ms.is_nan()).then_some(ms)
 }
 
-/// A signed-in session.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Session {
-    /// The bearer access token.
-    pub token: String,
-    /// When the token expires (ms since the epoch), when known.
-    pub expires_at_ms: Option<f64>,
-    /// The signed-in user, once known.
-    pub user: Option<User>,
+/// Milliseconds since the epoch as RFC 3339 (UTC).
+fn format_time_ms(ms: f64) -> String {
+    String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms)).to_iso_string())
 }
 
-impl Session {
-    fn is_valid_at(&self, now_ms: f64) -> bool {
-        !self.token.is_empty() && self.expires_at_ms.is_none_or(|expires| expires > now_ms)
+/// The lifetime (`exp - iat`, in ms) a JWT states about itself, when it is a readable JWT.
+fn jwt_lifetime_ms(token: &str) -> Option<f64> {
+    #[derive(Deserialize)]
+    struct Claims {
+        iat: f64,
+        exp: f64,
+    }
+    let payload = token.split('.').nth(1)?;
+    let mut base64: String = payload
+        .chars()
+        .map(|c| match c {
+            '-' => '+',
+            '_' => '/',
+            other => other,
+        })
+        .collect();
+    while !base64.len().is_multiple_of(4) {
+        base64.push('=');
+    }
+    let json = web_sys::window()?.atob(&base64).ok()?;
+    let claims: Claims = serde_json::from_str(&json).ok()?;
+    let lifetime = (claims.exp - claims.iat) * 1000.0;
+    (lifetime > 0.0).then_some(lifetime)
+}
+
+/// The tokens of a session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tokens {
+    /// The bearer access token.
+    pub access: String,
+    /// When the access token expires (ms since the epoch, browser clock), when known.
+    pub access_expires_ms: Option<f64>,
+    /// The one-time refresh token, when the server issued one.
+    pub refresh: Option<String>,
+    /// When the refresh token expires (ms since the epoch, browser clock), when known.
+    pub refresh_expires_ms: Option<f64>,
+}
+
+impl Tokens {
+    /// Tokens from a login or refresh answer received at `now`. The access token's expiry is
+    /// `now + its lifetime` when the token states one, so that a browser clock that differs from
+    /// the server's does not make every token look expired (or eternal); the refresh expiry is
+    /// shifted by the same difference.
+    pub fn from_payload(payload: &LoginPayload, now: f64) -> Self {
+        let server_expiry = parse_time_ms(&payload.expires_at);
+        let access_expires_ms = match jwt_lifetime_ms(&payload.access_token) {
+            Some(lifetime) => Some(now + (lifetime - LATENCY_ALLOWANCE_MS).max(lifetime / 2.0)),
+            None => server_expiry,
+        };
+        let skew = match (server_expiry, access_expires_ms) {
+            (Some(server), Some(local)) => server - local,
+            _ => 0.0,
+        };
+        Self {
+            access: payload.access_token.clone(),
+            access_expires_ms,
+            refresh: Some(payload.refresh_token.clone()).filter(|r| !r.is_empty()),
+            refresh_expires_ms: parse_time_ms(&payload.refresh_expires_at).map(|ms| ms - skew),
+        }
     }
 
+    /// Whether the access token has not expired at `now`.
+    pub fn access_valid_at(&self, now: f64) -> bool {
+        !self.access.is_empty() && self.access_expires_ms.is_none_or(|expires| expires > now)
+    }
+
+    /// The refresh token when it has not expired at `now`.
+    pub fn refresh_at(&self, now: f64) -> Option<&str> {
+        self.refresh
+            .as_deref()
+            .filter(|_| self.refresh_expires_ms.is_none_or(|expires| expires > now))
+    }
+
+    /// Whether the session can go on at `now`: a valid access token or a refresh token.
+    pub fn usable_at(&self, now: f64) -> bool {
+        self.access_valid_at(now) || self.refresh_at(now).is_some()
+    }
+
+    /// Whether a request at `now` should refresh first: the access token is (nearly) expired and
+    /// a refresh token is there to renew it.
+    pub fn needs_refresh_at(&self, now: f64) -> bool {
+        self.refresh_at(now).is_some()
+            && (self.access.is_empty()
+                || self
+                    .access_expires_ms
+                    .is_some_and(|expires| expires - now <= PRE_REQUEST_MARGIN_MS))
+    }
+
+    /// Reads the tokens from `localStorage`.
     fn load() -> Option<Self> {
-        let token = storage_get(TOKEN_KEY)?;
-        let expires_at_ms = storage_get(TOKEN_EXPIRES_KEY).and_then(|raw| parse_time_ms(&raw));
-        let user = storage_get(USER_KEY).and_then(|raw| serde_json::from_str(&raw).ok());
-        let session = Self {
-            token,
-            expires_at_ms,
-            user,
-        };
-        if session.is_valid_at(now_ms()) {
-            Some(session)
-        } else {
-            clear_stored_session();
-            None
+        let access = storage_get(TOKEN_KEY).unwrap_or_default();
+        let refresh = storage_get(REFRESH_KEY).filter(|r| !r.is_empty());
+        if access.is_empty() && refresh.is_none() {
+            return None;
+        }
+        Some(Self {
+            access,
+            access_expires_ms: storage_get(TOKEN_EXPIRES_KEY).and_then(|raw| parse_time_ms(&raw)),
+            refresh,
+            refresh_expires_ms: storage_get(REFRESH_EXPIRES_KEY)
+                .and_then(|raw| parse_time_ms(&raw)),
+        })
+    }
+
+    /// Writes the tokens to `localStorage`.
+    fn store(&self) {
+        storage_set(TOKEN_KEY, &self.access);
+        match self.access_expires_ms {
+            Some(ms) => storage_set(TOKEN_EXPIRES_KEY, &format_time_ms(ms)),
+            None => storage_remove(TOKEN_EXPIRES_KEY),
+        }
+        match &self.refresh {
+            Some(refresh) => storage_set(REFRESH_KEY, refresh),
+            None => storage_remove(REFRESH_KEY),
+        }
+        match self.refresh_expires_ms {
+            Some(ms) => storage_set(REFRESH_EXPIRES_KEY, &format_time_ms(ms)),
+            None => storage_remove(REFRESH_EXPIRES_KEY),
         }
     }
 }
 
 fn clear_stored_session() {
-    storage_remove(TOKEN_KEY);
-    storage_remove(TOKEN_EXPIRES_KEY);
-    storage_remove(USER_KEY);
+    for key in [
+        TOKEN_KEY,
+        TOKEN_EXPIRES_KEY,
+        REFRESH_KEY,
+        REFRESH_EXPIRES_KEY,
+        USER_KEY,
+    ] {
+        storage_remove(key);
+    }
 }
 
-/// The authentication context: the current session, if any.
+fn load_user() -> Option<User> {
+    storage_get(USER_KEY).and_then(|raw| serde_json::from_str(&raw).ok())
+}
+
+/// How the last session of this page ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SessionEnd {
+    /// No session ended yet (a first visit, or still signed in).
+    #[default]
+    None,
+    /// The user signed out.
+    SignedOut,
+    /// The session could not be renewed (expired, revoked or rejected).
+    Expired,
+}
+
+/// The authentication context: whether someone is signed in, who, and the session's tokens.
 #[derive(Debug, Clone, Copy)]
 pub struct Auth {
-    session: RwSignal<Option<Session>>,
-    expired: RwSignal<bool>,
+    signed_in: RwSignal<bool>,
+    user: RwSignal<Option<User>>,
+    ended: RwSignal<SessionEnd>,
+    /// The access token's expiry, for the proactive refresh timer (tracked by it).
+    access_expiry: RwSignal<Option<f64>>,
+    /// The tokens in memory, used when `localStorage` is unavailable.
+    tokens: StoredValue<Option<Tokens>>,
+    /// The refresh in flight, shared by every request that needs it.
+    refreshing: StoredValue<Option<js_sys::Promise>, LocalStorage>,
 }
 
 impl Auth {
-    /// Restores the session from `localStorage` (dropping an expired one).
+    /// Restores the session from `localStorage` (dropping one that can no longer be renewed).
     pub fn load() -> Self {
-        let auth = Self {
-            session: RwSignal::new(Session::load()),
-            expired: RwSignal::new(false),
-        };
-        auth.schedule_expiry();
-        auth
+        let tokens = Tokens::load().filter(|t| t.usable_at(now_ms()));
+        if tokens.is_none() {
+            clear_stored_session();
+        }
+        Self {
+            signed_in: RwSignal::new(tokens.is_some()),
+            user: RwSignal::new(tokens.as_ref().and_then(|_| load_user())),
+            ended: RwSignal::new(SessionEnd::None),
+            access_expiry: RwSignal::new(tokens.as_ref().and_then(|t| t.access_expires_ms)),
+            tokens: StoredValue::new(tokens),
+            refreshing: StoredValue::new_local(None),
+        }
     }
 
-    /// Whether someone is signed in with a token that has not expired (tracked).
+    /// Whether someone is signed in (tracked).
     pub fn is_signed_in(self) -> bool {
-        self.session
-            .with(|s| s.as_ref().is_some_and(|s| s.is_valid_at(now_ms())))
+        self.signed_in.get()
     }
 
-    /// The access token when it is still valid (not tracked; for requests).
+    /// Whether someone is signed in, without subscribing.
+    pub fn is_signed_in_untracked(self) -> bool {
+        self.signed_in.get_untracked()
+    }
+
+    /// The session's current tokens (not tracked; for requests): `localStorage` first, so that a
+    /// refresh made by another tab is used here too, memory when storage is unavailable.
+    pub fn tokens_untracked(self) -> Option<Tokens> {
+        if !self.signed_in.try_get_untracked().unwrap_or(false) {
+            return None;
+        }
+        if local_storage().is_some() {
+            Tokens::load()
+        } else {
+            self.tokens.try_get_value().flatten()
+        }
+    }
+
+    /// The access token, if signed in (not tracked; for requests).
     pub fn token_untracked(self) -> Option<String> {
-        self.session.with_untracked(|s| {
-            s.as_ref()
-                .filter(|s| s.is_valid_at(now_ms()))
-                .map(|s| s.token.clone())
-        })
+        self.tokens_untracked()
+            .map(|t| t.access)
+            .filter(|t| !t.is_empty())
+    }
+
+    /// The access token's expiry (tracked; drives the proactive refresh).
+    pub fn access_expiry(self) -> Option<f64> {
+        self.access_expiry.get()
     }
 
     /// The signed-in user, once known (tracked).
     pub fn user(self) -> Option<User> {
-        self.session
-            .with(|s| s.as_ref().and_then(|s| s.user.clone()))
+        self.user.get()
     }
 
-    /// Whether the last session ended because the token expired or was rejected (tracked).
+    /// Whether the last session ended because it expired or was revoked (tracked).
     pub fn was_expired(self) -> bool {
-        self.expired.get()
+        self.ended.get() == SessionEnd::Expired
+    }
+
+    /// How the last session ended, without subscribing.
+    pub fn ended_untracked(self) -> SessionEnd {
+        self.ended.get_untracked()
     }
 
     /// Stores a fresh session from a successful login.
-    pub fn sign_in(self, payload: LoginPayload) {
-        storage_set(TOKEN_KEY, &payload.access_token);
-        storage_set(TOKEN_EXPIRES_KEY, &payload.expires_at);
-        if let Ok(user) = serde_json::to_string(&payload.user) {
-            storage_set(USER_KEY, &user);
-        }
-        self.expired.set(false);
-        self.session.set(Some(Session {
-            token: payload.access_token,
-            expires_at_ms: parse_time_ms(&payload.expires_at),
-            user: Some(payload.user),
-        }));
-        self.schedule_expiry();
+    pub fn sign_in(self, payload: &LoginPayload) {
+        self.store_tokens(payload);
+        self.ended.set(SessionEnd::None);
+        self.signed_in.set(true);
     }
 
-    /// Records the user returned by the `me` query.
+    /// Stores the tokens (and user) of a login or refresh answer.
+    pub fn store_tokens(self, payload: &LoginPayload) {
+        let tokens = Tokens::from_payload(payload, now_ms());
+        tokens.store();
+        self.access_expiry.try_set(tokens.access_expires_ms);
+        self.tokens.try_set_value(Some(tokens));
+        self.set_user(payload.user.clone());
+    }
+
+    /// Takes tokens another tab stored (after its refresh) as this tab's.
+    pub fn adopt(self, tokens: Tokens) {
+        self.access_expiry.try_set(tokens.access_expires_ms);
+        self.tokens.try_set_value(Some(tokens));
+    }
+
+    /// Records the signed-in user (from a login, refresh or the `me` query).
     pub fn set_user(self, user: User) {
         if let Ok(json) = serde_json::to_string(&user) {
             storage_set(USER_KEY, &json);
         }
-        self.session.update(|s| {
-            if let Some(s) = s {
-                s.user = Some(user);
-            }
-        });
-    }
-
-    /// Signs out on the user's request.
-    pub fn sign_out(self) {
-        clear_stored_session();
-        self.expired.set(false);
-        self.session.set(None);
-    }
-
-    /// Ends the session because the token expired or the server rejected it.
-    pub fn expire(self) {
-        if self.session.with_untracked(Option::is_some) {
-            clear_stored_session();
-            self.expired.set(true);
-            self.session.set(None);
+        if self.user.try_with_untracked(|u| u.as_ref() != Some(&user)) == Some(true) {
+            self.user.try_set(Some(user));
         }
     }
 
-    /// Signs out by itself when the token's expiry passes while the page is open.
-    fn schedule_expiry(self) {
-        let Some(expires) = self
-            .session
-            .with_untracked(|s| s.as_ref().and_then(|s| s.expires_at_ms))
-        else {
-            return;
-        };
-        let delay = (expires - now_ms()).clamp(0.0, MAX_TIMEOUT_MS);
-        // The cast is exact: `delay` is clamped to a non-negative value below 2^31.
-        let delay = Duration::from_millis(delay as u64);
-        set_timeout(
-            move || {
-                let due = self
-                    .session
-                    .try_with_untracked(|s| s.as_ref().is_some_and(|s| !s.is_valid_at(now_ms())))
-                    .unwrap_or(false);
-                if due {
-                    self.expire();
+    /// Ends the session on the user's request; returns the refresh token to revoke server-side.
+    pub fn sign_out(self) -> Option<String> {
+        let refresh = self.tokens_untracked().and_then(|t| t.refresh);
+        // Set before clearing, so that the sign-in guard reacting to the cleared session sees it.
+        self.ended.try_set(SessionEnd::SignedOut);
+        self.clear();
+        refresh
+    }
+
+    /// Ends the session because it can no longer be renewed (expired, revoked, rejected); the
+    /// sign-in page then says so.
+    pub fn expire(self) {
+        if self.signed_in.try_get_untracked() == Some(true) {
+            self.ended.try_set(SessionEnd::Expired);
+            self.clear();
+        }
+    }
+
+    fn clear(self) {
+        clear_stored_session();
+        self.tokens.try_set_value(None);
+        self.access_expiry.try_set(None);
+        self.signed_in.try_set(false);
+        self.user.try_set(None);
+    }
+
+    /// Follows a change another tab made to the stored session (sign-in, refresh, sign-out).
+    pub fn sync_from_storage(self) {
+        match Tokens::load().filter(|t| t.usable_at(now_ms())) {
+            Some(tokens) => {
+                self.adopt(tokens);
+                if let Some(user) = load_user() {
+                    self.set_user(user);
                 }
-            },
-            delay,
-        );
+                if self.signed_in.get_untracked() {
+                    return;
+                }
+                self.ended.set(SessionEnd::None);
+                self.signed_in.set(true);
+            }
+            None => {
+                if self.signed_in.get_untracked() {
+                    self.ended.set(SessionEnd::SignedOut);
+                    self.tokens.set_value(None);
+                    self.access_expiry.set(None);
+                    self.signed_in.set(false);
+                    self.user.set(None);
+                }
+            }
+        }
+    }
+
+    /// The refresh in flight, if any.
+    pub fn refresh_in_flight(self) -> Option<js_sys::Promise> {
+        self.refreshing.try_get_value().flatten()
+    }
+
+    /// Records (or, with `None`, clears) the refresh in flight.
+    pub fn set_refresh_in_flight(self, promise: Option<js_sys::Promise>) {
+        self.refreshing.try_set_value(promise);
     }
 }
 
@@ -226,19 +415,42 @@ pub fn use_auth() -> Auth {
 mod tests {
     use super::*;
 
+    fn tokens() -> Tokens {
+        Tokens {
+            access: "a".into(),
+            access_expires_ms: Some(10_000.0),
+            refresh: Some("r".into()),
+            refresh_expires_ms: Some(100_000.0),
+        }
+    }
+
     #[test]
-    fn a_session_is_valid_only_before_its_expiry() {
-        let session = Session {
-            token: "t".into(),
-            expires_at_ms: Some(1_000.0),
-            user: None,
+    fn an_access_token_is_valid_only_before_its_expiry() {
+        let t = tokens();
+        assert!(t.access_valid_at(9_999.0));
+        assert!(!t.access_valid_at(10_000.0));
+        let no_expiry = Tokens {
+            access_expires_ms: None,
+            ..t
         };
-        assert!(session.is_valid_at(999.0));
-        assert!(!session.is_valid_at(1_000.0));
-        let no_expiry = Session {
-            expires_at_ms: None,
-            ..session
-        };
-        assert!(no_expiry.is_valid_at(f64::MAX));
+        assert!(no_expiry.access_valid_at(f64::MAX));
+    }
+
+    #[test]
+    fn a_session_with_an_expired_access_token_goes_on_while_the_refresh_token_is_valid() {
+        let t = tokens();
+        assert!(t.usable_at(50_000.0));
+        assert!(!t.usable_at(100_000.0));
+        let without_refresh = Tokens { refresh: None, ..t };
+        assert!(!without_refresh.usable_at(50_000.0));
+    }
+
+    #[test]
+    fn a_request_refreshes_first_only_when_the_access_token_is_about_to_expire() {
+        let t = tokens();
+        assert!(!t.needs_refresh_at(1_000.0));
+        assert!(t.needs_refresh_at(6_000.0));
+        assert!(t.needs_refresh_at(20_000.0));
+        assert!(!t.needs_refresh_at(200_000.0), "the refresh token expired");
     }
 }

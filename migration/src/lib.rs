@@ -6,6 +6,8 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_create_core_tables;
+mod m20261125_000002_create_storage_events;
+mod m20261125_000003_create_accounts;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -13,6 +15,10 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261125_000001_create_core_tables::Migration)]
+        vec![
+            Box::new(m20261125_000001_create_core_tables::Migration),
+            Box::new(m20261125_000002_create_storage_events::Migration),
+            Box::new(m20261125_000003_create_accounts::Migration),
+        ]
     }
 }

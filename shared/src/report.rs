@@ -252,10 +252,40 @@ pub struct Metrics {
     pub interruptions: Option<u32>,
     /// Mean agent response latency in seconds, when timestamps are known.
     pub avg_response_latency_s: Option<f64>,
+    /// Longest agent response latency in seconds (customer turn end → agent turn start), when
+    /// timestamps are known.
+    #[serde(default)]
+    pub max_response_latency_s: Option<f64>,
+    /// Longest silence between two turns in seconds, when timestamps are known.
+    #[serde(default)]
+    pub longest_gap_s: Option<f64>,
+    /// Open questions asked by the agent (what, how, 어떤, 어떻게 …).
+    #[serde(default)]
+    pub open_questions: u32,
+    /// Closed (yes/no or confirming) questions asked by the agent.
+    #[serde(default)]
+    pub closed_questions: u32,
+    /// Customer turns that repeat a complaint the customer had already made.
+    #[serde(default)]
+    pub customer_repeats: u32,
     /// Customer sentiment at the start, -1 (negative) to 1 (positive).
     pub customer_sentiment_start: f64,
     /// Customer sentiment at the end, -1 (negative) to 1 (positive).
     pub customer_sentiment_end: f64,
+    /// Sentiment of every customer turn, in turn order.
+    #[serde(default)]
+    pub customer_sentiment_by_turn: Vec<TurnSentiment>,
+}
+
+/// The sentiment of one customer turn.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
+#[serde(rename_all = "camelCase")]
+pub struct TurnSentiment {
+    /// Zero-based index of the turn.
+    pub turn: u32,
+    /// Sentiment from -1 (negative) to 1 (positive), after negation handling.
+    pub score: f64,
 }
 
 /// How many PII items of one kind were redacted.
@@ -263,7 +293,7 @@ pub struct Metrics {
 #[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
 #[serde(rename_all = "camelCase")]
 pub struct PiiCount {
-    /// The kind (`phone`, `email`, `rrn`, `card`, `account`).
+    /// The kind (`phone`, `email`, `rrn`, `card`, `account`, `address`).
     pub kind: String,
     /// How many were replaced.
     pub count: u32,

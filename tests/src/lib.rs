@@ -106,6 +106,37 @@ pub async fn test_settings(db: Db, data_dir: &std::path::Path) -> Result<Setting
     Ok(settings)
 }
 
+/// Creates a fresh bucket on the S3 server of `TEST_S3_ENDPOINT` (moto_server, started by the test
+/// command) and points the settings at it.
+pub async fn use_fresh_s3_bucket(settings: &mut Settings) -> Result<String> {
+    use consult_coach::config::StorageBackend;
+    let endpoint = std::env::var("TEST_S3_ENDPOINT")
+        .context("TEST_S3_ENDPOINT is not set: run the README's test command (scripts/test.sh), which starts moto_server")?;
+    let bucket = format!("cc-test-{}", uuid::Uuid::new_v4().simple());
+    let response = reqwest::Client::new().put(format!("{endpoint}/{bucket}")).send().await?;
+    if !response.status().is_success() {
+        bail!("creating bucket {bucket}: {}", response.status());
+    }
+    settings.storage.backend = StorageBackend::S3;
+    settings.storage.s3.bucket = bucket.clone();
+    settings.storage.s3.endpoint = Some(endpoint);
+    settings.storage.s3.allow_http = true;
+    settings.storage.s3.access_key_id = Some(SecretString::from("test-access-key"));
+    settings.storage.s3.secret_access_key = Some(SecretString::from("test-secret-key"));
+    Ok(bucket)
+}
+
+/// Lists the keys in a bucket of the test S3 server.
+pub async fn list_s3_keys(bucket: &str) -> Result<Vec<String>> {
+    let endpoint = std::env::var("TEST_S3_ENDPOINT")?;
+    let body = reqwest::get(format!("{endpoint}/{bucket}?list-type=2")).await?.text().await?;
+    Ok(body
+        .split("<Key>")
+        .skip(1)
+        .filter_map(|part| part.split("</Key>").next().map(str::to_owned))
+        .collect())
+}
+
 /// Starts a server on a fresh database.
 pub async fn spawn_app(db: Db) -> TestApp {
     spawn_app_with(db, |_| {}).await
@@ -123,6 +154,24 @@ async fn try_spawn_app(db: Db, adjust: impl FnOnce(&mut Settings)) -> Result<Tes
     let data_dir = tempfile::tempdir()?;
     let mut settings = test_settings(db, data_dir.path()).await?;
     adjust(&mut settings);
+    start_app(settings, data_dir).await
+}
+
+/// Starts a server whose uploads go to a fresh bucket on the test S3 server; returns the bucket.
+pub async fn spawn_app_with_s3(db: Db) -> (TestApp, String) {
+    let started = async {
+        let data_dir = tempfile::tempdir()?;
+        let mut settings = test_settings(db, data_dir.path()).await?;
+        let bucket = use_fresh_s3_bucket(&mut settings).await?;
+        Ok::<_, anyhow::Error>((start_app(settings, data_dir).await?, bucket))
+    };
+    match started.await {
+        Ok(app) => app,
+        Err(e) => panic!("could not start the test app: {e:#}"),
+    }
+}
+
+async fn start_app(settings: Settings, data_dir: tempfile::TempDir) -> Result<TestApp> {
     settings.validate()?;
     let app = Application::build(settings).await?;
     let port = app.port();
@@ -132,9 +181,7 @@ async fn try_spawn_app(db: Db, adjust: impl FnOnce(&mut Settings)) -> Result<Tes
         address: format!("http://127.0.0.1:{port}"),
         port,
         db,
-        client: reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()?,
+        client: reqwest::Client::builder().timeout(Duration::from_secs(30)).build()?,
         _data_dir: data_dir,
     })
 }

@@ -2,15 +2,22 @@
 //! consultations. It produces a complete [`Report`] alone.
 //!
 //! Pipeline: language detection → per-turn detection ([`lexicon`] cues by speaker and position,
-//! self-introductions, 존댓말 slips, fillers, refusals without alternatives, requests without
-//! cushions, customer sentiment with negation, topic) → metrics (talk balance; with timestamps
-//! speaking rate, dead air, monologues, overlaps, latency) → signal counts → scores from the single
-//! table in [`weights`] → ranked improvement items with exact quotes → summary. Work is linear in
-//! the transcript (one Aho-Corasick pass per turn); no clocks, randomness or hash-order iteration.
+//! self-introductions, Korean action statements, 존댓말 slips, fillers, refusals without
+//! alternatives, imperative requests without cushions, open and closed questions, customer
+//! sentiment with negation, customer repeats of a complaint, topic) → metrics (talk balance,
+//! questions, repeats, sentiment per turn; with timestamps speaking rate, dead air and the longest
+//! gap, monologues, overlaps, mean and max response latency) → signal counts → scores from the
+//! single table in [`weights`] → ranked improvement items with exact quotes → summary. Work is
+//! linear in the transcript (one Aho-Corasick pass per turn, repeats compared with a bounded
+//! look-back); no clocks, randomness or hash-order iteration.
 //!
-//! Limits: lexicon matching cannot see sarcasm, tone of voice or whether a promised action is
-//! correct; speakers must be attributed (unknown turns are ignored); honorific checks only look at
-//! sentence endings.
+//! Moments use the report's kinds (DESIGN §4): honorific slips and blame are reported as
+//! `NEGATIVE_PHRASING`, next steps as `SOLUTION`, agent transfers and customer threats as
+//! `ESCALATION`; the improvement items keep them apart.
+//!
+//! Limits (see `docs/analyzer.md`): lexicon matching cannot see sarcasm, tone of voice or whether
+//! a promised action is correct; speakers must be attributed (unknown turns are ignored); honorific
+//! checks only look at sentence endings.
 
 mod honorifics;
 mod items;
@@ -36,7 +43,7 @@ use super::{AnalysisError, Analyzer};
 /// The analyzer's name in reports.
 pub const NAME: &str = "local";
 /// Version of the rules; bumped whenever lexicons, weights or texts change.
-pub const VERSION: &str = "local-1";
+pub const VERSION: &str = "local-2";
 /// Upper end of the coaching-text band (the KPI sheet's 500-2000 characters).
 const MAX_RESULT_CHARS: usize = 2000;
 
@@ -248,7 +255,7 @@ mod tests {
         let chars = report.result_chars();
         assert!((500..=2000).contains(&chars), "result_chars {chars}");
         assert_eq!(report.analyzer.name, "local");
-        assert_eq!(report.analyzer.version, "local-1");
+        assert_eq!(report.analyzer.version, VERSION);
         assert_eq!(report.schema_version, SCHEMA_VERSION);
     }
 
@@ -280,6 +287,181 @@ mod tests {
             let pii = redact_turns(&mut turns);
             let report = LocalAnalyzer::default().analyze(&turns, pii).unwrap();
             assert_well_formed(&report, &turns);
+        }
+    }
+
+    /// The fixture the API and browser tests upload (read by path, shared with them).
+    const DELIVERY_DELAY: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/ko_delivery_delay.txt"
+    );
+
+    #[test]
+    fn the_delivery_delay_call_is_recognised_as_solved() {
+        let text = std::fs::read_to_string(DELIVERY_DELAY).unwrap();
+        let mut turns = parse_transcript(&text).unwrap().turns;
+        let pii = redact_turns(&mut turns);
+        let report = LocalAnalyzer::default().analyze(&turns, pii).unwrap();
+        assert_well_formed(&report, &turns);
+        assert!(
+            !codes(&report).contains(&"no_solution"),
+            "{:?}",
+            codes(&report)
+        );
+        assert!(
+            !report.summary.contains("해결 방안 안내 없이"),
+            "{}",
+            report.summary
+        );
+        assert!(
+            report.summary.contains("해결 방안을 안내"),
+            "{}",
+            report.summary
+        );
+        // 발송되었습니다 · 도착 예정입니다 (turn 5), 보내 드리겠습니다 · 넣어 드렸습니다 (turn 9).
+        for turn in [5, 9] {
+            assert!(
+                report
+                    .moments
+                    .iter()
+                    .any(|m| m.kind == MomentKind::Solution && m.turn == turn),
+                "no solution moment at turn {turn}: {:?}",
+                report.moments
+            );
+        }
+        let problem_solving = &report.scores.problem_solving;
+        assert!(problem_solving.score >= 80, "{problem_solving:?}");
+        assert!(
+            problem_solving
+                .weaknesses
+                .iter()
+                .all(|w| !w.contains("해결책")),
+            "{problem_solving:?}"
+        );
+        let m = &report.metrics;
+        assert!(m.customer_sentiment_end > m.customer_sentiment_start);
+        assert_eq!(m.customer_sentiment_by_turn.len(), 6);
+        assert_eq!(m.open_questions, 1, "{m:?}");
+        assert_eq!(m.customer_repeats, 0);
+        assert!(m.max_response_latency_s.is_some() && m.longest_gap_s.is_some());
+    }
+
+    #[test]
+    fn moments_carry_the_turn_they_occur_in() {
+        let report = analyze_text(RUDE);
+        let at = |kind: MomentKind| -> Vec<u32> {
+            report
+                .moments
+                .iter()
+                .filter(|m| m.kind == kind)
+                .map(|m| m.turn)
+                .collect()
+        };
+        // 잠깐만. 음… 어… 출고가 늦어졌네.
+        assert_eq!(at(MomentKind::Filler), [4]);
+        // 팀장님 바꿔 주세요 (customer), 팀장님도 똑같이 말할 거야 (agent).
+        assert_eq!(at(MomentKind::Escalation), [11, 12]);
+        // Plain endings, blame and refusals.
+        for turn in [4, 6, 8, 10, 12, 14] {
+            assert!(at(MomentKind::NegativePhrasing).contains(&turn), "{turn}");
+        }
+        assert!(at(MomentKind::Greeting).is_empty());
+    }
+
+    #[test]
+    fn a_customer_who_has_to_repeat_the_complaint_is_coached() {
+        let report = analyze_text(
+            "상담원: 안녕하세요, 행복쇼핑 상담원 김민지입니다.\n\
+             고객: 배송이 아직도 안 왔어요. 너무 답답하네요.\n\
+             상담원: 주문번호 말씀해 주시겠어요?\n\
+             고객: A-20240105-0012요.\n\
+             상담원: 네 확인해 보겠습니다.\n\
+             고객: 그러니까 배송이 아직 안 왔다고요. 답답해요.\n\
+             상담원: 네.\n\
+             고객: 몇 번을 말해야 돼요?\n\
+             상담원: 죄송합니다. 내일 도착 예정입니다.\n\
+             고객: 알겠어요.\n\
+             상담원: 좋은 하루 보내세요.",
+        );
+        assert_eq!(report.metrics.customer_repeats, 2, "{:?}", report.metrics);
+        let item = report
+            .improvements
+            .iter()
+            .find(|i| i.code == "customer_repeat")
+            .unwrap();
+        assert!(item.evidence.iter().any(|e| e.turn == 7));
+    }
+
+    #[test]
+    fn a_bare_refusal_gets_a_positive_rewrite_as_its_example() {
+        let report = analyze_text(RUDE);
+        let item = report
+            .improvements
+            .iter()
+            .find(|i| i.code == "negative_phrasing");
+        if let Some(item) = item {
+            let example = item.example_phrase.as_deref().unwrap_or_default();
+            assert!(example.ends_with("습니다."), "{example}");
+            assert!(
+                item.recommendation.contains(example),
+                "{}",
+                item.recommendation
+            );
+        }
+        let refund = analyze_text(REFUND_FILLER);
+        let item = refund
+            .improvements
+            .iter()
+            .find(|i| i.code == "negative_phrasing")
+            .unwrap();
+        assert!(
+            item.recommendation.contains("'안 됩니다' 대신"),
+            "{}",
+            item.recommendation
+        );
+    }
+
+    #[test]
+    fn reports_stored_before_the_new_metrics_still_deserialize() {
+        let mut value = serde_json::to_value(analyze_text(POLITE)).unwrap();
+        let metrics = value["metrics"].as_object_mut().unwrap();
+        for key in [
+            "maxResponseLatencyS",
+            "longestGapS",
+            "openQuestions",
+            "closedQuestions",
+            "customerRepeats",
+            "customerSentimentByTurn",
+        ] {
+            assert!(metrics.remove(key).is_some(), "{key}");
+        }
+        let old: Report = serde_json::from_value(value).unwrap();
+        assert_eq!(old.metrics.open_questions, 0);
+        assert!(old.metrics.customer_sentiment_by_turn.is_empty());
+        assert_eq!(old.metrics.max_response_latency_s, None);
+    }
+
+    #[test]
+    fn reports_are_identical_across_threads_and_analyzer_instances() {
+        let expected: Vec<String> = FIXTURES
+            .iter()
+            .map(|f| serde_json::to_string(&analyze_text(f)).unwrap())
+            .collect();
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                std::thread::spawn(|| {
+                    FIXTURES
+                        .iter()
+                        .rev()
+                        .map(|f| serde_json::to_string(&analyze_text(f)).unwrap())
+                        .collect::<Vec<String>>()
+                })
+            })
+            .collect();
+        for handle in handles {
+            let mut got = handle.join().unwrap();
+            got.reverse();
+            assert_eq!(got, expected);
         }
     }
 

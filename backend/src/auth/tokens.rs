@@ -26,6 +26,8 @@ pub struct Claims {
     pub iss: String,
     /// Token id.
     pub jti: String,
+    /// Session (refresh-token family) id.
+    pub sid: String,
 }
 
 /// Why a token was rejected.
@@ -82,6 +84,7 @@ impl TokenIssuer {
             exp,
             iss: ISSUER.into(),
             jti: uuid::Uuid::new_v4().to_string(),
+            sid: viewer.session_id.clone(),
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map(|t| (t, exp))
@@ -95,6 +98,7 @@ impl TokenIssuer {
         validation.leeway = 30;
         validation.set_issuer(&[ISSUER]);
         validation.set_required_spec_claims(&["exp", "iat", "iss", "sub"]);
+        validation.validate_nbf = false;
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).map_err(
             |e| match e.kind() {
                 jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
@@ -105,6 +109,8 @@ impl TokenIssuer {
             user_id: data.claims.sub,
             role: data.claims.role,
             team_id: data.claims.team,
+            session_id: data.claims.sid,
+            scopes: None,
         })
     }
 }
@@ -122,6 +128,8 @@ mod tests {
             user_id: "u1".into(),
             role: Role::Counselor,
             team_id: None,
+            session_id: "family".into(),
+            scopes: None,
         }
     }
 
@@ -139,42 +147,29 @@ mod tests {
         let (token, _) = issuer().issue(&viewer(), old).unwrap_or_default();
         assert_eq!(issuer().verify(&token), Err(TokenError::Expired));
 
-        // alg=none with the same claims.
-        use base64_like::encode;
-        let header = encode(br#"{"alg":"none","typ":"JWT"}"#);
+        // alg=none with otherwise valid claims.
+        use base64::Engine;
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
         let now = chrono::Utc::now().timestamp();
-        let body = encode(
-            format!(r#"{{"sub":"u1","role":"admin","team":null,"iat":{now},"exp":{},"iss":"consult-coach","jti":"x"}}"#, now + 100)
-                .as_bytes(),
-        );
-        assert_eq!(
-            issuer().verify(&format!("{header}.{body}.")),
-            Err(TokenError::Invalid)
-        );
+        let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
+        let claims = serde_json::json!({
+            "sub": "u1", "role": "admin", "team": null, "iat": now, "exp": now + 100,
+            "iss": "consult-coach", "jti": "x", "sid": "s"
+        });
+        let body = URL_SAFE_NO_PAD.encode(claims.to_string());
+        assert_eq!(issuer().verify(&format!("{header}.{body}.")), Err(TokenError::Invalid));
+
+        // Same secret, another HMAC algorithm: not on the allowlist.
+        let confused = jsonwebtoken::encode(
+            &Header::new(Algorithm::HS512),
+            &claims,
+            &EncodingKey::from_secret(b"0123456789abcdef0123456789abcdef"),
+        )
+        .unwrap_or_default();
+        assert_eq!(issuer().verify(&confused), Err(TokenError::Invalid));
+
         let other = TokenIssuer::new(&SecretString::from("another-secret-another-secret-xx"), 900);
         let (foreign, _) = other.issue(&viewer(), now).unwrap_or_default();
         assert_eq!(issuer().verify(&foreign), Err(TokenError::Invalid));
-    }
-
-    /// Minimal URL-safe base64 without padding, for forging test tokens.
-    mod base64_like {
-        pub fn encode(bytes: &[u8]) -> String {
-            const ALPHABET: &[u8; 64] =
-                b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-            let mut out = String::new();
-            for chunk in bytes.chunks(3) {
-                let b = [
-                    chunk[0],
-                    *chunk.get(1).unwrap_or(&0),
-                    *chunk.get(2).unwrap_or(&0),
-                ];
-                let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-                let chars = chunk.len() + 1;
-                for i in 0..chars {
-                    out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
-                }
-            }
-            out
-        }
     }
 }

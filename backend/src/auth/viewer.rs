@@ -35,6 +35,36 @@ impl Role {
     }
 }
 
+/// What an API key may do. People signed in with a password are not limited by scopes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, async_graphql::Enum)]
+pub enum Scope {
+    /// Read consultations, reports and progress (`consultations:read`).
+    ConsultationsRead,
+    /// Upload and re-analyse consultations (`consultations:write`).
+    ConsultationsWrite,
+    /// Read KPIs (`kpis:read`).
+    KpisRead,
+}
+
+impl Scope {
+    /// Every scope.
+    pub const ALL: [Scope; 3] = [Self::ConsultationsRead, Self::ConsultationsWrite, Self::KpisRead];
+
+    /// The stored and documented name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ConsultationsRead => "consultations:read",
+            Self::ConsultationsWrite => "consultations:write",
+            Self::KpisRead => "kpis:read",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn from_db(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == value)
+    }
+}
+
 /// The authenticated caller of a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Viewer {
@@ -44,9 +74,23 @@ pub struct Viewer {
     pub role: Role,
     /// Team, for managers' visibility.
     pub team_id: Option<String>,
+    /// The session: the refresh-token family for people, the key id for API keys.
+    pub session_id: String,
+    /// An API key's scopes; `None` for people (everything their role allows).
+    pub scopes: Option<Vec<Scope>>,
 }
 
 impl Viewer {
+    /// Whether the viewer's credential carries `scope` (people always do).
+    pub fn has_scope(&self, scope: Scope) -> bool {
+        self.scopes.as_ref().is_none_or(|s| s.contains(&scope))
+    }
+
+    /// Whether the viewer is an admin or a manager.
+    pub fn is_manager_or_admin(&self) -> bool {
+        matches!(self.role, Role::Manager | Role::Admin)
+    }
+
     /// Whether the viewer may read a resource owned by `owner_id` (who is in `owner_team`).
     pub fn can_read_owned_by(&self, owner_id: &str, owner_team: Option<&str>) -> bool {
         match self.role {
@@ -69,6 +113,8 @@ mod tests {
             user_id: "me".into(),
             role,
             team_id: team.map(str::to_owned),
+            session_id: "s".into(),
+            scopes: None,
         }
     }
 
@@ -80,5 +126,17 @@ mod tests {
         assert!(!viewer(Role::Manager, Some("t")).can_read_owned_by("other", Some("u")));
         assert!(!viewer(Role::Manager, None).can_read_owned_by("other", None));
         assert!(viewer(Role::Admin, None).can_read_owned_by("other", None));
+    }
+
+    #[test]
+    fn api_keys_are_limited_to_their_scopes_and_people_are_not() {
+        let person = viewer(Role::Counselor, None);
+        assert!(Scope::ALL.iter().all(|s| person.has_scope(*s)));
+        let key = Viewer {
+            scopes: Some(vec![Scope::KpisRead]),
+            ..person
+        };
+        assert!(key.has_scope(Scope::KpisRead) && !key.has_scope(Scope::ConsultationsWrite));
+        assert_eq!(Scope::from_db("consultations:write"), Some(Scope::ConsultationsWrite));
     }
 }

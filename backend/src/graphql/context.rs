@@ -4,7 +4,8 @@
 use async_graphql::Context;
 use sea_orm::DatabaseConnection;
 
-use crate::auth::{TokenError, TokenIssuer, Viewer};
+use crate::auth::limits::LoginLimiter;
+use crate::auth::{Scope, TokenError, TokenIssuer, Viewer};
 use crate::error::{AccessError, Lang, UserFacingError, to_graphql_error};
 use crate::jobs::{JobQueue, ProgressBus};
 use crate::storage::Storage;
@@ -26,7 +27,17 @@ pub struct GqlState {
     pub max_upload_bytes: u64,
     /// Attempts per job.
     pub max_attempts: i32,
+    /// Login rate limits.
+    pub login_limiter: std::sync::Arc<LoginLimiter>,
+    /// Refresh-token lifetime in milliseconds.
+    pub refresh_ttl_ms: i64,
+    /// Whether self sign-up is allowed.
+    pub allow_signup: bool,
 }
+
+/// The client's address (the TCP peer).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub std::net::IpAddr);
 
 /// The credential state of a request.
 #[derive(Debug, Clone, Default)]
@@ -41,8 +52,9 @@ pub enum RequestAuth {
 }
 
 impl RequestAuth {
-    /// Verifies an `Authorization` header value (`Bearer <token>`).
-    pub fn from_header(value: Option<&str>, tokens: &TokenIssuer) -> Self {
+    /// Resolves an `Authorization` header value: `Bearer <access token>` or `Bearer cck_…` (an
+    /// API key, also accepted bare).
+    pub async fn resolve(value: Option<&str>, tokens: &TokenIssuer, db: &DatabaseConnection) -> Self {
         let Some(value) = value else {
             return Self::Anonymous;
         };
@@ -53,6 +65,16 @@ impl RequestAuth {
             .trim();
         if token.is_empty() {
             return Self::Anonymous;
+        }
+        if token.starts_with(crate::service::api_keys::KEY_PREFIX) {
+            return match crate::service::api_keys::authenticate_api_key(db, token).await {
+                Ok(Some(viewer)) => Self::Viewer(viewer),
+                Ok(None) => Self::Rejected(TokenError::Invalid),
+                Err(error) => {
+                    tracing::warn!(%error, "API key lookup failed");
+                    Self::Rejected(TokenError::Invalid)
+                }
+            };
         }
         match tokens.verify(token) {
             Ok(viewer) => Self::Viewer(viewer),
@@ -80,6 +102,22 @@ pub fn viewer(ctx: &Context<'_>) -> async_graphql::Result<Viewer> {
         }
         _ => Err(to_graphql_error(AccessError::Unauthenticated, lang(ctx))),
     }
+}
+
+/// The authenticated viewer whose credential carries `scope` (API keys are limited to theirs).
+pub fn viewer_with(ctx: &Context<'_>, scope: Scope) -> async_graphql::Result<Viewer> {
+    let viewer = viewer(ctx)?;
+    if viewer.has_scope(scope) {
+        Ok(viewer)
+    } else {
+        Err(to_graphql_error(AccessError::Forbidden, lang(ctx)))
+    }
+}
+
+/// The client's address, when known.
+pub fn client_ip(ctx: &Context<'_>) -> std::net::IpAddr {
+    ctx.data_opt::<ClientIp>()
+        .map_or(std::net::IpAddr::from([127, 0, 0, 1]), |ip| ip.0)
 }
 
 /// Maps a service error with the request's language.

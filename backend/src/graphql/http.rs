@@ -17,7 +17,9 @@ use async_graphql::parser::types::{DocumentOperations, OperationType};
 use futures_util::{StreamExt, TryStreamExt};
 use serde_json::json;
 
-use super::context::RequestAuth;
+use sea_orm::DatabaseConnection;
+
+use super::context::{ClientIp, RequestAuth};
 use super::schema::AppSchema;
 use crate::auth::TokenIssuer;
 use crate::error::Lang;
@@ -31,6 +33,8 @@ pub struct HttpLimits {
     pub max_upload_bytes: u64,
     /// Files per multipart request.
     pub max_files_per_request: usize,
+    /// Time a WebSocket client has to send `connection_init`.
+    pub ws_init_timeout: std::time::Duration,
 }
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
@@ -96,12 +100,20 @@ fn request_lang(req: &HttpRequest) -> Lang {
     )
 }
 
-fn request_auth(req: &HttpRequest, tokens: &TokenIssuer) -> RequestAuth {
-    RequestAuth::from_header(
-        req.headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok()),
+async fn request_auth(req: &HttpRequest, tokens: &TokenIssuer, db: &DatabaseConnection) -> RequestAuth {
+    RequestAuth::resolve(
+        req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()),
         tokens,
+        db,
+    )
+    .await
+}
+
+/// The peer address of a request.
+pub fn peer_ip(req: &HttpRequest) -> ClientIp {
+    ClientIp(
+        req.peer_addr()
+            .map_or(std::net::IpAddr::from([127, 0, 0, 1]), |a| a.ip()),
     )
 }
 
@@ -110,11 +122,15 @@ async fn execute(
     schema: &AppSchema,
     req: &HttpRequest,
     tokens: &TokenIssuer,
+    db: &DatabaseConnection,
     rtype: ResponseType,
     request: async_graphql::Request,
 ) -> HttpResponse {
     let lang = request_lang(req);
-    let request = request.data(lang).data(request_auth(req, tokens));
+    let request = request
+        .data(lang)
+        .data(peer_ip(req))
+        .data(request_auth(req, tokens, db).await);
     let response = schema.execute(request).await;
     let request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
@@ -168,6 +184,7 @@ pub async fn graphql_get(
     req: HttpRequest,
     schema: web::Data<AppSchema>,
     tokens: web::Data<TokenIssuer>,
+    db: web::Data<DatabaseConnection>,
 ) -> HttpResponse {
     let rtype = ResponseType::from_request(&req);
     let request = match async_graphql::http::parse_query_string(req.query_string()) {
@@ -198,7 +215,7 @@ pub async fn graphql_get(
                     .to_string(),
             );
     }
-    execute(&schema, &req, &tokens, rtype, request).await
+    execute(&schema, &req, &tokens, &db, rtype, request).await
 }
 
 /// `POST /graphql`: JSON bodies and multipart uploads.
@@ -207,6 +224,7 @@ pub async fn graphql_post(
     payload: web::Payload,
     schema: web::Data<AppSchema>,
     tokens: web::Data<TokenIssuer>,
+    db: web::Data<DatabaseConnection>,
     limits: web::Data<HttpLimits>,
 ) -> HttpResponse {
     debug_assert_eq!(req.method(), Method::POST);
@@ -327,7 +345,7 @@ pub async fn graphql_post(
             &message,
         );
     }
-    execute(&schema, &req, &tokens, rtype, request).await
+    execute(&schema, &req, &tokens, &db, rtype, request).await
 }
 
 fn too_large(rtype: ResponseType, lang: Lang, limit: u64) -> HttpResponse {

@@ -2,9 +2,10 @@
 
 use async_graphql::MergedObject;
 
+use super::admin::mutation::AdminMutation;
 use super::auth::mutation::AuthMutation;
 use super::consultations::mutation::ConsultationMutation;
 
 /// Root mutation type.
 #[derive(MergedObject, Default)]
-pub struct Mutation(AuthMutation, ConsultationMutation);
+pub struct Mutation(AuthMutation, ConsultationMutation, AdminMutation);

@@ -2,9 +2,10 @@
 
 use async_graphql::MergedObject;
 
+use super::admin::query::AdminQuery;
 use super::auth::query::AuthQuery;
 use super::consultations::query::ConsultationQuery;
 
 /// Root query type.
 #[derive(MergedObject, Default)]
-pub struct Query(AuthQuery, ConsultationQuery);
+pub struct Query(AuthQuery, ConsultationQuery, AdminQuery);

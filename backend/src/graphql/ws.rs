@@ -20,13 +20,13 @@ use async_graphql::Data;
 use async_graphql::http::{WebSocket, WebSocketProtocols, WsMessage};
 use futures_util::StreamExt;
 
-use super::context::RequestAuth;
+use sea_orm::DatabaseConnection;
+
+use super::context::{ClientIp, RequestAuth};
 use super::schema::AppSchema;
 use crate::auth::TokenIssuer;
 use crate::error::Lang;
 
-/// How long a client has to send `connection_init`.
-const INIT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Largest accepted frame.
 const MAX_FRAME_BYTES: usize = 64 * 1024;
 
@@ -44,6 +44,8 @@ pub async fn graphql_ws(
     payload: web::Payload,
     schema: web::Data<AppSchema>,
     tokens: web::Data<TokenIssuer>,
+    db: web::Data<DatabaseConnection>,
+    init_timeout: Duration,
 ) -> Result<HttpResponse, actix_web::Error> {
     let protocol = req
         .headers()
@@ -69,7 +71,9 @@ pub async fn graphql_ws(
     );
     let schema = schema.get_ref().clone();
     let tokens = tokens.get_ref().clone();
-    actix_web::rt::spawn(run_socket(schema, tokens, lang, protocol, session, stream));
+    let db = db.get_ref().clone();
+    let ip = super::http::peer_ip(&req);
+    actix_web::rt::spawn(run_socket(SocketContext { schema, tokens, db, lang, ip, init_timeout }, protocol, session, stream));
     Ok(response)
 }
 
@@ -80,11 +84,19 @@ fn close_reason(code: u16, description: &str) -> CloseReason {
     }
 }
 
-#[tracing::instrument(skip_all)]
-async fn run_socket(
+/// What a socket needs beyond its protocol and streams.
+struct SocketContext {
     schema: AppSchema,
     tokens: TokenIssuer,
+    db: DatabaseConnection,
     lang: Lang,
+    ip: ClientIp,
+    init_timeout: Duration,
+}
+
+#[tracing::instrument(skip_all)]
+async fn run_socket(
+    context: SocketContext,
     protocol: WebSocketProtocols,
     session: actix_ws::Session,
     stream: actix_ws::MessageStream,
@@ -116,8 +128,10 @@ async fn run_socket(
     };
     let init_rejected = Arc::new(AtomicBool::new(false));
     let rejected = init_rejected.clone();
+    let SocketContext { schema, tokens, db, lang, ip, init_timeout } = context;
     let mut connection_data = Data::default();
     connection_data.insert(lang);
+    connection_data.insert(ip);
     let mut ws = WebSocket::new(schema, Box::pin(incoming), protocol)
         .connection_data(connection_data)
         .on_connection_init(move |payload: serde_json::Value| async move {
@@ -132,7 +146,7 @@ async fn run_socket(
                         .and_then(|v| v.as_str())
                         .map(|t| format!("Bearer {t}"))
                 });
-            match RequestAuth::from_header(header.as_deref(), &tokens) {
+            match RequestAuth::resolve(header.as_deref(), &tokens, &db).await {
                 RequestAuth::Viewer(viewer) => {
                     let mut data = Data::default();
                     data.insert(RequestAuth::Viewer(viewer));
@@ -146,7 +160,7 @@ async fn run_socket(
         });
     let mut session = session;
     let mut acknowledged = false;
-    let init_deadline = tokio::time::sleep(INIT_TIMEOUT);
+    let init_deadline = tokio::time::sleep(init_timeout);
     tokio::pin!(init_deadline);
     let close = loop {
         tokio::select! {

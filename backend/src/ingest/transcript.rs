@@ -5,7 +5,10 @@
 //!   JSON Lines of turn objects (`jsonl`). `start`/`end` are seconds (numbers or `hh:mm:ss.mmm`
 //!   strings), `start_ms`/`end_ms` milliseconds.
 //! * WebVTT (`webvtt`): cues with `<v Speaker>` voices or `Speaker:` labels.
+//! * CSV chat exports (`csv`): a header row with speaker and text columns (optional time columns);
+//!   RFC 4180 quoting.
 //! * SRT (`srt`): numbered cues with `Speaker:` labels (also header-less VTT-like cue files).
+//! * KakaoTalk exports (`kakaotalk`): mobile and PC text exports with dated message lines.
 //! * Labelled plain text (`labelled_text`): `상담원: …`, `고객: …`, `Agent: …` lines with optional
 //!   `[hh:mm:ss]`/`[mm:ss]`/`hh:mm:ss` timestamps before or after the label; unlabelled lines continue
 //!   the previous turn.
@@ -15,14 +18,20 @@
 //! (`"first_speaker"`: the first named speaker is the agent unless the second one opens like an
 //! agent, the next one the customer, others unknown); cue files without any label give unknown
 //! speakers (`"none"`).
+//!
+//! [`parse_transcript_with`] is the entry point: it recognises the format and maps speakers with the
+//! caller's [`SpeakerAliases`]. The per-format parsers are public for fuzzing and benchmarks; they
+//! return [`RawTurn`]s, before speakers are mapped and empty turns dropped.
 
 mod clock;
+pub mod csv;
 mod cue;
-mod json;
-mod labelled;
+pub mod json;
+pub mod kakao;
+pub mod labelled;
 mod speakers;
-mod srt;
-mod webvtt;
+pub mod srt;
+pub mod webvtt;
 
 use shared::transcript::Turn;
 
@@ -35,7 +44,8 @@ use super::{IngestError, MAX_TEXT_BYTES, MAX_TURNS, SizeLimit};
 pub struct ParsedTranscript {
     /// The turns in order, with non-empty trimmed text.
     pub turns: Vec<Turn>,
-    /// The recognised format: `labelled_text`, `srt`, `webvtt`, `json` or `jsonl`.
+    /// The recognised format: `labelled_text`, `srt`, `webvtt`, `json`, `jsonl`, `csv` or
+    /// `kakaotalk`.
     pub format: &'static str,
     /// How speakers were attributed: `labels` (aliases such as 상담원/고객), `first_speaker`
     /// (named speakers, first one is the agent) or `none` (no speaker information at all).
@@ -50,7 +60,10 @@ pub fn parse_transcript(text: &str) -> Result<ParsedTranscript, IngestError> {
     parse_transcript_with(text, &SpeakerAliases::default())
 }
 
-/// Splits a transcript into turns, mapping speaker labels with the given aliases.
+/// Splits a transcript into turns, mapping speaker labels with the given aliases: the single entry
+/// point for configured aliases ([`parse_transcript`] uses the defaults).
+///
+/// Errors: as [`parse_transcript`].
 pub fn parse_transcript_with(
     text: &str,
     aliases: &SpeakerAliases,
@@ -67,8 +80,12 @@ pub fn parse_transcript_with(
         result?
     } else if webvtt::is_webvtt(trimmed) {
         (webvtt::parse_webvtt(trimmed)?, "webvtt")
+    } else if csv::detect_csv(trimmed).is_some() {
+        (csv::parse_csv(trimmed)?, "csv")
     } else if srt::is_srt(trimmed) {
         (srt::parse_srt(trimmed)?, "srt")
+    } else if kakao::is_kakao(trimmed) {
+        (kakao::parse_kakao(trimmed)?, "kakaotalk")
     } else {
         (labelled::parse_labelled(trimmed, aliases)?, "labelled_text")
     };
@@ -85,12 +102,15 @@ pub fn parse_transcript_with(
 
 /// A turn as a parser found it, before its speaker label is mapped.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-struct RawTurn {
+pub struct RawTurn {
     /// The speaker label as written, if any.
-    label: Option<String>,
-    start_ms: Option<u64>,
-    end_ms: Option<u64>,
-    text: String,
+    pub label: Option<String>,
+    /// Start, in milliseconds from the start of the conversation.
+    pub start_ms: Option<u64>,
+    /// End, in milliseconds from the start of the conversation.
+    pub end_ms: Option<u64>,
+    /// The text (may be empty or untrimmed; [`parse_transcript_with`] drops empty turns).
+    pub text: String,
 }
 
 /// Pushes a turn, failing once the transcript has more than [`MAX_TURNS`] turns.
@@ -300,6 +320,100 @@ mod tests {
             assert!(parsed.turns.len() > 10);
             assert!(parsed.turns.iter().all(|t| t.speaker != Speaker::Unknown));
         }
+    }
+
+    #[test]
+    fn a_csv_chat_export_maps_its_speakers_and_keeps_quoted_text() {
+        let csv = "시간,화자,내용\n00:00:01,상담원,\"안녕하세요, 행복카드 고객센터 상담원 김민지입니다.\"\n00:00:06,고객,\"카드를 잃어버렸어요.\n어제 저녁부터 안 보여요.\"\n00:00:12,상담원,\"많이 놀라셨겠어요. \"\"분실 신고\"\"부터 도와드리겠습니다.\"\n";
+        let parsed = parse_transcript(csv).unwrap();
+        assert_eq!(parsed.format, "csv");
+        assert_eq!(parsed.speaker_mapping, "labels");
+        assert_eq!(
+            speakers_of(&parsed),
+            [Speaker::Agent, Speaker::Customer, Speaker::Agent]
+        );
+        let second = parsed.turns.get(1).unwrap();
+        assert_eq!(
+            second.text,
+            "카드를 잃어버렸어요.\n어제 저녁부터 안 보여요."
+        );
+        assert_eq!(second.start_ms, Some(6_000));
+        assert_eq!(
+            parsed.turns.get(2).unwrap().text,
+            "많이 놀라셨겠어요. \"분실 신고\"부터 도와드리겠습니다."
+        );
+
+        // An English support-desk export with roles, epoch-free ISO times and a system row.
+        let english = "timestamp,role,message\r\n2024-03-02T09:15:00Z,system,Chat started\r\n2024-03-02T09:15:04Z,agent,\"Hi, thanks for contacting us. How can I help?\"\r\n2024-03-02T09:15:30Z,customer,I was charged twice.\r\n";
+        let parsed = parse_transcript(english).unwrap();
+        assert_eq!(speakers_of(&parsed), [Speaker::Agent, Speaker::Customer]);
+        let starts: Vec<Option<u64>> = parsed.turns.iter().map(|t| t.start_ms).collect();
+        assert_eq!(starts, [Some(4_000), Some(30_000)]);
+    }
+
+    #[test]
+    fn a_kakaotalk_export_uses_the_first_speaker_heuristic() {
+        let export = "행복카드 고객센터 님과 카카오톡 대화\n저장한 날짜 : 2024. 1. 5. 오후 3:00\n\n2024. 1. 5. 오후 2:30, 김민수 : 카드를 잃어버렸어요\n2024. 1. 5. 오후 2:31, 행복카드 고객센터 : 안녕하세요, 무엇을 도와드릴까요?\n2024. 1. 5. 오후 2:32, 김민수 : 분실 신고 부탁드려요\n";
+        let parsed = parse_transcript(export).unwrap();
+        assert_eq!(parsed.format, "kakaotalk");
+        assert_eq!(parsed.speaker_mapping, "first_speaker");
+        assert_eq!(
+            speakers_of(&parsed),
+            [Speaker::Customer, Speaker::Agent, Speaker::Customer]
+        );
+        assert_eq!(parsed.turns.get(2).unwrap().start_ms, Some(120_000));
+    }
+
+    #[test]
+    fn a_realistic_labelled_call_without_timestamps_keeps_multi_line_turns() {
+        let text = "[상담 기록] 2024-01-05 배송 문의\n\n상담원: 안녕하십니까, 행복쇼핑 고객센터 상담원 이지은입니다.\n무엇을 도와드릴까요?\n고객: 지난주에 주문한 운동화가 아직 안 왔어요.\n주문번호는 A-20240105-0012예요.\n상담원: 불편을 드려 죄송합니다. 바로 확인해 드리겠습니다.\n고객: 네.\n";
+        let parsed = parse_transcript(text).unwrap();
+        assert_eq!(parsed.format, "labelled_text");
+        assert_eq!(parsed.turns.len(), 4);
+        assert!(parsed.turns.iter().all(|t| t.start_ms.is_none()));
+        assert_eq!(
+            parsed.turns.first().unwrap().text,
+            "안녕하십니까, 행복쇼핑 고객센터 상담원 이지은입니다.\n무엇을 도와드릴까요?"
+        );
+    }
+
+    #[test]
+    fn a_realistic_webvtt_export_with_voices_and_notes_is_read() {
+        let vtt = "WEBVTT Kind: captions; Language: ko\n\nNOTE\n회의 녹화에서 자동 생성됨\n\n1\n00:00:00.500 --> 00:00:03.000\n<v 상담원 김민지>안녕하세요, 고객센터입니다.\n\n2\n00:00:03.200 --> 00:00:06.800\n<v 고객>배송이 일주일째 안 와요.\n<v 고객>주문번호 알려 드릴까요?\n\n3\n00:00:07.000 --> 00:00:09.000\n<v 상담원 김민지>네, 말씀해 주세요.\n";
+        let parsed = parse_transcript(vtt).unwrap();
+        assert_eq!(parsed.format, "webvtt");
+        assert_eq!(
+            speakers_of(&parsed),
+            [
+                Speaker::Agent,
+                Speaker::Customer,
+                Speaker::Customer,
+                Speaker::Agent
+            ]
+        );
+        assert_eq!(parsed.turns.first().unwrap().start_ms, Some(500));
+    }
+
+    #[test]
+    fn configured_aliases_change_the_mapping() {
+        let text = "매니저: 안녕하세요, 무엇을 도와드릴까요?\n회원: 환불 문의요\n매니저: 확인하겠습니다\n회원: 네";
+        let mut aliases = SpeakerAliases::default();
+        aliases.agent.push("매니저".into());
+        aliases.customer.push("회원".into());
+        let parsed = parse_transcript_with(text, &aliases).unwrap();
+        assert_eq!(parsed.speaker_mapping, "labels");
+        assert_eq!(
+            speakers_of(&parsed),
+            [
+                Speaker::Agent,
+                Speaker::Customer,
+                Speaker::Agent,
+                Speaker::Customer
+            ]
+        );
+        let csv = "sender,message\n매니저,안녕하세요\n회원,환불이요\n";
+        let parsed = parse_transcript_with(csv, &aliases).unwrap();
+        assert_eq!(speakers_of(&parsed), [Speaker::Agent, Speaker::Customer]);
     }
 
     #[test]

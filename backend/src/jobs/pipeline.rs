@@ -18,6 +18,7 @@ use crate::analysis::redact::redact_turns;
 use crate::clock::now_ms;
 use crate::entity::{analyses, consultations, improvement_items, transcripts};
 use crate::ingest::IngestError;
+use crate::service::files::fetch_file;
 use crate::ingest::text::decode_text;
 use crate::ingest::transcript::parse_transcript;
 use crate::storage::StorageError;
@@ -108,7 +109,7 @@ pub async fn process(ctx: &WorkerContext, job: &ClaimedJob) -> Result<(), Pipeli
         ),
     )
     .await?;
-    let bytes = ctx.storage.get(&consultation.storage_key).await?;
+    let bytes = fetch_file(&ctx.db, &ctx.storage, &consultation.storage_key).await?;
     let decoded = decode_text(&bytes)?;
 
     emit(

@@ -2,7 +2,7 @@
 //! reading them under the ownership rules, and their transcripts, reports and events.
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use shared::consultation::{ConsultationStatus, FileType};
@@ -18,6 +18,7 @@ use crate::error::{AccessError, Lang, UserFacingError, internal_message};
 use crate::ingest::IngestError;
 use crate::jobs::progress::{ProgressEvent, StageUpdate, insert_event, list_events};
 use crate::jobs::{JobQueue, ProgressBus, queue};
+use crate::service::files::store_upload;
 use crate::storage::{Storage, StorageError, generate_key};
 
 /// Errors of the consultations service.
@@ -86,6 +87,18 @@ impl UserFacingError for ConsultationError {
                 match lang {
                     Lang::Ko => format!("파일이 너무 큽니다. 최대 {mib} MiB까지 올릴 수 있습니다."),
                     Lang::En => format!("The file is too large. The limit is {mib} MiB."),
+                }
+            }
+            Self::UnsupportedFileType { detected }
+                if crate::ingest::sniff::is_supported_media(detected) =>
+            {
+                match lang {
+                    Lang::Ko => format!(
+                        "음성·영상 파일({detected})입니다. 이 서버에서는 아직 음성/영상 분석이 활성화되어 있지 않습니다. 상담 대화 텍스트(.txt, .srt, .vtt, .json, .csv)를 올려 주세요."
+                    ),
+                    Lang::En => format!(
+                        "This is an audio/video file ({detected}), but audio/video analysis is not enabled yet on this server. Please upload a consultation transcript (.txt, .srt, .vtt, .json, .csv)."
+                    ),
                 }
             }
             Self::UnsupportedFileType { detected } => match lang {
@@ -184,7 +197,7 @@ pub async fn accept_upload(
     }
     let now = now_ms();
     let key = generate_key(now);
-    let stored = deps.storage.put_file(&key, upload.file).await?;
+    let stored = store_upload(deps.db, deps.storage, &key, upload.file).await?;
     let discard = |err: ConsultationError| async {
         if let Err(e) = deps.storage.delete(&key).await {
             tracing::warn!(error = %e, "could not remove rejected upload");
@@ -204,18 +217,19 @@ pub async fn accept_upload(
         Ok(found) => found,
         Err(e) => return Err(discard(e).await),
     };
-    let result = insert_consultation(
-        deps,
-        viewer,
-        &key,
-        &stored,
+    let original_name = upload.filename.chars().filter(|c| !c.is_control()).take(255).collect();
+    let new = NewConsultation {
+        owner_id: viewer.user_id.clone(),
         title,
         file_type,
         mime,
-        &upload.filename,
-        now,
-    )
-    .await;
+        storage_key: key.clone(),
+        sha256: stored.sha256.clone(),
+        bytes: stored.bytes,
+        original_name,
+        reanalysis_of: None,
+    };
+    let result = enqueue_consultation(deps, new, now).await;
     match result {
         Ok((row, event)) => {
             deps.queue.wake();
@@ -226,43 +240,65 @@ pub async fn accept_upload(
     }
 }
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one call site; a struct would only rename them"
-)]
-async fn insert_consultation(
-    deps: UploadDeps<'_>,
-    viewer: &Viewer,
-    key: &str,
-    stored: &crate::storage::StoredObject,
+/// A consultation row about to be created.
+struct NewConsultation {
+    owner_id: String,
     title: Title,
     file_type: FileType,
     mime: String,
-    filename: &str,
+    storage_key: String,
+    sha256: String,
+    bytes: u64,
+    original_name: String,
+    /// Set for an explicit re-analysis; uploads find it by hash.
+    reanalysis_of: Option<String>,
+}
+
+/// The first consultation of this owner with the same file hash (the root of its re-analyses).
+async fn find_reanalysis_root<C: ConnectionTrait>(
+    conn: &C,
+    owner_id: &str,
+    sha256: &str,
+) -> Result<Option<String>, DbErr> {
+    let earlier = consultations::Entity::find()
+        .filter(consultations::Column::OwnerId.eq(owner_id))
+        .filter(consultations::Column::SourceSha256.eq(sha256))
+        .order_by_asc(consultations::Column::CreatedAt)
+        .one(conn)
+        .await?;
+    Ok(earlier.map(|c| c.reanalysis_of.unwrap_or(c.id)))
+}
+
+/// Inserts the row, its `queued` event and its job in one transaction.
+async fn enqueue_consultation(
+    deps: UploadDeps<'_>,
+    new: NewConsultation,
     now: i64,
 ) -> Result<(consultations::Model, ProgressEvent), ConsultationError> {
+    // Read before the transaction: a SQLite transaction that reads first and writes later cannot
+    // wait for a busy writer (it fails at once), one that writes first can.
+    let reanalysis_of = match new.reanalysis_of {
+        Some(root) => Some(root),
+        None => find_reanalysis_root(deps.db, &new.owner_id, &new.sha256).await?,
+    };
     let txn = deps.db.begin().await?;
     let row = consultations::ActiveModel {
         id: Set(uuid::Uuid::now_v7().to_string()),
-        owner_id: Set(viewer.user_id.clone()),
-        title: Set(title.as_str().to_owned()),
-        file_type: Set(file_type.as_str().to_owned()),
+        owner_id: Set(new.owner_id),
+        title: Set(new.title.as_str().to_owned()),
+        file_type: Set(new.file_type.as_str().to_owned()),
         status: Set(ConsultationStatus::Pending.as_str().to_owned()),
-        source_sha256: Set(stored.sha256.clone()),
-        storage_key: Set(key.to_owned()),
-        byte_size: Set(i64::try_from(stored.bytes).unwrap_or(i64::MAX)),
-        mime: Set(mime),
-        original_name: Set(filename
-            .chars()
-            .filter(|c| !c.is_control())
-            .take(255)
-            .collect()),
+        source_sha256: Set(new.sha256),
+        storage_key: Set(new.storage_key),
+        byte_size: Set(i64::try_from(new.bytes).unwrap_or(i64::MAX)),
+        mime: Set(new.mime),
+        original_name: Set(new.original_name),
         language: Set(None),
         created_at: Set(now),
         processing_started_at: Set(None),
         completed_at: Set(None),
         failure_code: Set(None),
-        reanalysis_of: Set(None),
+        reanalysis_of: Set(reanalysis_of),
     }
     .insert(&txn)
     .await?;
@@ -283,14 +319,57 @@ async fn insert_consultation(
     Ok((row, event))
 }
 
-/// Decides the file type from the content's first bytes (the extension is never trusted).
-fn sniff_file_type(head: &[u8]) -> Result<(FileType, String), ConsultationError> {
-    if let Some(kind) = infer::get(head) {
-        let detected = kind.mime_type().to_owned();
-        return Err(ConsultationError::UnsupportedFileType { detected });
+/// Queues a new analysis of an existing consultation's file (same stored file, new consultation
+/// linked through `reanalysis_of`). Only the owner or an admin may ask for it.
+#[tracing::instrument(skip_all, fields(consultation = %id))]
+pub async fn reanalyze(
+    deps: UploadDeps<'_>,
+    viewer: &Viewer,
+    id: &str,
+) -> Result<consultations::Model, ConsultationError> {
+    let original = get_consultation(deps.db, viewer, id).await?;
+    if original.owner_id != viewer.user_id && viewer.role != Role::Admin {
+        return Err(AccessError::Forbidden.into());
     }
-    match crate::ingest::text::decode_text(head) {
-        Ok(_) | Err(IngestError::Empty) => Ok((FileType::Text, "text/plain".into())),
+    let new = NewConsultation {
+        owner_id: original.owner_id.clone(),
+        title: Title::parse(&original.title).unwrap_or_else(|_| Title::from_file_name(&original.original_name)),
+        file_type: FileType::from_db(&original.file_type).unwrap_or(FileType::Text),
+        mime: original.mime.clone(),
+        storage_key: original.storage_key.clone(),
+        sha256: original.source_sha256.clone(),
+        bytes: u64::try_from(original.byte_size).unwrap_or(0),
+        original_name: original.original_name.clone(),
+        reanalysis_of: Some(original.reanalysis_of.clone().unwrap_or(original.id.clone())),
+    };
+    let (row, event) = enqueue_consultation(deps, new, now_ms()).await?;
+    deps.queue.wake();
+    deps.bus.publish(event);
+    Ok(row)
+}
+
+/// Decides the file type from the content's first bytes (the extension is never trusted).
+///
+/// Audio and video are recognised but refused until their processing is enabled: the error names
+/// the detected type (`audio/mpeg`), and its message says media analysis is not enabled yet.
+fn sniff_file_type(head: &[u8]) -> Result<(FileType, String), ConsultationError> {
+    // The client's file name and declared type are only hints; content alone decides here.
+    match crate::ingest::sniff::detect(head, "", None) {
+        Ok(found) if found.file_type == FileType::Text => Ok((FileType::Text, found.mime)),
+        Ok(found) => Err(ConsultationError::UnsupportedFileType {
+            detected: found.mime,
+        }),
+        // A head of whitespace only: the whole file decides later.
+        Err(IngestError::Empty) => Ok((FileType::Text, "text/plain".into())),
+        Err(IngestError::UnsupportedType {
+            detected,
+            claimed: Some(claimed),
+        }) => Err(ConsultationError::UnsupportedFileType {
+            detected: format!("{detected} ≠ {claimed}"),
+        }),
+        Err(IngestError::UnsupportedType { detected, .. }) => {
+            Err(ConsultationError::UnsupportedFileType { detected })
+        }
         Err(_) => Err(ConsultationError::UnsupportedFileType {
             detected: "application/octet-stream".into(),
         }),

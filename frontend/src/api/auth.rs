@@ -1,4 +1,5 @@
-//! Authentication calls: `login` and `me`, and the user types they return.
+//! Authentication and own-account calls: `login`, `refreshSession`, `logout`, `me`,
+//! `changePassword`, `setLocale`, and the user types they return.
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -18,7 +19,31 @@ pub enum Role {
     Admin,
 }
 
-/// The signed-in user.
+impl Role {
+    /// Every role, least privileged first.
+    pub const ALL: [Self; 3] = [Self::Counselor, Self::Manager, Self::Admin];
+
+    /// The GraphQL enum value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Counselor => "COUNSELOR",
+            Self::Manager => "MANAGER",
+            Self::Admin => "ADMIN",
+        }
+    }
+
+    /// Parses a GraphQL enum value.
+    pub fn from_str_value(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == value)
+    }
+
+    /// Whether this role may manage API keys.
+    pub fn manages_api_keys(self) -> bool {
+        matches!(self, Self::Manager | Self::Admin)
+    }
+}
+
+/// A user account (the signed-in user, or a row of the admin's list).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
@@ -32,38 +57,90 @@ pub struct User {
     pub role: Role,
     /// Preferred locale (`ko` or `en`).
     pub locale: String,
+    /// Team membership.
+    #[serde(default)]
+    pub team_id: Option<String>,
+    /// Deactivated users cannot sign in.
+    #[serde(default = "active_by_default")]
+    pub active: bool,
 }
 
-/// What a successful login returns.
+fn active_by_default() -> bool {
+    true
+}
+
+/// What a successful login or refresh returns.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LoginPayload {
     /// Bearer token for the `Authorization` header and the WebSocket `connection_init`.
     pub access_token: String,
-    /// When the token expires (RFC 3339).
+    /// When the access token expires (RFC 3339, server clock).
     pub expires_at: String,
+    /// One-time token for `refreshSession`.
+    pub refresh_token: String,
+    /// When the refresh token expires (RFC 3339, server clock).
+    pub refresh_expires_at: String,
     /// The user.
     pub user: User,
 }
 
-const USER_FIELDS: &str = "id email displayName role locale";
+/// The fields selected for every user.
+pub const USER_FIELDS: &str = "id email displayName role locale teamId active";
 
-/// Exchanges an e-mail address and password for an access token.
+fn session_fields() -> String {
+    format!("accessToken expiresAt refreshToken refreshExpiresAt user {{ {USER_FIELDS} }}")
+}
+
+/// Exchanges an e-mail address and password for a session.
 pub async fn login(api: Api, email: &Email, password: &Password) -> Result<LoginPayload, ApiError> {
     #[derive(Deserialize)]
     struct Data {
         login: LoginPayload,
     }
     let query = format!(
-        "mutation($email: String!, $password: String!) {{ login(email: $email, password: $password) {{ accessToken expiresAt user {{ {USER_FIELDS} }} }} }}"
+        "mutation($email: String!, $password: String!) {{ login(email: $email, password: $password) {{ {} }} }}",
+        session_fields()
     );
     let data: Data = api
-        .graphql(
+        .graphql_anonymous(
             &query,
             json!({ "email": email.as_str(), "password": password.expose() }),
         )
         .await?;
     Ok(data.login)
+}
+
+/// Exchanges the refresh token for new tokens (the presented one becomes invalid).
+pub async fn refresh_session(api: Api, refresh_token: &str) -> Result<LoginPayload, ApiError> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Data {
+        refresh_session: LoginPayload,
+    }
+    let query = format!(
+        "mutation($token: String!) {{ refreshSession(refreshToken: $token) {{ {} }} }}",
+        session_fields()
+    );
+    let data: Data = api
+        .graphql_anonymous(&query, json!({ "token": refresh_token }))
+        .await?;
+    Ok(data.refresh_session)
+}
+
+/// Ends the session of a refresh token on the server.
+pub async fn logout(api: Api, refresh_token: &str) -> Result<bool, ApiError> {
+    #[derive(Deserialize)]
+    struct Data {
+        logout: bool,
+    }
+    let data: Data = api
+        .graphql_anonymous(
+            "mutation($token: String!) { logout(refreshToken: $token) }",
+            json!({ "token": refresh_token }),
+        )
+        .await?;
+    Ok(data.logout)
 }
 
 /// The signed-in user.
@@ -75,4 +152,37 @@ pub async fn me(api: Api) -> Result<User, ApiError> {
     let query = format!("query {{ me {{ {USER_FIELDS} }} }}");
     let data: Data = api.graphql(&query, json!({})).await?;
     Ok(data.me)
+}
+
+/// Changes the signed-in user's password (their other sessions end).
+pub async fn change_password(
+    api: Api,
+    current: &Password,
+    new: &Password,
+) -> Result<bool, ApiError> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Data {
+        change_password: bool,
+    }
+    let data: Data = api
+        .graphql(
+            "mutation($current: String!, $new: String!) { changePassword(currentPassword: $current, newPassword: $new) }",
+            json!({ "current": current.expose(), "new": new.expose() }),
+        )
+        .await?;
+    Ok(data.change_password)
+}
+
+/// Saves the signed-in user's language (`ko` or `en`) and returns the updated user.
+pub async fn set_locale(api: Api, locale: &str) -> Result<User, ApiError> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Data {
+        set_locale: User,
+    }
+    let query =
+        format!("mutation($locale: String!) {{ setLocale(locale: $locale) {{ {USER_FIELDS} }} }}");
+    let data: Data = api.graphql(&query, json!({ "locale": locale })).await?;
+    Ok(data.set_locale)
 }

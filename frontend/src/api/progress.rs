@@ -3,7 +3,9 @@
 //! [`ProgressSubscription::start`] opens the socket, authenticates in `connection_init`, subscribes
 //! to `analysisProgress` after the last event the page already has, answers pings, and on an
 //! unexpected close reconnects with `afterSeq` = the last seen `seq` (bounded retries, exponential
-//! back-off with jitter). Dropping the handle closes the socket.
+//! back-off with jitter). A socket refused for its token (4401/4403: the access token expired)
+//! renews the session once and reconnects with the fresh token. Dropping the handle closes the
+//! socket.
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -32,6 +34,8 @@ const BASE_DELAY_MS: f64 = 500.0;
 const MAX_DELAY_MS: f64 = 10_000.0;
 /// Close codes after which retrying cannot help (bad request, unauthorised, forbidden).
 const FATAL_CLOSE_CODES: [u16; 3] = [4400, 4401, 4403];
+/// Close codes that mean the token was refused: worth one refresh before giving up.
+const AUTH_CLOSE_CODES: [u16; 2] = [4401, 4403];
 
 /// One progress event of the processing pipeline.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -88,6 +92,7 @@ impl ProgressSubscription {
             consultation_id: consultation_id.to_owned(),
             last_seq: Cell::new(after_seq),
             retries: Cell::new(0),
+            auth_retried: Cell::new(false),
             done: Cell::new(false),
             socket: RefCell::new(None),
             handlers,
@@ -112,6 +117,8 @@ struct Inner {
     consultation_id: String,
     last_seq: Cell<i64>,
     retries: Cell<u32>,
+    /// Whether the session was already renewed for this connection attempt.
+    auth_retried: Cell<bool>,
     done: Cell<bool>,
     socket: RefCell<Option<Socket>>,
     handlers: Handlers,
@@ -251,6 +258,7 @@ fn handle_message(inner: &Rc<Inner>, text: &str) {
     };
     match message.kind.as_str() {
         "connection_ack" => {
+            inner.auth_retried.set(false);
             (inner.handlers.on_state)(LinkState::Live);
             inner.send(&json!({
                 "id": "1",
@@ -306,6 +314,26 @@ fn handle_message(inner: &Rc<Inner>, text: &str) {
 fn handle_close(inner: &Rc<Inner>, code: u16) {
     if inner.done.get() {
         (inner.handlers.on_state)(LinkState::Closed);
+        return;
+    }
+    if AUTH_CLOSE_CODES.contains(&code) && !inner.auth_retried.get() {
+        // The token was refused (most likely it expired): renew the session once, then reconnect
+        // with the fresh token read in `connection_init`.
+        inner.auth_retried.set(true);
+        (inner.handlers.on_state)(LinkState::Reconnecting(inner.retries.get() + 1));
+        let weak: Weak<Inner> = Rc::downgrade(inner);
+        let api = inner.api;
+        let stale = api.token();
+        leptos::task::spawn_local(async move {
+            let renewed = api.refresh(stale.as_deref()).await;
+            let Some(inner) = weak.upgrade() else {
+                return;
+            };
+            match renewed {
+                Ok(()) => connect(&inner),
+                Err(error) => inner.give_up(error),
+            }
+        });
         return;
     }
     if FATAL_CLOSE_CODES.contains(&code) {

@@ -1,7 +1,11 @@
 //! Black-box API tests through `spawn_app()`, each on SQLite and on PostgreSQL.
 
+mod accounts;
 mod auth;
+mod authz;
 mod consultations;
 mod http;
+mod malformed;
 mod progress;
 mod schema;
+mod storage;

@@ -1,117 +1,20 @@
 //! Browser tests: a real headless Chromium (Debian's `chromium` + `chromium-driver`) drives the built
 //! web app served by a test server. Screenshots go to `tests/artifacts/`.
+//!
+//! * this file: the counselor's main flow (sign in, upload, live stages, report);
+//! * [`accounts`]: administration (teams, users, API keys), the profile (language, password) and
+//!   sign-in throttling;
+//! * [`session`]: the session survives an invalid or expired access token through the refresh
+//!   token, and a revoked session lands on the sign-in page with the way back;
+//! * [`support`]: starting the browser and helpers to drive it.
 
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+mod accounts;
+mod session;
+mod support;
 
-use fantoccini::{Client, ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
-use serde_json::json;
+use fantoccini::Locator;
 
-/// A chromedriver process that is killed when dropped.
-struct Driver {
-    child: Child,
-    port: u16,
-    _profile: tempfile::TempDir,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap_or_else(|e| panic!("no free port: {e}"))
-}
-
-async fn start_browser() -> (Driver, Client) {
-    let chromedriver =
-        std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    assert!(
-        std::path::Path::new(&chromedriver).exists() && std::path::Path::new(&chromium).exists(),
-        "Chromium and ChromeDriver are needed: run the README's test command (scripts/test.sh), which installs them"
-    );
-    let port = free_port();
-    let child = Command::new(&chromedriver)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("starting chromedriver: {e}"));
-    let profile = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let driver = Driver {
-        child,
-        port,
-        _profile: profile,
-    };
-    let args = vec![
-        "--headless=new".to_owned(),
-        "--no-sandbox".into(),
-        "--disable-gpu".into(),
-        "--disable-quic".into(),
-        "--no-first-run".into(),
-        "--disable-background-networking".into(),
-        "--disable-component-update".into(),
-        "--disable-sync".into(),
-        "--disable-dev-shm-usage".into(),
-        "--window-size=1280,900".into(),
-        format!("--user-data-dir={}", driver._profile.path().display()),
-    ];
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({"binary": chromium, "args": args}),
-    );
-    let mut last_error = String::new();
-    for _ in 0..50 {
-        // ChromeDriver listens on loopback: plain HTTP, no TLS stack needed.
-        let mut builder = ClientBuilder::new(HttpConnector::new());
-        match builder
-            .capabilities(caps.clone())
-            .connect(&format!("http://127.0.0.1:{}", driver.port))
-            .await
-        {
-            Ok(client) => return (driver, client),
-            Err(e) => last_error = e.to_string(),
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    panic!("could not connect to chromedriver: {last_error}");
-}
-
-async fn screenshot(client: &Client, name: &str) {
-    let dir = tests::workspace_root().join("tests/artifacts");
-    let _ = std::fs::create_dir_all(&dir);
-    if let Ok(png) = client.screenshot().await {
-        let _ = std::fs::write(dir.join(format!("{name}.png")), png);
-    }
-}
-
-async fn wait_for(client: &Client, css: &str) -> fantoccini::elements::Element {
-    match client
-        .wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css(css))
-        .await
-    {
-        Ok(element) => element,
-        Err(e) => {
-            screenshot(client, "failure").await;
-            let source = client.source().await.unwrap_or_default();
-            panic!(
-                "element {css} did not appear: {e}\n{}",
-                source.chars().take(4000).collect::<String>()
-            );
-        }
-    }
-}
+use support::{screenshot, start_browser, wait_for};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_counselor_logs_in_uploads_a_transcript_sees_the_stages_and_reads_the_report() {

@@ -9,7 +9,7 @@ use shared::report::{
 };
 use shared::transcript::{Speaker, Turn};
 
-use super::lexicon::TOPICS;
+use super::lexicon::{TOPICS, positive_alternative};
 use super::metrics::Timing;
 use super::scoring::{SignalCounts, exceeds_turn_limit, longest_agent_turn};
 use super::signals::{Findings, Hit};
@@ -101,6 +101,26 @@ impl Context<'_> {
         self.text(hit.turn)
             .get(hit.start..hit.end)
             .unwrap_or_default()
+    }
+
+    /// The hit widened to whole words (`원래 오래 걸` → `원래 오래 걸려요`), for quoting in text.
+    fn hit_phrase(&self, hit: &Hit) -> &str {
+        let text = self.text(hit.turn);
+        let stops = |c: char| c.is_whitespace() || matches!(c, '.' | '?' | '!' | ',' | '…' | '~');
+        let start = text
+            .get(..hit.start)
+            .and_then(|head| head.rfind(stops).map(|i| i + 1))
+            .unwrap_or(0)
+            .min(hit.start);
+        let end = text
+            .get(hit.end..)
+            .and_then(|tail| tail.find(stops).map(|i| hit.end + i))
+            .unwrap_or(text.len())
+            .max(hit.end);
+        text.get(start..end)
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .unwrap_or_else(|| self.hit_text(hit))
     }
 
     /// The first agent turn after a turn.
@@ -243,6 +263,7 @@ const RULES: &[Rule] = &[
     check_no_solution,
     check_missing_closing,
     check_customer_escalation,
+    check_customer_repeat,
     check_filler_words,
     check_long_monologue,
     check_dead_air,
@@ -304,7 +325,7 @@ fn polite_rewrite(sentence: &str) -> String {
 fn check_blaming_customer(ctx: &Context<'_>) -> Option<Candidate> {
     let n = ctx.count(Signal::Blame);
     let first = ctx.findings.blame.first()?;
-    let phrase = ctx.hit_text(first);
+    let phrase = ctx.hit_phrase(first);
     Some(Candidate {
         code: "blaming_customer",
         category: Category::Attitude,
@@ -422,6 +443,10 @@ fn empathy_example(ctx: &Context<'_>) -> String {
             "받으신 상품이 맞지 않아 번거로우셨겠어요.",
             "I'm sorry the item wasn't right; that's a real hassle.",
         ),
+        "insurance_claim" => (
+            "심사 결과를 기다리시느라 많이 답답하셨겠어요. 진행 상황부터 바로 확인해 드리겠습니다.",
+            "Waiting on a claim is stressful, I understand. Let me check where it stands right now.",
+        ),
         "billing" => (
             "예상하지 못한 결제 내역에 많이 놀라셨겠어요.",
             "An unexpected charge is worrying, I completely understand.",
@@ -493,7 +518,11 @@ fn check_no_empathy(ctx: &Context<'_>) -> Option<Candidate> {
 fn check_negative_phrasing(ctx: &Context<'_>) -> Option<Candidate> {
     let n = ctx.count(Signal::NegativePhrasing);
     let first = ctx.findings.negative_unmitigated.first()?;
-    let phrase = ctx.hit_text(first);
+    let phrase = ctx.hit_phrase(first);
+    let text = ctx.text(first.turn);
+    let (s, e) = sentence_at(text, first.start);
+    let sentence = text.get(s..e).unwrap_or(phrase);
+    let alternative = positive_alternative(sentence, ctx.language);
     Some(Candidate {
         code: "negative_phrasing",
         category: Category::Communication,
@@ -507,16 +536,15 @@ fn check_negative_phrasing(ctx: &Context<'_>) -> Option<Candidate> {
             Language::Ko => format!("대안 없이 '{phrase}' 같은 부정 표현을 {n}회 사용했습니다."),
             Language::En => format!("Used refusals like '{phrase}' without an alternative ({n}×)."),
         },
-        recommendation: pick_text(
-            ctx.language,
-            "안 되는 이유는 짧게 말하고, 바로 이어서 대신 가능한 방법을 안내하세요.",
-            "Keep the reason short and follow straight away with what is possible instead.",
-        ),
-        example: Some(pick_text(
-            ctx.language,
-            "그 부분은 어렵지만, 대신 이렇게 도와드릴 수 있습니다.",
-            "I can't do that, but here's what I can do for you instead.",
-        )),
+        recommendation: match ctx.language {
+            Language::Ko => format!(
+                "안 되는 이유는 짧게 말하고 바로 가능한 방법을 안내하세요. '{phrase}' 대신 '{alternative}'처럼 바꿔 말할 수 있습니다."
+            ),
+            Language::En => format!(
+                "Keep the reason short and follow straight away with what is possible. Instead of '{phrase}', try '{alternative}'"
+            ),
+        },
+        example: Some(alternative.to_owned()),
         evidence: ctx.hits_evidence(&ctx.findings.negative_unmitigated),
     })
 }
@@ -659,6 +687,40 @@ fn check_customer_escalation(ctx: &Context<'_>) -> Option<Candidate> {
             "I understand how frustrating this is. Let me see what I can do right now.",
         )),
         evidence: ctx.hits_evidence(&ctx.findings.customer_escalation),
+    })
+}
+
+fn check_customer_repeat(ctx: &Context<'_>) -> Option<Candidate> {
+    let n = ctx.count(Signal::CustomerRepeat);
+    ctx.findings.repeats.first()?;
+    Some(Candidate {
+        code: "customer_repeat",
+        category: Category::ProblemSolving,
+        impact: -ctx.weights.total_points(Signal::CustomerRepeat, n),
+        title: pick_text(
+            ctx.language,
+            "고객이 같은 말을 반복하지 않게 하기",
+            "Don't make the customer repeat themselves",
+        ),
+        issue: match ctx.language {
+            Language::Ko => format!(
+                "고객이 같은 불만을 {n}회 다시 말해야 했습니다. 처음 말한 내용이 충분히 인정되거나 처리되지 않았다는 신호입니다."
+            ),
+            Language::En => format!(
+                "The customer had to repeat the same complaint {n} time(s), a sign it wasn't acknowledged or acted on the first time."
+            ),
+        },
+        recommendation: pick_text(
+            ctx.language,
+            "불만을 들으면 핵심을 한 문장으로 되짚어 확인하고, 무엇을 언제까지 할지 바로 말하세요. 같은 말이 다시 나오면 진행 상황을 구체적으로 알려 주세요.",
+            "When you hear a complaint, restate it in one sentence and say what you'll do and by when. If it comes up again, give a concrete progress update.",
+        ),
+        example: Some(pick_text(
+            ctx.language,
+            "말씀하신 내용 정확히 이해했습니다. 지금 바로 처리하고 결과를 문자로 알려 드리겠습니다.",
+            "I understand exactly what happened. I'm fixing it now and I'll email you as soon as it's done.",
+        )),
+        evidence: ctx.hits_evidence(&ctx.findings.repeats),
     })
 }
 
@@ -816,32 +878,90 @@ fn check_low_customer_talk(ctx: &Context<'_>) -> Option<Candidate> {
 }
 
 fn check_no_cushion(ctx: &Context<'_>) -> Option<Candidate> {
-    if ctx.count(Signal::Cushion) > 0 || !ctx.long_enough() {
+    if !ctx.long_enough() {
         return None;
     }
-    ctx.findings.bare_requests.first()?;
+    let first = ctx.findings.bare_requests.first()?;
+    let n = ctx.count(Signal::BareRequest);
     Some(Candidate {
         code: "no_cushion",
         category: Category::Communication,
-        impact: ctx.weights.total_points(Signal::Cushion, 1),
+        impact: ctx.weights.total_points(Signal::Cushion, 1)
+            - ctx
+                .weights
+                .total_points(Signal::BareRequest, ctx.count(Signal::BareRequest)),
         title: pick_text(ctx.language, "요청 앞에 쿠션어 붙이기", "Soften requests"),
-        issue: pick_text(
-            ctx.language,
-            "고객에게 정보나 행동을 요청하면서 쿠션어를 쓰지 않았습니다.",
-            "Requests to the customer came without any softening phrase.",
-        ),
+        issue: match ctx.language {
+            Language::Ko => format!(
+                "고객에게 정보나 행동을 요청하면서 쿠션어 없이 명령형(~해 주세요)으로 말한 문장이 {n}회 있었습니다."
+            ),
+            Language::En => {
+                format!(
+                    "{n} request(s) to the customer came as bare commands, without any softening."
+                )
+            }
+        },
         recommendation: pick_text(
             ctx.language,
-            "'번거로우시겠지만', '괜찮으시다면' 같은 쿠션어를 앞에 붙이면 같은 요청도 훨씬 부드럽게 들립니다.",
+            "'번거로우시겠지만', '괜찮으시다면' 같은 쿠션어를 앞에 붙이고 '~해 주시겠어요?'처럼 묻는 형태로 말하면 같은 요청도 훨씬 부드럽게 들립니다.",
             "Adding 'if you don't mind' or 'could you please' makes the same request sound far more considerate.",
         ),
-        example: Some(pick_text(
-            ctx.language,
-            "번거로우시겠지만 주문번호를 말씀해 주시겠어요?",
-            "If you don't mind, could you share your order number?",
-        )),
+        example: Some(cushioned_request(ctx, first)),
         evidence: ctx.hits_evidence(&ctx.findings.bare_requests),
     })
+}
+
+/// The first bare request rewritten with a cushion and as a question
+/// (`사진 찍어서 보내 주세요` → `번거로우시겠지만 사진 찍어서 보내 주시겠어요?`).
+fn cushioned_request(ctx: &Context<'_>, hit: &Hit) -> String {
+    let text = ctx.text(hit.turn);
+    let (s, e) = sentence_at(text, hit.start);
+    let sentence = text
+        .get(s..e)
+        .unwrap_or_default()
+        .trim_end_matches(['.', '!', '?', '~', '…', ' ']);
+    match ctx.language {
+        Language::Ko => {
+            let body = sentence
+                .trim_start_matches(|c: char| !c.is_alphanumeric())
+                .trim_start_matches("그럼 ")
+                .trim_start_matches("네 ");
+            let asked = [
+                "주세요",
+                "주십시오",
+                "부탁드립니다",
+                "부탁드려요",
+                "부탁합니다",
+            ]
+            .iter()
+            .find_map(|ending| {
+                body.rfind(ending).map(|at| {
+                    let stem = body.get(..at).unwrap_or_default().trim_end();
+                    match *ending {
+                        "주세요" | "주십시오" => format!("{stem} 주시겠어요?"),
+                        _ => format!("{stem} 부탁드려도 될까요?"),
+                    }
+                })
+            });
+            match asked {
+                Some(question) if question.chars().count() > 8 => {
+                    format!("번거로우시겠지만 {}", question.trim_start())
+                }
+                _ => "번거로우시겠지만 주문번호를 말씀해 주시겠어요?".to_owned(),
+            }
+        }
+        Language::En => {
+            let mut chars = sentence.trim_start().chars();
+            match chars.next() {
+                Some(c) if sentence.chars().count() > 6 => format!(
+                    "If you don't mind, could you {}{}?",
+                    c.to_lowercase(),
+                    chars.as_str()
+                ),
+                _ => "If you don't mind, could you share your order number?".to_owned(),
+            }
+        }
+    }
 }
 
 fn check_interruption(ctx: &Context<'_>) -> Option<Candidate> {
@@ -1090,29 +1210,20 @@ fn suggest_personalize_closing(ctx: &Context<'_>) -> Option<Candidate> {
     })
 }
 
-const KO_OPEN_QUESTIONS: &[&str] = &["어떤", "어떻게", "무엇을", "무엇이", "뭘", "어느"];
-const EN_OPEN_QUESTIONS: &[&str] = &[
-    "what ",
-    "how ",
-    "which ",
-    "tell me more",
-    "could you describe",
-];
-
 fn suggest_open_question(ctx: &Context<'_>) -> Option<Candidate> {
-    if agent_says_any(ctx, KO_OPEN_QUESTIONS, EN_OPEN_QUESTIONS) {
+    if ctx.metrics.open_questions > 0 {
         return None;
     }
-    let agents = ctx.agent_turns();
-    let turn = agents
-        .iter()
-        .copied()
-        .find(|&t| ctx.text(t).contains(['?', '？']))
-        .or_else(|| agents.get(1).copied())
-        .or_else(|| agents.first().copied())?;
-    let text = ctx.text(turn);
-    let at = text.find(['?', '？']).unwrap_or(0);
-    let (start, end) = sentence_at(text, at);
+    let closed = ctx.metrics.closed_questions;
+    let hit = match ctx.findings.closed_questions.first() {
+        Some(hit) => *hit,
+        None => {
+            let agents = ctx.agent_turns();
+            let turn = agents.get(1).or_else(|| agents.first()).copied()?;
+            let (start, end) = sentence_at(ctx.text(turn), 0);
+            Hit { turn, start, end }
+        }
+    };
     Some(Candidate {
         code: "open_question",
         category: Category::Communication,
@@ -1122,11 +1233,21 @@ fn suggest_open_question(ctx: &Context<'_>) -> Option<Candidate> {
             "개방형 질문으로 요구 넓게 파악하기",
             "Ask open questions",
         ),
-        issue: pick_text(
-            ctx.language,
-            "고객 상황을 넓게 묻는 개방형 질문(어떤, 어떻게)이 없었습니다.",
-            "There were no open questions (what, how) to explore the customer's situation.",
-        ),
+        issue: match (ctx.language, closed) {
+            (Language::Ko, 0) => {
+                "고객 상황을 넓게 묻는 개방형 질문(어떤, 어떻게)이 없었습니다.".to_owned()
+            }
+            (Language::Ko, n) => format!(
+                "질문 {n}회가 모두 예/아니요로 답하는 닫힌 질문이었고, 상황을 넓게 묻는 개방형 질문(어떤, 어떻게)은 없었습니다."
+            ),
+            (Language::En, 0) => {
+                "There were no open questions (what, how) to explore the customer's situation."
+                    .to_owned()
+            }
+            (Language::En, n) => format!(
+                "All {n} questions were closed (yes/no or a single detail); none explored the customer's situation."
+            ),
+        },
         recommendation: pick_text(
             ctx.language,
             "예/아니요 질문과 함께 개방형 질문을 한 번 더하면 숨은 요구를 미리 발견할 수 있습니다.",
@@ -1137,7 +1258,7 @@ fn suggest_open_question(ctx: &Context<'_>) -> Option<Candidate> {
             "혹시 이용하시면서 어떤 점이 가장 불편하셨을까요?",
             "What else has been getting in your way with this?",
         )),
-        evidence: ctx.hits_evidence(&[Hit { turn, start, end }]),
+        evidence: ctx.hits_evidence(&[hit]),
     })
 }
 
@@ -1180,6 +1301,62 @@ fn suggest_keep_doing(ctx: &Context<'_>) -> Option<Candidate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn context_for<'a>(
+        turns: &'a [Turn],
+        findings: &'a Findings,
+        metrics: &'a Metrics,
+        counts: &'a SignalCounts,
+        weights: &'a Weights,
+    ) -> Context<'a> {
+        Context {
+            turns,
+            language: Language::Ko,
+            findings,
+            metrics,
+            timing: &TIMING,
+            counts,
+            weights,
+        }
+    }
+
+    static TIMING: Timing = Timing {
+        gaps: Vec::new(),
+        monologue: None,
+        agent_interruptions: Vec::new(),
+        overlaps: Vec::new(),
+    };
+
+    #[test]
+    fn a_bare_request_is_rewritten_with_a_cushion_as_a_question() {
+        let text = "어… 그럼 사진 찍어서 보내 주세요.";
+        let turns = [Turn {
+            speaker: Speaker::Agent,
+            start_ms: None,
+            end_ms: None,
+            text: text.to_owned(),
+        }];
+        let findings = Findings::default();
+        let (metrics, _) = super::super::metrics::compute_metrics(
+            &turns,
+            Language::Ko,
+            &findings,
+            &Weights::default().thresholds,
+        );
+        let counts = SignalCounts::new();
+        let weights = Weights::default();
+        let ctx = context_for(&turns, &findings, &metrics, &counts, &weights);
+        let at = text.find("주세요").unwrap_or(0);
+        let hit = Hit {
+            turn: 0,
+            start: at,
+            end: at + "주세요".len(),
+        };
+        assert_eq!(
+            cushioned_request(&ctx, &hit),
+            "번거로우시겠지만 사진 찍어서 보내 주시겠어요?"
+        );
+    }
 
     #[test]
     fn plain_sentences_get_a_polite_rewrite() {

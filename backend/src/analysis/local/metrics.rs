@@ -1,11 +1,12 @@
-//! Conversation metrics: turn counts, talk balance, and — when turns carry timestamps — speaking
-//! rate, dead air, monologues, overlaps and response latency; customer sentiment start and end.
+//! Conversation metrics: turn counts, talk balance, open and closed questions, customer repeats,
+//! customer sentiment per turn with its start and end, and — when turns carry timestamps — speaking
+//! rate, dead air and the longest gap, monologues, overlaps and response latency (mean and max).
 //!
 //! Without `end_ms`, a turn's end is estimated from its length (4 Korean syllables or 2 English
 //! words per second, deliberately slow so silences are not over-counted), capped at the next turn's
 //! start. The speaking rate then uses the time until the next turn, a lower bound.
 
-use shared::report::Metrics;
+use shared::report::{Metrics, TurnSentiment};
 use shared::transcript::{Speaker, Turn};
 
 use super::signals::Findings;
@@ -79,8 +80,21 @@ pub(super) fn compute_metrics(
         dead_air_total_s: None,
         interruptions: None,
         avg_response_latency_s: None,
+        max_response_latency_s: None,
+        longest_gap_s: None,
+        open_questions: count_u32(findings.open_questions.len()),
+        closed_questions: count_u32(findings.closed_questions.len()),
+        customer_repeats: count_u32(findings.repeats.len()),
         customer_sentiment_start: round_to(sentiment_start, 2),
         customer_sentiment_end: round_to(sentiment_end, 2),
+        customer_sentiment_by_turn: findings
+            .customer_sentiment
+            .iter()
+            .map(|&(turn, score)| TurnSentiment {
+                turn: count_u32(turn),
+                score: round_to(score, 2),
+            })
+            .collect(),
     };
     let timed = turns.iter().filter(|t| t.start_ms.is_some()).count();
     if timed < 2 {
@@ -88,6 +102,10 @@ pub(super) fn compute_metrics(
     }
     let timing = compute_timing(turns, language, thresholds, &mut metrics);
     (metrics, timing)
+}
+
+fn count_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 fn compute_timing(
@@ -116,6 +134,7 @@ fn compute_timing(
     let mut timing = Timing::default();
     let has_ends = turns.iter().any(|t| t.end_ms.is_some());
     let (mut dead_air_ms, mut latency_ms, mut latency_count) = (0u64, 0u64, 0u64);
+    let (mut max_latency_ms, mut longest_gap_ms): (Option<u64>, Option<u64>) = (None, None);
     let (mut agent_units, mut agent_ms) = (0usize, 0u64);
     let mut monologue_start: Option<(usize, u64)> = None;
     let mut longest: Option<(usize, u64)> = None;
@@ -124,6 +143,7 @@ fn compute_timing(
         let next = turns.get(i + 1);
         if let (Some(end), Some(next_turn_start)) = (effective_end(i), next_start(i)) {
             let gap = next_turn_start.saturating_sub(end);
+            longest_gap_ms = longest_gap_ms.max(Some(gap));
             if ms_to_seconds(gap) > thresholds.dead_air_s {
                 dead_air_ms = dead_air_ms.saturating_add(gap);
                 // Only silences the agent should fill are coached: before an agent turn, unless the
@@ -138,6 +158,7 @@ fn compute_timing(
             {
                 latency_ms = latency_ms.saturating_add(gap);
                 latency_count += 1;
+                max_latency_ms = max_latency_ms.max(Some(gap));
             }
         }
         if let (Some(end), Some(next_turn)) = (turn.end_ms, next)
@@ -184,6 +205,8 @@ fn compute_timing(
         has_ends.then(|| u32::try_from(timing.overlaps.len()).unwrap_or(u32::MAX));
     metrics.avg_response_latency_s =
         (latency_count > 0).then(|| round_to(ms_to_seconds(latency_ms) / latency_count as f64, 1));
+    metrics.max_response_latency_s = max_latency_ms.map(|ms| round_to(ms_to_seconds(ms), 1));
+    metrics.longest_gap_s = longest_gap_ms.map(|ms| round_to(ms_to_seconds(ms), 1));
     metrics.longest_agent_monologue_s = longest.map(|(_, ms)| round_to(ms_to_seconds(ms), 1));
     metrics.agent_words_per_minute = (agent_ms >= 5_000)
         .then(|| round_to(agent_units as f64 / (ms_to_seconds(agent_ms) / 60.0), 1));
@@ -267,6 +290,8 @@ mod tests {
         assert_eq!(metrics.interruptions, Some(2));
         assert_eq!(timing.agent_interruptions, [5]);
         assert_eq!(metrics.avg_response_latency_s, Some(0.5));
+        assert_eq!(metrics.max_response_latency_s, Some(1.0));
+        assert_eq!(metrics.longest_gap_s, Some(11.0));
         assert!(metrics.agent_words_per_minute.is_some());
     }
 

@@ -26,10 +26,18 @@ pub(super) fn count_signals(
 ) -> SignalCounts {
     let t = &weights.thresholds;
     let flag = |b: bool| u32::from(b);
+    // Upset: one clearly negative turn, negative turns again and again, or an escalation.
+    let negative_turns = findings
+        .customer_sentiment
+        .iter()
+        .filter(|(_, s)| *s <= t.upset_below)
+        .count();
     let upset = findings
         .customer_sentiment
         .iter()
-        .any(|(_, s)| *s < t.upset_below);
+        .any(|(_, s)| *s < t.upset_below)
+        || negative_turns >= 2
+        || !findings.customer_escalation.is_empty();
     let both_speak = metrics.agent_turns > 0 && metrics.customer_turns > 0;
     let ratio = metrics.agent_talk_ratio;
     let long_monologue = match timing.monologue {
@@ -57,6 +65,7 @@ pub(super) fn count_signals(
     set(Signal::Empathy, count_turns(&findings.empathy));
     set(Signal::Apology, count_turns(&findings.apology));
     set(Signal::Cushion, count_turns(&findings.cushion));
+    set(Signal::BareRequest, count_hits(&findings.bare_requests));
     set(Signal::Confirmation, count_turns(&findings.confirmation));
     set(Signal::Solution, count_turns(&findings.solution));
     set(Signal::NextSteps, count_turns(&findings.next_steps));
@@ -68,6 +77,8 @@ pub(super) fn count_signals(
         count_hits(&findings.negative_unmitigated),
     );
     set(Signal::Filler, count_hits(&findings.fillers));
+    set(Signal::CustomerRepeat, count_turns(&findings.repeats));
+    set(Signal::OpenQuestion, count_hits(&findings.open_questions));
     set(
         Signal::CustomerEscalation,
         count_turns(&findings.customer_escalation),
@@ -132,7 +143,7 @@ fn expected_signals(category: Category) -> &'static [Signal] {
     match category {
         Category::Attitude => &[Signal::Greeting, Signal::SelfIntro, Signal::Closing],
         Category::ProblemSolving => &[Signal::Confirmation, Signal::Solution, Signal::NextSteps],
-        Category::Communication => &[Signal::Cushion],
+        Category::Communication => &[],
     }
 }
 
@@ -366,6 +377,7 @@ fn describe_signal(signal: Signal, n: u32, language: Language) -> String {
             Signal::Empathy => times_ko("공감 표현"),
             Signal::Apology => times_ko("사과"),
             Signal::Cushion => times_ko("쿠션어"),
+            Signal::BareRequest => format!("쿠션어 없는 요청 {n}회"),
             Signal::Confirmation => times_ko("확인·복창"),
             Signal::Solution => times_ko("해결책 제시"),
             Signal::NextSteps => "다음 단계 안내".to_owned(),
@@ -375,6 +387,8 @@ fn describe_signal(signal: Signal, n: u32, language: Language) -> String {
             Signal::NegativePhrasing => format!("대안 없는 부정 표현 {n}회"),
             Signal::Filler => format!("군말 {n}회"),
             Signal::CustomerEscalation => "고객의 상급자·민원 언급".to_owned(),
+            Signal::CustomerRepeat => format!("고객의 같은 불만 반복 {n}회"),
+            Signal::OpenQuestion => times_ko("개방형 질문"),
             Signal::NoEmpathyWhenUpset => "불만 고객에게 공감 없음".to_owned(),
             Signal::LongMonologue => "긴 일방 설명".to_owned(),
             Signal::DeadAir => format!("긴 침묵 {n}회"),
@@ -392,6 +406,7 @@ fn describe_signal(signal: Signal, n: u32, language: Language) -> String {
             Signal::Empathy => times_en("empathy"),
             Signal::Apology => times_en("apology"),
             Signal::Cushion => times_en("softening phrases"),
+            Signal::BareRequest => format!("blunt requests ×{n}"),
             Signal::Confirmation => times_en("confirmation"),
             Signal::Solution => times_en("solution offered"),
             Signal::NextSteps => "next steps explained".to_owned(),
@@ -401,6 +416,8 @@ fn describe_signal(signal: Signal, n: u32, language: Language) -> String {
             Signal::NegativePhrasing => format!("refusals without alternative ×{n}"),
             Signal::Filler => format!("fillers ×{n}"),
             Signal::CustomerEscalation => "customer escalation".to_owned(),
+            Signal::CustomerRepeat => format!("customer repeated a complaint ×{n}"),
+            Signal::OpenQuestion => times_en("open questions"),
             Signal::NoEmpathyWhenUpset => "no empathy for an upset customer".to_owned(),
             Signal::LongMonologue => "long monologue".to_owned(),
             Signal::DeadAir => format!("long silences ×{n}"),

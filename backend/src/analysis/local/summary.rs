@@ -55,6 +55,12 @@ pub(super) fn write_summary(
                 sentences
                     .push("상담 중 고객이 상급자 연결이나 민원 제기를 언급했습니다.".to_owned());
             }
+            if metrics.customer_repeats > 0 {
+                sentences.push(format!(
+                    "고객은 같은 불만을 {}회 되풀이해야 했습니다.",
+                    metrics.customer_repeats
+                ));
+            }
             let overall = format!(
                 "종합 {}점(태도 {}, 문제해결 {}, 커뮤니케이션 {})",
                 scores.overall.score,
@@ -90,6 +96,12 @@ pub(super) fn write_summary(
                 sentences.push(
                     "The customer asked for a supervisor or mentioned a complaint.".to_owned(),
                 );
+            }
+            if metrics.customer_repeats > 0 {
+                sentences.push(format!(
+                    "The customer had to repeat the same complaint {} time(s).",
+                    metrics.customer_repeats
+                ));
             }
             let overall = format!(
                 "Overall {} (attitude {}, problem solving {}, communication {})",

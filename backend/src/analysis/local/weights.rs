@@ -29,6 +29,8 @@ pub enum Signal {
     Apology,
     /// Cushion words before a request or refusal (turns).
     Cushion,
+    /// Imperative requests of the customer without a cushion word (`주문번호 불러 주세요`).
+    BareRequest,
     /// Confirmation or repeat-back (turns).
     Confirmation,
     /// A solution or action offered (turns).
@@ -47,6 +49,10 @@ pub enum Signal {
     Filler,
     /// The customer asked for a supervisor or threatened a complaint.
     CustomerEscalation,
+    /// The customer had to repeat a complaint (turns).
+    CustomerRepeat,
+    /// The agent asked open questions (what, how, 어떤, 어떻게) to understand the need.
+    OpenQuestion,
     /// The customer was upset and the agent never acknowledged it.
     NoEmpathyWhenUpset,
     /// An agent monologue longer than the threshold.
@@ -127,7 +133,9 @@ pub struct Thresholds {
     pub rate_en: (f64, f64),
     /// Start→end sentiment change that counts as improved or worsened.
     pub sentiment_change: f64,
-    /// A customer turn scoring below this is upset.
+    /// A customer turn scoring below this is upset (one negative word alone scores -0.5, so it
+    /// takes at least two, or negatives outweighing positives two to one); two turns at this
+    /// score, or an escalation, also make the customer upset.
     pub upset_below: f64,
     /// Fewest fillers that make an improvement item.
     pub fillers_for_item: u32,
@@ -219,10 +227,14 @@ pub const RULES: &[WeightRule] = &[
     rule(S::CustomerEscalation, P, -10.0, -5.0, 1),
     rule(S::NegativePhrasing, P, -4.0, -2.0, 2),
     rule(S::Blame, P, -4.0, 0.0, 0),
+    rule(S::CustomerRepeat, P, -6.0, -3.0, 2),
     // 커뮤니케이션 (communication): clarity, balance, confirmation, register.
     rule(S::Greeting, C, 3.0, 0.0, 0),
     rule(S::Confirmation, C, 6.0, 0.0, 0),
+    rule(S::OpenQuestion, C, 4.0, 0.0, 0),
+    rule(S::CustomerRepeat, C, -3.0, 0.0, 0),
     rule(S::Cushion, C, 4.0, 0.0, 0),
+    rule(S::BareRequest, C, -2.0, -1.0, 2),
     rule(S::NextSteps, C, 5.0, 0.0, 0),
     rule(S::Closing, C, 5.0, 0.0, 0),
     rule(S::TalkBalanced, C, 8.0, 0.0, 0),
@@ -259,7 +271,7 @@ pub const DEFAULT_WEIGHTS: Weights = Weights {
         rate_ko: (180.0, 420.0),
         rate_en: (100.0, 190.0),
         sentiment_change: 0.3,
-        upset_below: -0.2,
+        upset_below: -0.5,
         fillers_for_item: 3,
         interruption_overlap_s: 0.3,
     },
@@ -279,6 +291,41 @@ mod tests {
         assert_eq!(
             w.points(Signal::HonorificSlip, Category::Attitude, 2),
             -16.0
+        );
+    }
+
+    /// A number as the documentation writes it: `+10`, `-8`, `0`.
+    fn signed(value: f64) -> String {
+        if value == 0.0 {
+            "0".to_owned()
+        } else {
+            format!("{value:+}")
+        }
+    }
+
+    #[test]
+    fn the_documented_weight_table_matches_the_code() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/analyzer.md");
+        let docs = std::fs::read_to_string(path).unwrap_or_default();
+        let rows: Vec<String> = RULES
+            .iter()
+            .map(|r| {
+                let signal = serde_json::to_string(&r.signal).unwrap_or_default();
+                format!(
+                    "| `{}` | {} | {} | {} | {} |",
+                    signal.trim_matches('"'),
+                    r.category.as_str(),
+                    signed(r.first),
+                    signed(r.each_extra),
+                    r.max_extra
+                )
+            })
+            .collect();
+        let missing: Vec<&String> = rows.iter().filter(|row| !docs.contains(*row)).collect();
+        assert!(
+            missing.is_empty(),
+            "docs/analyzer.md is out of date; its table should read:\n{}",
+            rows.join("\n")
         );
     }
 

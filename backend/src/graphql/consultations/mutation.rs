@@ -1,10 +1,13 @@
 //! Mutations of the consultations domain.
 
-use async_graphql::{Context, Object, Result, Upload};
+use async_graphql::{Context, ID, Object, Result, Upload};
 
 use super::types::Consultation;
-use crate::graphql::context::{map_err, state, viewer};
-use crate::service::consultations::{NewUpload, UploadDeps, accept_upload};
+use crate::auth::Scope;
+use crate::graphql::context::{map_err, state, viewer_with};
+use crate::service::activity::{ActivityKind, track};
+use crate::graphql::context::GqlState;
+use crate::service::consultations::{NewUpload, UploadDeps, accept_upload, reanalyze};
 
 /// Consultation mutations.
 #[derive(Default)]
@@ -20,7 +23,7 @@ impl ConsultationMutation {
         file: Upload,
         #[graphql(validator(max_length = 200))] title: Option<String>,
     ) -> Result<Consultation> {
-        let viewer = viewer(ctx)?;
+        let viewer = viewer_with(ctx, Scope::ConsultationsWrite)?;
         let state = state(ctx)?;
         let value = file.value(ctx)?;
         let upload = NewUpload {
@@ -29,17 +32,32 @@ impl ConsultationMutation {
             content_type: value.content_type,
             title,
         };
-        let deps = UploadDeps {
-            db: &state.db,
-            storage: &state.storage,
-            queue: &state.queue,
-            bus: &state.bus,
-            max_upload_bytes: state.max_upload_bytes,
-            max_attempts: state.max_attempts,
-        };
-        let row = accept_upload(deps, &viewer, upload)
+        let row = accept_upload(upload_deps(state), &viewer, upload)
+            .await
+            .map_err(map_err(ctx))?;
+        track(&state.db, &viewer, ActivityKind::Upload, Some(&row.id)).await;
+        Ok(Consultation(row))
+    }
+
+    /// Queues a fresh analysis of a consultation's file (owner or admin). The new consultation is
+    /// linked to the original through `reanalysisOf`; follow it with `analysisProgress`.
+    async fn reanalyze(&self, ctx: &Context<'_>, consultation_id: ID) -> Result<Consultation> {
+        let viewer = viewer_with(ctx, Scope::ConsultationsWrite)?;
+        let state = state(ctx)?;
+        let row = reanalyze(upload_deps(state), &viewer, &consultation_id)
             .await
             .map_err(map_err(ctx))?;
         Ok(Consultation(row))
+    }
+}
+
+fn upload_deps(state: &GqlState) -> UploadDeps<'_> {
+    UploadDeps {
+        db: &state.db,
+        storage: &state.storage,
+        queue: &state.queue,
+        bus: &state.bus,
+        max_upload_bytes: state.max_upload_bytes,
+        max_attempts: state.max_attempts,
     }
 }

@@ -3,7 +3,8 @@
 use async_graphql::{Context, ID, Object, Result};
 
 use super::types::Consultation;
-use crate::graphql::context::{map_err, state, viewer};
+use crate::auth::Scope;
+use crate::graphql::context::{map_err, state, viewer_with};
 use crate::service::consultations::{get_consultation, list_consultations};
 
 /// Consultation queries.
@@ -19,7 +20,7 @@ impl ConsultationQuery {
         #[graphql(default = 20, validator(minimum = 1, maximum = 100))] limit: i32,
         #[graphql(default = 0, validator(minimum = 0, maximum = 1_000_000))] offset: i32,
     ) -> Result<Vec<Consultation>> {
-        let viewer = viewer(ctx)?;
+        let viewer = viewer_with(ctx, Scope::ConsultationsRead)?;
         let rows = list_consultations(
             &state(ctx)?.db,
             &viewer,
@@ -33,7 +34,7 @@ impl ConsultationQuery {
 
     /// One consultation; `NOT_FOUND` when it does not exist or is not visible to the caller.
     async fn consultation(&self, ctx: &Context<'_>, id: ID) -> Result<Consultation> {
-        let viewer = viewer(ctx)?;
+        let viewer = viewer_with(ctx, Scope::ConsultationsRead)?;
         let row = get_consultation(&state(ctx)?.db, &viewer, &id)
             .await
             .map_err(map_err(ctx))?;

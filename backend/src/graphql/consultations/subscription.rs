@@ -5,7 +5,8 @@ use futures_util::Stream;
 use tokio::sync::broadcast::error::RecvError;
 
 use super::types::ProgressEvent;
-use crate::graphql::context::{lang, map_err, state, viewer};
+use crate::auth::Scope;
+use crate::graphql::context::{lang, map_err, state, viewer_with};
 use crate::service::consultations::{get_consultation, progress_events};
 
 /// Consultation subscriptions.
@@ -23,7 +24,7 @@ impl ConsultationSubscription {
         consultation_id: ID,
         #[graphql(default = 0, validator(minimum = 0))] after_seq: i32,
     ) -> Result<impl Stream<Item = ProgressEvent> + use<>> {
-        let viewer = viewer(ctx)?;
+        let viewer = viewer_with(ctx, Scope::ConsultationsRead)?;
         let state = state(ctx)?.clone();
         let lang = lang(ctx);
         get_consultation(&state.db, &viewer, &consultation_id)

@@ -9,7 +9,8 @@ use shared::transcript::Turn;
 use crate::clock::to_datetime;
 use crate::entity::consultations;
 use crate::error::Lang;
-use crate::graphql::context::{lang, map_err, state};
+use crate::graphql::context::{lang, map_err, state, viewer};
+use crate::service::activity::{ActivityKind, track};
 use crate::jobs::ProgressEvent as DomainEvent;
 use crate::service::consultations::{
     failure_message, latest_report, progress_events, transcript_turns,
@@ -49,6 +50,11 @@ impl Consultation {
     /// SHA-256 of the uploaded file (hex).
     async fn source_sha256(&self) -> &str {
         &self.0.source_sha256
+    }
+
+    /// The consultation this one re-analyses (same file uploaded again, or `reanalyze`).
+    async fn reanalysis_of(&self) -> Option<ID> {
+        self.0.reanalysis_of.clone().map(ID)
     }
 
     /// Detected language of the conversation, once analysed.
@@ -94,11 +100,16 @@ impl Consultation {
             .collect())
     }
 
-    /// The latest analysis report, once completed.
+    /// The latest analysis report, once completed. Reading it counts as a report view.
     async fn report(&self, ctx: &Context<'_>) -> Result<Option<Report>> {
-        latest_report(&state(ctx)?.db, &self.0.id)
-            .await
-            .map_err(map_err(ctx))
+        let db = &state(ctx)?.db;
+        let report = latest_report(db, &self.0.id).await.map_err(map_err(ctx))?;
+        if report.is_some()
+            && let Ok(viewer) = viewer(ctx)
+        {
+            track(db, &viewer, ActivityKind::View, Some(&self.0.id)).await;
+        }
+        Ok(report)
     }
 
     /// The redacted transcript turns, once processed.

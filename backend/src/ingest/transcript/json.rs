@@ -53,7 +53,7 @@ const MAX_MS: f64 = 360_000_000.0;
 
 /// Parses JSON (format `json`) or JSON Lines (`jsonl`). `None` when the text is not JSON at all
 /// (another parser should try); `Some(Err(NoTurnsFound))` when it is JSON without turns.
-pub(super) fn parse_json(text: &str) -> Option<Result<(Vec<RawTurn>, &'static str), IngestError>> {
+pub fn parse_json(text: &str) -> Option<Result<(Vec<RawTurn>, &'static str), IngestError>> {
     if !text.starts_with(['[', '{']) {
         return None;
     }

@@ -33,10 +33,7 @@ pub(super) struct LabelLine<'a> {
 }
 
 /// Parses labelled plain text into raw turns.
-pub(super) fn parse_labelled(
-    text: &str,
-    aliases: &SpeakerAliases,
-) -> Result<Vec<RawTurn>, IngestError> {
+pub fn parse_labelled(text: &str, aliases: &SpeakerAliases) -> Result<Vec<RawTurn>, IngestError> {
     let lines: Vec<(&str, Option<LabelLine<'_>>)> = text
         .split('\n')
         .map(|line| (line, split_label_line(line)))

@@ -6,11 +6,11 @@ use super::cue::{has_timing_line, parse_cues};
 use crate::ingest::IngestError;
 
 /// Whether the text looks like SRT (or a header-less cue file): a timing line near the top.
-pub(super) fn is_srt(text: &str) -> bool {
+pub fn is_srt(text: &str) -> bool {
     has_timing_line(text)
 }
 
 /// Parses SRT cues into raw turns.
-pub(super) fn parse_srt(text: &str) -> Result<Vec<RawTurn>, IngestError> {
+pub fn parse_srt(text: &str) -> Result<Vec<RawTurn>, IngestError> {
     parse_cues(text)
 }

@@ -6,12 +6,12 @@ use super::cue::parse_cues;
 use crate::ingest::IngestError;
 
 /// Whether the text starts with the `WEBVTT` signature.
-pub(super) fn is_webvtt(text: &str) -> bool {
+pub fn is_webvtt(text: &str) -> bool {
     text.trim_start().starts_with("WEBVTT")
 }
 
 /// Parses WebVTT cues into raw turns (header and NOTE/STYLE/REGION blocks hold no timing line and
 /// are skipped by the cue parser).
-pub(super) fn parse_webvtt(text: &str) -> Result<Vec<RawTurn>, IngestError> {
+pub fn parse_webvtt(text: &str) -> Result<Vec<RawTurn>, IngestError> {
     parse_cues(text)
 }

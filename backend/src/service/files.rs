@@ -1,0 +1,80 @@
+//! Moving consultation files in and out of object storage, recording each transfer's outcome, size
+//! and latency in `storage_events` (the source of the storage success-rate KPIs).
+
+use std::time::Instant;
+
+use bytes::Bytes;
+use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
+
+use crate::clock::now_ms;
+use crate::entity::storage_events;
+use crate::storage::{Storage, StorageError, StoredObject};
+
+/// Which way a transfer went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransferOp {
+    /// Into storage.
+    Upload,
+    /// Out of storage.
+    Download,
+}
+
+impl TransferOp {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Upload => "upload",
+            Self::Download => "download",
+        }
+    }
+}
+
+/// Records one transfer; a failure to record is logged, never raised.
+async fn record_transfer(
+    db: &DatabaseConnection,
+    storage: &Storage,
+    op: TransferOp,
+    result: Result<u64, &StorageError>,
+    started: Instant,
+) {
+    let latency_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+    let (ok, bytes, error) = match result {
+        Ok(bytes) => (true, i64::try_from(bytes).unwrap_or(i64::MAX), None),
+        Err(e) => (false, 0, Some(e.to_string().chars().take(500).collect::<String>())),
+    };
+    let row = storage_events::ActiveModel {
+        op: Set(op.as_str().to_owned()),
+        backend: Set(storage.backend_name().to_owned()),
+        ok: Set(ok),
+        bytes: Set(bytes),
+        latency_ms: Set(latency_ms),
+        error: Set(error),
+        at: Set(now_ms()),
+        ..Default::default()
+    };
+    if let Err(error) = row.insert(db).await {
+        tracing::warn!(%error, "could not record a storage event");
+    }
+}
+
+/// Streams an uploaded file into storage under `key` and records the transfer.
+#[tracing::instrument(skip_all, fields(key = %key))]
+pub async fn store_upload(
+    db: &DatabaseConnection,
+    storage: &Storage,
+    key: &str,
+    file: std::fs::File,
+) -> Result<StoredObject, StorageError> {
+    let started = Instant::now();
+    let result = storage.put_file(key, file).await;
+    record_transfer(db, storage, TransferOp::Upload, result.as_ref().map(|s| s.bytes), started).await;
+    result
+}
+
+/// Reads a stored file and records the transfer.
+#[tracing::instrument(skip_all, fields(key = %key))]
+pub async fn fetch_file(db: &DatabaseConnection, storage: &Storage, key: &str) -> Result<Bytes, StorageError> {
+    let started = Instant::now();
+    let result = storage.get(key).await;
+    record_transfer(db, storage, TransferOp::Download, result.as_ref().map(|b| b.len() as u64), started).await;
+    result
+}

@@ -1,0 +1,282 @@
+//! The authorization matrix: every object-returning query, mutation and subscription × role ×
+//! ownership, with the stable code each denial must carry (`UNAUTHENTICATED`, `FORBIDDEN`, or
+//! `NOT_FOUND` where admitting existence would leak data).
+
+use serde_json::{Value, json};
+use tests::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, db_tests, spawn_app};
+
+const TRANSCRIPT: &str = "상담원: 안녕하세요, 상담원 김하늘입니다.\n고객: 배송이 늦어요.\n상담원: 불편을 드려 죄송합니다. 바로 확인해 드리겠습니다.\n고객: 네.\n상담원: 내일 도착 예정입니다. 더 궁금하신 점 있으신가요?\n고객: 없어요.\n";
+
+/// Who is asking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Actor {
+    Anonymous,
+    Owner,
+    SameTeamCounselor,
+    TeamManager,
+    OtherTeamManager,
+    Admin,
+    ReadOnlyApiKey,
+}
+
+const ACTORS: [Actor; 7] = [
+    Actor::Anonymous,
+    Actor::Owner,
+    Actor::SameTeamCounselor,
+    Actor::TeamManager,
+    Actor::OtherTeamManager,
+    Actor::Admin,
+    Actor::ReadOnlyApiKey,
+];
+
+struct World {
+    app: TestApp,
+    tokens: Vec<(Actor, Option<String>)>,
+    consultation: String,
+    team_manager_key_id: String,
+}
+
+impl World {
+    fn token(&self, actor: Actor) -> Option<&str> {
+        self.tokens.iter().find(|(a, _)| *a == actor).and_then(|(_, t)| t.as_deref())
+    }
+}
+
+async fn graphql_id(app: &TestApp, token: &str, query: &str, path: &[&str]) -> String {
+    let body = app.graphql(Some(token), query, json!({})).await;
+    let mut value = &body["data"];
+    for key in path {
+        value = &value[key];
+    }
+    value.as_str().unwrap_or_else(|| panic!("{query}: {body}")).to_owned()
+}
+
+async fn build_world(db: tests::Db) -> World {
+    let app = spawn_app(db).await;
+    let admin = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let team_a = graphql_id(&app, &admin, "mutation { createTeam(name: \"A\") { id } }", &["createTeam", "id"]).await;
+    let team_b = graphql_id(&app, &admin, "mutation { createTeam(name: \"B\") { id } }", &["createTeam", "id"]).await;
+    let people = [
+        ("owner@example.com", "COUNSELOR", &team_a),
+        ("peer@example.com", "COUNSELOR", &team_a),
+        ("lead-a@example.com", "MANAGER", &team_a),
+        ("lead-b@example.com", "MANAGER", &team_b),
+    ];
+    for (email, role, team) in people {
+        let query = format!(
+            "mutation {{ createUser(input: {{email: \"{email}\", password: \"password-for-{role}\", role: {role}, teamId: \"{team}\"}}) {{ id }} }}"
+        );
+        graphql_id(&app, &admin, &query, &["createUser", "id"]).await;
+    }
+    let login = |email: &'static str, role: &'static str| {
+        let app = &app;
+        async move { app.login(email, &format!("password-for-{role}")).await }
+    };
+    let owner = login("owner@example.com", "COUNSELOR").await;
+    let peer = login("peer@example.com", "COUNSELOR").await;
+    let lead_a = login("lead-a@example.com", "MANAGER").await;
+    let lead_b = login("lead-b@example.com", "MANAGER").await;
+    let created = app
+        .graphql(Some(&lead_a), "mutation { createApiKey(name: \"read\", scopes: [CONSULTATIONS_READ]) { secret apiKey { id } } }", json!({}))
+        .await;
+    let key = created["data"]["createApiKey"]["secret"].as_str().unwrap_or_default().to_owned();
+    let key_id = created["data"]["createApiKey"]["apiKey"]["id"].as_str().unwrap_or_default().to_owned();
+    let consultation = app.upload_text(&owner, "call.txt", TRANSCRIPT).await;
+    app.wait_for_terminal(&owner, &consultation).await;
+    World {
+        tokens: vec![
+            (Actor::Anonymous, None),
+            (Actor::Owner, Some(owner)),
+            (Actor::SameTeamCounselor, Some(peer)),
+            (Actor::TeamManager, Some(lead_a)),
+            (Actor::OtherTeamManager, Some(lead_b)),
+            (Actor::Admin, Some(admin)),
+            (Actor::ReadOnlyApiKey, Some(key)),
+        ],
+        app,
+        consultation,
+        team_manager_key_id: key_id,
+    }
+}
+
+/// `"ok"` or the error code of the first error.
+fn outcome(body: &Value) -> String {
+    match body["errors"][0]["extensions"]["code"].as_str() {
+        Some(code) => code.to_owned(),
+        None if body["data"].is_object() => "ok".to_owned(),
+        None => format!("unexpected: {body}"),
+    }
+}
+
+fn expect_consultation(actor: Actor) -> &'static str {
+    match actor {
+        Actor::Anonymous => "UNAUTHENTICATED",
+        Actor::Owner | Actor::TeamManager | Actor::Admin | Actor::ReadOnlyApiKey => "ok",
+        Actor::SameTeamCounselor | Actor::OtherTeamManager => "NOT_FOUND",
+    }
+}
+
+fn expect_reanalyze(actor: Actor) -> &'static str {
+    match actor {
+        Actor::Anonymous => "UNAUTHENTICATED",
+        Actor::Owner | Actor::Admin => "ok",
+        Actor::TeamManager | Actor::ReadOnlyApiKey => "FORBIDDEN",
+        Actor::SameTeamCounselor | Actor::OtherTeamManager => "NOT_FOUND",
+    }
+}
+
+fn expect_admin_op(actor: Actor, op: &str) -> &'static str {
+    match (actor, op) {
+        (Actor::Anonymous, _) => "UNAUTHENTICATED",
+        (Actor::Admin, _) => "ok",
+        (_, "teams") => "ok",
+        (Actor::TeamManager, "users" | "apiKeys" | "createApiKey") => "ok",
+        (Actor::OtherTeamManager, "users" | "apiKeys" | "createApiKey") => "ok",
+        (Actor::OtherTeamManager, "revokeApiKey") => "NOT_FOUND",
+        (Actor::TeamManager, "revokeApiKey") => "ok",
+        _ => "FORBIDDEN",
+    }
+}
+
+db_tests! {
+    async fn every_consultation_operation_is_allowed_or_denied_per_role_and_ownership(db: Db) {
+        let world = build_world(db).await;
+        let app = &world.app;
+        let id = world.consultation.clone();
+        let mut failures = Vec::new();
+        for actor in ACTORS {
+            let token = world.token(actor);
+            let detail = app
+                .graphql(token, "query($id: ID!) { consultation(id: $id) { id report { summary } transcript { text } events { seq } } }", json!({"id": id}))
+                .await;
+            if outcome(&detail) != expect_consultation(actor) {
+                failures.push(format!("{actor:?} consultation: {}", outcome(&detail)));
+            }
+            let list = app.graphql(token, "{ consultations { id } }", json!({})).await;
+            let listed = list["data"]["consultations"].as_array().is_some_and(|a| a.iter().any(|c| c["id"] == id.as_str()));
+            let expected_listed = expect_consultation(actor) == "ok";
+            if actor == Actor::Anonymous {
+                if outcome(&list) != "UNAUTHENTICATED" {
+                    failures.push(format!("{actor:?} consultations: {}", outcome(&list)));
+                }
+            } else if listed != expected_listed {
+                failures.push(format!("{actor:?} consultations lists it: {listed}"));
+            }
+            if let Some(token) = token {
+                let result = app.collect_progress(token, &id, 0).await;
+                let got = match result {
+                    Ok(events) if !events.is_empty() => "ok".to_owned(),
+                    Ok(_) => "empty".to_owned(),
+                    Err(e) if e.to_string().contains("NOT_FOUND") => "NOT_FOUND".to_owned(),
+                    Err(e) => e.to_string(),
+                };
+                if got != expect_consultation(actor) {
+                    failures.push(format!("{actor:?} analysisProgress: {got}"));
+                }
+            } else {
+                let denied = app.ws_connect("").await.err().map(|e| e.to_string()).unwrap_or_default();
+                if !denied.contains("4403") {
+                    failures.push(format!("anonymous socket: {denied}"));
+                }
+            }
+        }
+        // Mutations last: a successful re-analysis adds consultations.
+        for actor in ACTORS {
+            let body = app
+                .graphql(world.token(actor), "mutation($id: ID!) { reanalyze(consultationId: $id) { id } }", json!({"id": id}))
+                .await;
+            if outcome(&body) != expect_reanalyze(actor) {
+                failures.push(format!("{actor:?} reanalyze: {}", outcome(&body)));
+            }
+        }
+        assert!(failures.is_empty(), "authorization matrix violations:\n{}", failures.join("\n"));
+    }
+
+    async fn every_administration_operation_is_allowed_or_denied_per_role(db: Db) {
+        let world = build_world(db).await;
+        let app = &world.app;
+        let mut failures = Vec::new();
+        for actor in ACTORS {
+            let token = world.token(actor);
+            let suffix = format!("{actor:?}").to_lowercase();
+            let ops = [
+                ("users", "{ users { id } }".to_owned()),
+                ("teams", "{ teams { id } }".to_owned()),
+                ("apiKeys", "{ apiKeys { id } }".to_owned()),
+                ("createUser", format!("mutation {{ createUser(input: {{email: \"new-{suffix}@example.com\", password: \"new-user-password\", role: COUNSELOR}}) {{ id }} }}")),
+                ("createTeam", format!("mutation {{ createTeam(name: \"team-{suffix}\") {{ id }} }}")),
+                ("createApiKey", "mutation { createApiKey(name: \"k\", scopes: [KPIS_READ]) { secret } }".to_owned()),
+            ];
+            for (op, query) in ops {
+                let body = app.graphql(token, &query, json!({})).await;
+                let expected = match (actor, op) {
+                    (Actor::ReadOnlyApiKey, _) if op != "teams" => "FORBIDDEN",
+                    _ => expect_admin_op(actor, op),
+                };
+                if outcome(&body) != expected {
+                    failures.push(format!("{actor:?} {op}: {} (expected {expected})", outcome(&body)));
+                }
+            }
+            let counselor_id = app
+                .graphql(world.token(Actor::Admin), "{ users { id email } }", json!({}))
+                .await["data"]["users"]
+                .as_array()
+                .and_then(|users| users.iter().find(|u| u["email"] == "peer@example.com").map(|u| u["id"].clone()))
+                .unwrap_or_default();
+            let update = app
+                .graphql(token, "mutation($id: ID!) { updateUser(id: $id, input: {role: COUNSELOR}) { id } }", json!({"id": counselor_id}))
+                .await;
+            let expected = if actor == Actor::ReadOnlyApiKey { "FORBIDDEN" } else { expect_admin_op(actor, "updateUser") };
+            if outcome(&update) != expected {
+                failures.push(format!("{actor:?} updateUser: {}", outcome(&update)));
+            }
+        }
+        // Revocation last, by everyone but the key's owner and the admin first.
+        for actor in [Actor::Anonymous, Actor::Owner, Actor::SameTeamCounselor, Actor::OtherTeamManager, Actor::ReadOnlyApiKey, Actor::TeamManager] {
+            let body = app
+                .graphql(world.token(actor), "mutation($id: ID!) { revokeApiKey(id: $id) { id } }", json!({"id": world.team_manager_key_id}))
+                .await;
+            let expected = if actor == Actor::ReadOnlyApiKey { "FORBIDDEN" } else { expect_admin_op(actor, "revokeApiKey") };
+            if outcome(&body) != expected {
+                failures.push(format!("{actor:?} revokeApiKey: {}", outcome(&body)));
+            }
+        }
+        assert!(failures.is_empty(), "authorization matrix violations:\n{}", failures.join("\n"));
+    }
+}
+
+#[test]
+fn the_matrix_covers_every_root_field_of_the_schema() {
+    let sdl = consult_coach::graphql::schema::schema_sdl();
+    // Matrix rows above, plus the session and own-account fields tested in accounts.rs.
+    let covered = [
+        "me", "consultations", "consultation", "users", "teams", "apiKeys", "login", "refreshSession", "logout",
+        "signUp", "changePassword", "setLocale", "uploadConsultation", "reanalyze", "createUser", "updateUser",
+        "createTeam", "createApiKey", "revokeApiKey", "analysisProgress",
+    ];
+    let mut root_fields = Vec::new();
+    for root in ["type Query {", "type Mutation {", "type Subscription {"] {
+        let Some(start) = sdl.find(root) else { continue };
+        let block = &sdl[start + root.len()..];
+        let block = &block[..block.find("\n}").unwrap_or(block.len())];
+        let mut in_doc = false;
+        for line in block.lines().map(str::trim) {
+            if line.starts_with("\"\"\"") {
+                // A one-line doc string opens and closes on the same line.
+                if !(line.len() > 3 && line.ends_with("\"\"\"")) {
+                    in_doc = !in_doc;
+                }
+                continue;
+            }
+            if in_doc || line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if let Some(name) = line.split(['(', ':']).next() {
+                root_fields.push(name.trim().to_owned());
+            }
+        }
+    }
+    let missing: Vec<_> = root_fields.iter().filter(|f| !covered.contains(&f.as_str())).collect();
+    assert!(missing.is_empty(), "new root fields need authorization tests: {missing:?}");
+    assert!(root_fields.len() >= covered.len(), "{root_fields:?}");
+}
