@@ -259,9 +259,10 @@ mod tests {
 
     #[test]
     fn analyze_jsonl_reports_a_missing_file_as_a_read_error() {
-        let error = analyze_jsonl_file(std::path::Path::new("/nonexistent/calls.jsonl"), Vec::new())
-            .err()
-            .unwrap();
+        let error =
+            analyze_jsonl_file(std::path::Path::new("/nonexistent/calls.jsonl"), Vec::new())
+                .err()
+                .unwrap();
         assert!(matches!(error, AnalyzeError::Read { .. }));
         assert!(error.describe().contains("cannot read"));
     }

@@ -343,7 +343,10 @@ impl Settings {
         if self.storage.backend == StorageBackend::S3 {
             let s3 = &self.storage.s3;
             if s3.bucket.trim().is_empty() {
-                return invalid("storage.s3.bucket", "is required when storage.backend = \"s3\"");
+                return invalid(
+                    "storage.s3.bucket",
+                    "is required when storage.backend = \"s3\"",
+                );
             }
             if s3.access_key_id.is_some() != s3.secret_access_key.is_some() {
                 return invalid(
@@ -356,7 +359,10 @@ impl Settings {
                     return invalid("storage.s3.endpoint", "must be an http:// or https:// URL");
                 }
                 if endpoint.starts_with("http://") && !s3.allow_http {
-                    return invalid("storage.s3.endpoint", "uses http://; set storage.s3.allow_http = true to allow it");
+                    return invalid(
+                        "storage.s3.endpoint",
+                        "uses http://; set storage.s3.allow_http = true to allow it",
+                    );
                 }
             }
         }
@@ -378,10 +384,16 @@ impl Settings {
             return invalid("auth.refresh_token_ttl_days", "must be between 1 and 365");
         }
         if !(1..=10_000).contains(&self.auth.login_per_ip_per_minute) {
-            return invalid("auth.login_per_ip_per_minute", "must be between 1 and 10000");
+            return invalid(
+                "auth.login_per_ip_per_minute",
+                "must be between 1 and 10000",
+            );
         }
         if !(1..=1_000).contains(&self.auth.login_per_account_per_15_minutes) {
-            return invalid("auth.login_per_account_per_15_minutes", "must be between 1 and 1000");
+            return invalid(
+                "auth.login_per_account_per_15_minutes",
+                "must be between 1 and 1000",
+            );
         }
         if shared::inputs::Email::parse(&self.auth.admin_email).is_err() {
             return invalid("auth.admin_email", "is not a valid e-mail address");
@@ -464,12 +476,23 @@ mod tests {
     fn s3_storage_needs_a_bucket_and_paired_credentials() {
         let mut settings = Settings::default();
         settings.storage.backend = StorageBackend::S3;
-        let err = settings.validate().err().map(|e| e.to_string()).unwrap_or_default();
+        let err = settings
+            .validate()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(err.contains("storage.s3.bucket"), "{err}");
         settings.storage.s3.bucket = "calls".into();
         settings.storage.s3.access_key_id = Some(SecretString::from("AKIA"));
-        let err = settings.validate().err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(err.contains("secret_access_key") && !err.contains("AKIA"), "{err}");
+        let err = settings
+            .validate()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("secret_access_key") && !err.contains("AKIA"),
+            "{err}"
+        );
         settings.storage.s3.secret_access_key = Some(SecretString::from("secret"));
         settings.storage.s3.endpoint = Some("http://127.0.0.1:9000".into());
         assert!(settings.validate().is_err(), "plain http needs allow_http");

@@ -5,9 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::Parser;
-use consult_coach::cli::{
-    Cli, Command, UserCommand, analyze_file, analyze_jsonl_file, bilingual,
-};
+use consult_coach::cli::{Cli, Command, UserCommand, analyze_file, analyze_jsonl_file, bilingual};
 use consult_coach::config::Settings;
 use consult_coach::service::users::{
     NewUser, UserUpdate, create_user, generate_password, operator_list_users, operator_update_user,
@@ -213,18 +211,46 @@ async fn user_command(settings: Settings, command: UserCommand) -> anyhow::Resul
             Ok(())
         }
         UserCommand::SetRole { email, role } => {
-            update_by_email(&settings, &email, UserUpdate { role: Some(role.into()), ..UserUpdate::default() }).await
+            update_by_email(
+                &settings,
+                &email,
+                UserUpdate {
+                    role: Some(role.into()),
+                    ..UserUpdate::default()
+                },
+            )
+            .await
         }
         UserCommand::Deactivate { email } => {
-            update_by_email(&settings, &email, UserUpdate { active: Some(false), ..UserUpdate::default() }).await
+            update_by_email(
+                &settings,
+                &email,
+                UserUpdate {
+                    active: Some(false),
+                    ..UserUpdate::default()
+                },
+            )
+            .await
         }
         UserCommand::Activate { email } => {
-            update_by_email(&settings, &email, UserUpdate { active: Some(true), ..UserUpdate::default() }).await
+            update_by_email(
+                &settings,
+                &email,
+                UserUpdate {
+                    active: Some(true),
+                    ..UserUpdate::default()
+                },
+            )
+            .await
         }
     }
 }
 
-async fn update_by_email(settings: &Settings, email: &str, update: UserUpdate) -> anyhow::Result<()> {
+async fn update_by_email(
+    settings: &Settings,
+    email: &str,
+    update: UserUpdate,
+) -> anyhow::Result<()> {
     let core = Core::open(settings).await?;
     let user = operator_update_user(&core.db, email, update)
         .await

@@ -9,11 +9,11 @@ use std::sync::Arc;
 use bytes::Bytes;
 use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
-use object_store::prefix::PrefixStore;
 use object_store::path::Path;
+use object_store::prefix::PrefixStore;
 use object_store::{ObjectStore, WriteMultipart};
-use sha2::{Digest, Sha256};
 use secrecy::ExposeSecret;
+use sha2::{Digest, Sha256};
 use tokio::io::AsyncReadExt;
 
 use crate::config::{StorageBackend, StorageSettings};

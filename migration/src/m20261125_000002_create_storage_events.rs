@@ -28,10 +28,22 @@ impl MigrationTrait for Migration {
                             .primary_key(),
                     )
                     .col(ColumnDef::new(StorageEvents::Op).string_len(16).not_null())
-                    .col(ColumnDef::new(StorageEvents::Backend).string_len(16).not_null())
+                    .col(
+                        ColumnDef::new(StorageEvents::Backend)
+                            .string_len(16)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(StorageEvents::Ok).boolean().not_null())
-                    .col(ColumnDef::new(StorageEvents::Bytes).big_integer().not_null())
-                    .col(ColumnDef::new(StorageEvents::LatencyMs).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(StorageEvents::Bytes)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(StorageEvents::LatencyMs)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(StorageEvents::Error).string_len(500).null())
                     .col(ColumnDef::new(StorageEvents::At).big_integer().not_null())
                     .to_owned(),

@@ -12,7 +12,11 @@ impl MigrationName for Migration {
 }
 
 fn id_col<T: IntoIden>(name: T) -> ColumnDef {
-    ColumnDef::new(name).string_len(36).not_null().primary_key().to_owned()
+    ColumnDef::new(name)
+        .string_len(36)
+        .not_null()
+        .primary_key()
+        .to_owned()
 }
 
 #[async_trait::async_trait]
@@ -23,14 +27,43 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(RefreshTokens::Table)
                     .col(id_col(RefreshTokens::Id))
-                    .col(ColumnDef::new(RefreshTokens::UserId).string_len(36).not_null())
-                    .col(ColumnDef::new(RefreshTokens::FamilyId).string_len(36).not_null())
-                    .col(ColumnDef::new(RefreshTokens::TokenHash).string_len(64).not_null().unique_key())
-                    .col(ColumnDef::new(RefreshTokens::RotatedFrom).string_len(36).null())
-                    .col(ColumnDef::new(RefreshTokens::CreatedAt).big_integer().not_null())
-                    .col(ColumnDef::new(RefreshTokens::ExpiresAt).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(RefreshTokens::UserId)
+                            .string_len(36)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(RefreshTokens::FamilyId)
+                            .string_len(36)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(RefreshTokens::TokenHash)
+                            .string_len(64)
+                            .not_null()
+                            .unique_key(),
+                    )
+                    .col(
+                        ColumnDef::new(RefreshTokens::RotatedFrom)
+                            .string_len(36)
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(RefreshTokens::CreatedAt)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(RefreshTokens::ExpiresAt)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(RefreshTokens::UsedAt).big_integer().null())
-                    .col(ColumnDef::new(RefreshTokens::RevokedAt).big_integer().null())
+                    .col(
+                        ColumnDef::new(RefreshTokens::RevokedAt)
+                            .big_integer()
+                            .null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .from(RefreshTokens::Table, RefreshTokens::UserId)
@@ -55,8 +88,18 @@ impl MigrationTrait for Migration {
                     .table(ApiKeys::Table)
                     .col(id_col(ApiKeys::Id))
                     .col(ColumnDef::new(ApiKeys::Name).string_len(100).not_null())
-                    .col(ColumnDef::new(ApiKeys::Prefix).string_len(32).not_null().unique_key())
-                    .col(ColumnDef::new(ApiKeys::KeyHash).string_len(64).not_null().unique_key())
+                    .col(
+                        ColumnDef::new(ApiKeys::Prefix)
+                            .string_len(32)
+                            .not_null()
+                            .unique_key(),
+                    )
+                    .col(
+                        ColumnDef::new(ApiKeys::KeyHash)
+                            .string_len(64)
+                            .not_null()
+                            .unique_key(),
+                    )
                     .col(ColumnDef::new(ApiKeys::Scopes).string_len(500).not_null())
                     .col(ColumnDef::new(ApiKeys::UserId).string_len(36).not_null())
                     .col(ColumnDef::new(ApiKeys::CreatedAt).big_integer().not_null())
@@ -82,9 +125,17 @@ impl MigrationTrait for Migration {
                             .auto_increment()
                             .primary_key(),
                     )
-                    .col(ColumnDef::new(LoginAttempts::Email).string_len(254).not_null())
+                    .col(
+                        ColumnDef::new(LoginAttempts::Email)
+                            .string_len(254)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(LoginAttempts::Ip).string_len(64).not_null())
-                    .col(ColumnDef::new(LoginAttempts::Outcome).string_len(16).not_null())
+                    .col(
+                        ColumnDef::new(LoginAttempts::Outcome)
+                            .string_len(16)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(LoginAttempts::At).big_integer().not_null())
                     .to_owned(),
             )
@@ -110,10 +161,26 @@ impl MigrationTrait for Migration {
                             .auto_increment()
                             .primary_key(),
                     )
-                    .col(ColumnDef::new(ActivityEvents::UserId).string_len(36).not_null())
-                    .col(ColumnDef::new(ActivityEvents::SessionId).string_len(64).not_null())
-                    .col(ColumnDef::new(ActivityEvents::Kind).string_len(16).not_null())
-                    .col(ColumnDef::new(ActivityEvents::ConsultationId).string_len(36).null())
+                    .col(
+                        ColumnDef::new(ActivityEvents::UserId)
+                            .string_len(36)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(ActivityEvents::SessionId)
+                            .string_len(64)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(ActivityEvents::Kind)
+                            .string_len(16)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(ActivityEvents::ConsultationId)
+                            .string_len(36)
+                            .null(),
+                    )
                     .col(ColumnDef::new(ActivityEvents::At).big_integer().not_null())
                     .foreign_key(
                         ForeignKey::create()
@@ -152,7 +219,9 @@ impl MigrationTrait for Migration {
             ApiKeys::Table.into_iden(),
             RefreshTokens::Table.into_iden(),
         ] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

@@ -113,7 +113,10 @@ pub async fn use_fresh_s3_bucket(settings: &mut Settings) -> Result<String> {
     let endpoint = std::env::var("TEST_S3_ENDPOINT")
         .context("TEST_S3_ENDPOINT is not set: run the README's test command (scripts/test.sh), which starts moto_server")?;
     let bucket = format!("cc-test-{}", uuid::Uuid::new_v4().simple());
-    let response = reqwest::Client::new().put(format!("{endpoint}/{bucket}")).send().await?;
+    let response = reqwest::Client::new()
+        .put(format!("{endpoint}/{bucket}"))
+        .send()
+        .await?;
     if !response.status().is_success() {
         bail!("creating bucket {bucket}: {}", response.status());
     }
@@ -129,7 +132,10 @@ pub async fn use_fresh_s3_bucket(settings: &mut Settings) -> Result<String> {
 /// Lists the keys in a bucket of the test S3 server.
 pub async fn list_s3_keys(bucket: &str) -> Result<Vec<String>> {
     let endpoint = std::env::var("TEST_S3_ENDPOINT")?;
-    let body = reqwest::get(format!("{endpoint}/{bucket}?list-type=2")).await?.text().await?;
+    let body = reqwest::get(format!("{endpoint}/{bucket}?list-type=2"))
+        .await?
+        .text()
+        .await?;
     Ok(body
         .split("<Key>")
         .skip(1)
@@ -181,7 +187,9 @@ async fn start_app(settings: Settings, data_dir: tempfile::TempDir) -> Result<Te
         address: format!("http://127.0.0.1:{port}"),
         port,
         db,
-        client: reqwest::Client::builder().timeout(Duration::from_secs(30)).build()?,
+        client: reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()?,
         _data_dir: data_dir,
     })
 }
@@ -303,13 +311,13 @@ impl TestApp {
         }
     }
 
-    /// Opens a graphql-transport-ws connection, acknowledged with `token`.
-    pub async fn ws_connect(&self, token: &str) -> Result<WsClient> {
+    /// Opens a graphql-transport-ws socket without sending `connection_init`.
+    pub async fn ws_raw(&self) -> Result<WsClient> {
         let mut request = format!("ws://127.0.0.1:{}/graphql", self.port).into_client_request()?;
         request
             .headers_mut()
             .insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse()?);
-        let (mut socket, response) = tokio_tungstenite::connect_async(request).await?;
+        let (socket, response) = tokio_tungstenite::connect_async(request).await?;
         if response
             .headers()
             .get("sec-websocket-protocol")
@@ -318,12 +326,15 @@ impl TestApp {
         {
             bail!("server did not select graphql-transport-ws");
         }
-        socket
-            .send(Message::text(
-                json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {token}")}}).to_string(),
-            ))
+        Ok(WsClient { socket })
+    }
+
+    /// Opens a graphql-transport-ws connection, acknowledged with `token`.
+    pub async fn ws_connect(&self, token: &str) -> Result<WsClient> {
+        let mut client = self.ws_raw().await?;
+        client
+            .send_json(json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {token}")}}))
             .await?;
-        let mut client = WsClient { socket };
         let ack = client.next_json().await?;
         if ack["type"] != "connection_ack" {
             bail!("expected connection_ack, got {ack}");
@@ -403,6 +414,16 @@ impl WsClient {
     pub async fn subscribe(&mut self, id: &str, query: &str, variables: Value) -> Result<()> {
         self.send_json(json!({"id": id, "type": "subscribe", "payload": {"query": query, "variables": variables}}))
             .await
+    }
+
+    /// Reads until the server closes the socket and returns the close code.
+    pub async fn close_code(&mut self) -> Option<u16> {
+        while let Some(Ok(message)) = self.socket.next().await {
+            if let Message::Close(frame) = message {
+                return frame.map(|f| u16::from(f.code));
+            }
+        }
+        None
     }
 
     /// The next text message as JSON; a close frame becomes an error naming its code.

@@ -79,10 +79,16 @@ mod tests {
         assert!(limiter.check(a, "kim@example.com").is_ok());
         assert!(limiter.check(b, "kim@example.com").is_ok());
         assert!(limiter.check(a, "kim@example.com").is_ok());
-        assert!(limiter.check(b, "kim@example.com").is_err(), "fourth try on one account");
+        assert!(
+            limiter.check(b, "kim@example.com").is_err(),
+            "fourth try on one account"
+        );
         assert!(limiter.check(a, "lee@example.com").is_ok());
         assert!(limiter.check(a, "park@example.com").is_ok());
-        assert!(limiter.check(a, "jung@example.com").is_ok(), "fifth try from one address");
+        assert!(
+            limiter.check(a, "jung@example.com").is_ok(),
+            "fifth try from one address"
+        );
         let wait = limiter.check(a, "choi@example.com");
         assert!(wait.is_err(), "sixth try from one address");
         assert!(wait.err().is_some_and(|w| w >= Duration::from_secs(1)));

@@ -157,7 +157,10 @@ mod tests {
             "iss": "consult-coach", "jti": "x", "sid": "s"
         });
         let body = URL_SAFE_NO_PAD.encode(claims.to_string());
-        assert_eq!(issuer().verify(&format!("{header}.{body}.")), Err(TokenError::Invalid));
+        assert_eq!(
+            issuer().verify(&format!("{header}.{body}.")),
+            Err(TokenError::Invalid)
+        );
 
         // Same secret, another HMAC algorithm: not on the allowlist.
         let confused = jsonwebtoken::encode(

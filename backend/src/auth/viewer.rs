@@ -48,7 +48,11 @@ pub enum Scope {
 
 impl Scope {
     /// Every scope.
-    pub const ALL: [Scope; 3] = [Self::ConsultationsRead, Self::ConsultationsWrite, Self::KpisRead];
+    pub const ALL: [Scope; 3] = [
+        Self::ConsultationsRead,
+        Self::ConsultationsWrite,
+        Self::KpisRead,
+    ];
 
     /// The stored and documented name.
     pub fn as_str(self) -> &'static str {
@@ -137,6 +141,9 @@ mod tests {
             ..person
         };
         assert!(key.has_scope(Scope::KpisRead) && !key.has_scope(Scope::ConsultationsWrite));
-        assert_eq!(Scope::from_db("consultations:write"), Some(Scope::ConsultationsWrite));
+        assert_eq!(
+            Scope::from_db("consultations:write"),
+            Some(Scope::ConsultationsWrite)
+        );
     }
 }

@@ -54,7 +54,11 @@ pub enum RequestAuth {
 impl RequestAuth {
     /// Resolves an `Authorization` header value: `Bearer <access token>` or `Bearer cck_…` (an
     /// API key, also accepted bare).
-    pub async fn resolve(value: Option<&str>, tokens: &TokenIssuer, db: &DatabaseConnection) -> Self {
+    pub async fn resolve(
+        value: Option<&str>,
+        tokens: &TokenIssuer,
+        db: &DatabaseConnection,
+    ) -> Self {
         let Some(value) = value else {
             return Self::Anonymous;
         };

@@ -100,9 +100,15 @@ fn request_lang(req: &HttpRequest) -> Lang {
     )
 }
 
-async fn request_auth(req: &HttpRequest, tokens: &TokenIssuer, db: &DatabaseConnection) -> RequestAuth {
+async fn request_auth(
+    req: &HttpRequest,
+    tokens: &TokenIssuer,
+    db: &DatabaseConnection,
+) -> RequestAuth {
     RequestAuth::resolve(
-        req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()),
+        req.headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok()),
         tokens,
         db,
     )

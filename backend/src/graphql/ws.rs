@@ -73,7 +73,19 @@ pub async fn graphql_ws(
     let tokens = tokens.get_ref().clone();
     let db = db.get_ref().clone();
     let ip = super::http::peer_ip(&req);
-    actix_web::rt::spawn(run_socket(SocketContext { schema, tokens, db, lang, ip, init_timeout }, protocol, session, stream));
+    actix_web::rt::spawn(run_socket(
+        SocketContext {
+            schema,
+            tokens,
+            db,
+            lang,
+            ip,
+            init_timeout,
+        },
+        protocol,
+        session,
+        stream,
+    ));
     Ok(response)
 }
 
@@ -128,7 +140,14 @@ async fn run_socket(
     };
     let init_rejected = Arc::new(AtomicBool::new(false));
     let rejected = init_rejected.clone();
-    let SocketContext { schema, tokens, db, lang, ip, init_timeout } = context;
+    let SocketContext {
+        schema,
+        tokens,
+        db,
+        lang,
+        ip,
+        init_timeout,
+    } = context;
     let mut connection_data = Data::default();
     connection_data.insert(lang);
     connection_data.insert(ip);

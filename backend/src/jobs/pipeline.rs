@@ -18,9 +18,9 @@ use crate::analysis::redact::redact_turns;
 use crate::clock::now_ms;
 use crate::entity::{analyses, consultations, improvement_items, transcripts};
 use crate::ingest::IngestError;
-use crate::service::files::fetch_file;
 use crate::ingest::text::decode_text;
 use crate::ingest::transcript::parse_transcript;
+use crate::service::files::fetch_file;
 use crate::storage::StorageError;
 
 /// Why processing a consultation failed.

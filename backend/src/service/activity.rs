@@ -2,7 +2,10 @@
 //! session id: the login's refresh-token family, split into a new session after 30 idle minutes.
 //! These are the raw records behind DAU, WAU, the return rate and uploads per session.
 
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set,
+};
 
 use crate::auth::Viewer;
 use crate::entity::activity_events;
@@ -43,7 +46,11 @@ impl ActivityKind {
 
 /// The session an activity at `now` belongs to: the family id while the family is active, or the
 /// family id suffixed with the time the session started after an idle gap.
-async fn session_for<C: ConnectionTrait>(conn: &C, viewer: &Viewer, now: i64) -> Result<String, DbErr> {
+async fn session_for<C: ConnectionTrait>(
+    conn: &C,
+    viewer: &Viewer,
+    now: i64,
+) -> Result<String, DbErr> {
     let last = activity_events::Entity::find()
         .filter(activity_events::Column::UserId.eq(viewer.user_id.clone()))
         .filter(activity_events::Column::At.lte(now))
@@ -52,10 +59,15 @@ async fn session_for<C: ConnectionTrait>(conn: &C, viewer: &Viewer, now: i64) ->
         .one(conn)
         .await?;
     Ok(match last {
-        Some(last) if last.session_id.starts_with(&viewer.session_id) && now - last.at <= SESSION_IDLE_MS => {
+        Some(last)
+            if last.session_id.starts_with(&viewer.session_id)
+                && now - last.at <= SESSION_IDLE_MS =>
+        {
             last.session_id
         }
-        Some(last) if last.session_id.starts_with(&viewer.session_id) => format!("{}+{now}", viewer.session_id),
+        Some(last) if last.session_id.starts_with(&viewer.session_id) => {
+            format!("{}+{now}", viewer.session_id)
+        }
         _ => viewer.session_id.clone(),
     })
 }
@@ -97,10 +109,77 @@ pub async fn record_activity<C: ConnectionTrait>(
 }
 
 /// [`record_activity`] now, logging failures.
-pub async fn track<C: ConnectionTrait>(conn: &C, viewer: &Viewer, kind: ActivityKind, consultation_id: Option<&str>) {
-    if let Err(error) = record_activity(conn, viewer, kind, consultation_id, crate::clock::now_ms()).await {
+pub async fn track<C: ConnectionTrait>(
+    conn: &C,
+    viewer: &Viewer,
+    kind: ActivityKind,
+    consultation_id: Option<&str>,
+) {
+    if let Err(error) =
+        record_activity(conn, viewer, kind, consultation_id, crate::clock::now_ms()).await
+    {
         tracing::warn!(%error, kind = kind.as_str(), "could not record activity");
     }
+}
+
+/// Engagement over a time range `[from_ms, to_ms)`, as the KPI sheet defines it (§1.2).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Engagement {
+    /// Users with at least one upload in the range (DAU over a day, WAU over a week).
+    pub active_uploaders: i64,
+    /// Users who had uploaded before the range.
+    pub previous_uploaders: i64,
+    /// Of those, the ones who uploaded again in the range.
+    pub returning_uploaders: i64,
+    /// Uploads in the range.
+    pub uploads: i64,
+    /// Sessions with at least one upload in the range.
+    pub upload_sessions: i64,
+}
+
+impl Engagement {
+    /// 재방문율: the share of earlier uploaders who uploaded again in the range.
+    pub fn return_rate(&self) -> Option<f64> {
+        (self.previous_uploaders > 0)
+            .then(|| self.returning_uploaders as f64 / self.previous_uploaders as f64)
+    }
+
+    /// 평균 세션당 업로드 수: uploads per session that uploaded.
+    pub fn uploads_per_session(&self) -> Option<f64> {
+        (self.upload_sessions > 0).then(|| self.uploads as f64 / self.upload_sessions as f64)
+    }
+}
+
+/// Computes [`Engagement`] over `[from_ms, to_ms)` from `activity_events`.
+pub async fn engagement<C: ConnectionTrait>(
+    conn: &C,
+    from_ms: i64,
+    to_ms: i64,
+) -> Result<Engagement, DbErr> {
+    use sea_orm::Statement;
+    // The bounds are integers from our own code, inlined so the statement is the same SQL on
+    // SQLite and PostgreSQL (positional `?` cannot repeat a parameter).
+    let (from, to) = (from_ms, to_ms);
+    let sql = format!(
+        "SELECT \
+           (SELECT COUNT(DISTINCT user_id) FROM activity_events WHERE kind = 'upload' AND at >= {from} AND at < {to}) AS active, \
+           (SELECT COUNT(DISTINCT user_id) FROM activity_events WHERE kind = 'upload' AND at < {from}) AS previous, \
+           (SELECT COUNT(DISTINCT e.user_id) FROM activity_events e WHERE e.kind = 'upload' AND e.at >= {from} AND e.at < {to} \
+              AND EXISTS (SELECT 1 FROM activity_events p WHERE p.user_id = e.user_id AND p.kind = 'upload' AND p.at < {from})) AS returning_users, \
+           (SELECT COUNT(*) FROM activity_events WHERE kind = 'upload' AND at >= {from} AND at < {to}) AS uploads, \
+           (SELECT COUNT(DISTINCT session_id) FROM activity_events WHERE kind = 'upload' AND at >= {from} AND at < {to}) AS sessions"
+    );
+    let row = conn
+        .query_one(Statement::from_string(conn.get_database_backend(), sql))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("engagement".into()))?;
+    Ok(Engagement {
+        active_uploaders: row.try_get("", "active")?,
+        previous_uploaders: row.try_get("", "previous")?,
+        returning_uploaders: row.try_get("", "returning_users")?,
+        uploads: row.try_get("", "uploads")?,
+        upload_sessions: row.try_get("", "sessions")?,
+    })
 }
 
 #[cfg(test)]
@@ -111,9 +190,7 @@ mod tests {
 
     const MIN: i64 = 60 * 1000;
 
-    async fn db_with_user(user: &str) -> DatabaseConnection {
-        let db = Database::connect("sqlite::memory:").await.unwrap_or_else(|e| panic!("{e}"));
-        crate::db::migrate(&db).await.unwrap_or_else(|e| panic!("{e}"));
+    async fn insert_user(db: &DatabaseConnection, user: &str) {
         db.execute(Statement::from_string(
             db.get_database_backend(),
             format!(
@@ -123,6 +200,16 @@ mod tests {
         ))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    async fn db_with_user(user: &str) -> DatabaseConnection {
+        let db = Database::connect("sqlite::memory:")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        crate::db::migrate(&db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        insert_user(&db, user).await;
         db
     }
 
@@ -148,7 +235,55 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn activity_within_thirty_idle_minutes_stays_in_one_session_and_a_longer_gap_starts_another() {
+    async fn dau_wau_return_rate_and_uploads_per_session_follow_the_kpi_sheet_on_fixed_days() {
+        let db = db_with_user("u1").await;
+        for user in ["u2", "u3"] {
+            insert_user(&db, user).await;
+        }
+        const DAY: i64 = 24 * 60 * MIN;
+        let monday = 1_767_571_200_000; // 2026-01-05 00:00 UTC
+        let events = [
+            // Last week: u1 and u2 upload.
+            ("u1", "a", monday - 3 * DAY),
+            ("u2", "b", monday - 2 * DAY),
+            // Monday: u1 uploads twice in one session, u3 (new) once.
+            ("u1", "c", monday + 9 * 60 * MIN),
+            ("u1", "c", monday + 9 * 60 * MIN + 10 * MIN),
+            ("u3", "d", monday + 10 * 60 * MIN),
+            // Wednesday: u1 again, new session.
+            ("u1", "e", monday + 2 * DAY),
+        ];
+        for (user, family, at) in events {
+            record_activity(&db, &viewer(user, family), ActivityKind::Upload, None, at)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        let monday_only = engagement(&db, monday, monday + DAY)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(monday_only.active_uploaders, 2, "DAU on Monday: u1 and u3");
+        assert_eq!(
+            monday_only.uploads_per_session(),
+            Some(1.5),
+            "3 uploads in 2 sessions"
+        );
+        let week = engagement(&db, monday, monday + 7 * DAY)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(week.active_uploaders, 2, "WAU: u1 and u3");
+        assert_eq!(
+            (week.previous_uploaders, week.returning_uploaders),
+            (2, 1),
+            "u1 of u1, u2 came back"
+        );
+        assert_eq!(week.return_rate(), Some(0.5));
+        assert_eq!(week.uploads, 4);
+        assert_eq!(week.uploads_per_session(), Some(4.0 / 3.0));
+    }
+
+    #[tokio::test]
+    async fn activity_within_thirty_idle_minutes_stays_in_one_session_and_a_longer_gap_starts_another()
+     {
         let db = db_with_user("u1").await;
         let family = viewer("u1", "fam-a");
         let t0 = 1_700_000_000_000;
@@ -159,12 +294,20 @@ mod tests {
             (ActivityKind::View, t0 + 70 * MIN),
             (ActivityKind::Upload, t0 + 71 * MIN),
         ] {
-            record_activity(&db, &family, kind, None, at).await.unwrap_or_else(|e| panic!("{e}"));
+            record_activity(&db, &family, kind, None, at)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
         }
         // A new login is a new family, hence a new session at once.
-        record_activity(&db, &viewer("u1", "fam-b"), ActivityKind::Upload, None, t0 + 72 * MIN)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        record_activity(
+            &db,
+            &viewer("u1", "fam-b"),
+            ActivityKind::Upload,
+            None,
+            t0 + 72 * MIN,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
         let second = format!("fam-a+{}", t0 + 70 * MIN);
         assert_eq!(
             sessions(&db).await,

@@ -2,7 +2,10 @@
 //! scopes, shown once, stored as a SHA-256 hash with a visible prefix, revocable, last use recorded.
 
 use rand::RngCore;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set,
+};
 use sha2::{Digest, Sha256};
 
 use crate::auth::{Role, Scope, Viewer};
@@ -46,7 +49,9 @@ impl UserFacingError for ApiKeyError {
                     "Give the API key a name (1-100 characters) and at least one scope.",
                 )
                 .to_owned(),
-            Self::NotFound => lang.pick("API 키를 찾을 수 없습니다.", "API key not found.").to_owned(),
+            Self::NotFound => lang
+                .pick("API 키를 찾을 수 없습니다.", "API key not found.")
+                .to_owned(),
             Self::Db(_) => internal_message(lang),
         }
     }
@@ -61,7 +66,10 @@ fn hash_key(key: &str) -> String {
 
 /// Parses stored space-separated scopes.
 pub fn parse_scopes(stored: &str) -> Vec<Scope> {
-    stored.split_whitespace().filter_map(Scope::from_db).collect()
+    stored
+        .split_whitespace()
+        .filter_map(Scope::from_db)
+        .collect()
 }
 
 /// Creates a key acting for `viewer` (a manager or admin) and returns it with the secret, shown once.
@@ -96,7 +104,11 @@ pub async fn create_api_key(
         name: Set(name.to_owned()),
         prefix: Set(prefix),
         key_hash: Set(hash_key(&key)),
-        scopes: Set(scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ")),
+        scopes: Set(scopes
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")),
         user_id: Set(viewer.user_id.clone()),
         created_at: Set(now_ms()),
         last_used_at: Set(None),
@@ -108,7 +120,10 @@ pub async fn create_api_key(
 }
 
 /// Keys visible to the viewer: all for admins, their own for managers.
-pub async fn list_api_keys(db: &DatabaseConnection, viewer: &Viewer) -> Result<Vec<api_keys::Model>, ApiKeyError> {
+pub async fn list_api_keys(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+) -> Result<Vec<api_keys::Model>, ApiKeyError> {
     if viewer.scopes.is_some() {
         return Err(AccessError::Forbidden.into());
     }
@@ -122,7 +137,11 @@ pub async fn list_api_keys(db: &DatabaseConnection, viewer: &Viewer) -> Result<V
 }
 
 /// Revokes a key (admins any, managers their own).
-pub async fn revoke_api_key(db: &DatabaseConnection, viewer: &Viewer, id: &str) -> Result<api_keys::Model, ApiKeyError> {
+pub async fn revoke_api_key(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    id: &str,
+) -> Result<api_keys::Model, ApiKeyError> {
     if !viewer.is_manager_or_admin() || viewer.scopes.is_some() {
         return Err(AccessError::Forbidden.into());
     }
@@ -141,7 +160,10 @@ pub async fn revoke_api_key(db: &DatabaseConnection, viewer: &Viewer, id: &str) 
 
 /// Resolves a presented key to the viewer it acts as, or `None` when it is unknown, revoked or its
 /// user is inactive. Records the use (at most once a minute per key).
-pub async fn authenticate_api_key(db: &DatabaseConnection, presented: &str) -> Result<Option<Viewer>, DbErr> {
+pub async fn authenticate_api_key(
+    db: &DatabaseConnection,
+    presented: &str,
+) -> Result<Option<Viewer>, DbErr> {
     let Some(prefix) = presented.get(..KEY_PREFIX.len() + 8) else {
         return Ok(None);
     };
@@ -155,7 +177,11 @@ pub async fn authenticate_api_key(db: &DatabaseConnection, presented: &str) -> R
     if row.revoked_at.is_some() || row.key_hash != hash_key(presented) {
         return Ok(None);
     }
-    let Some(user) = users::Entity::find_by_id(row.user_id.clone()).one(db).await?.filter(|u| u.active) else {
+    let Some(user) = users::Entity::find_by_id(row.user_id.clone())
+        .one(db)
+        .await?
+        .filter(|u| u.active)
+    else {
         return Ok(None);
     };
     let now = now_ms();

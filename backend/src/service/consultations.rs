@@ -2,8 +2,8 @@
 //! reading them under the ownership rules, and their transcripts, reports and events.
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use shared::consultation::{ConsultationStatus, FileType};
 use shared::inputs::{InputError, Title};
@@ -213,11 +213,20 @@ pub async fn accept_upload(
         })
         .await);
     }
-    let (file_type, mime) = match sniff_file_type(&stored.head) {
+    let (file_type, mime) = match sniff_file_type(
+        &stored.head,
+        &upload.filename,
+        upload.content_type.as_deref(),
+    ) {
         Ok(found) => found,
         Err(e) => return Err(discard(e).await),
     };
-    let original_name = upload.filename.chars().filter(|c| !c.is_control()).take(255).collect();
+    let original_name = upload
+        .filename
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(255)
+        .collect();
     let new = NewConsultation {
         owner_id: viewer.user_id.clone(),
         title,
@@ -333,14 +342,20 @@ pub async fn reanalyze(
     }
     let new = NewConsultation {
         owner_id: original.owner_id.clone(),
-        title: Title::parse(&original.title).unwrap_or_else(|_| Title::from_file_name(&original.original_name)),
+        title: Title::parse(&original.title)
+            .unwrap_or_else(|_| Title::from_file_name(&original.original_name)),
         file_type: FileType::from_db(&original.file_type).unwrap_or(FileType::Text),
         mime: original.mime.clone(),
         storage_key: original.storage_key.clone(),
         sha256: original.source_sha256.clone(),
         bytes: u64::try_from(original.byte_size).unwrap_or(0),
         original_name: original.original_name.clone(),
-        reanalysis_of: Some(original.reanalysis_of.clone().unwrap_or(original.id.clone())),
+        reanalysis_of: Some(
+            original
+                .reanalysis_of
+                .clone()
+                .unwrap_or(original.id.clone()),
+        ),
     };
     let (row, event) = enqueue_consultation(deps, new, now_ms()).await?;
     deps.queue.wake();
@@ -352,9 +367,14 @@ pub async fn reanalyze(
 ///
 /// Audio and video are recognised but refused until their processing is enabled: the error names
 /// the detected type (`audio/mpeg`), and its message says media analysis is not enabled yet.
-fn sniff_file_type(head: &[u8]) -> Result<(FileType, String), ConsultationError> {
-    // The client's file name and declared type are only hints; content alone decides here.
-    match crate::ingest::sniff::detect(head, "", None) {
+fn sniff_file_type(
+    head: &[u8],
+    file_name: &str,
+    declared_mime: Option<&str>,
+) -> Result<(FileType, String), ConsultationError> {
+    // The client's file name and declared type are hints: content decides, and text claiming to
+    // be audio, video or another binary format is refused, naming both.
+    match crate::ingest::sniff::detect(head, file_name, declared_mime) {
         Ok(found) if found.file_type == FileType::Text => Ok((FileType::Text, found.mime)),
         Ok(found) => Err(ConsultationError::UnsupportedFileType {
             detected: found.mime,

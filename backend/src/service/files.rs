@@ -39,7 +39,11 @@ async fn record_transfer(
     let latency_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
     let (ok, bytes, error) = match result {
         Ok(bytes) => (true, i64::try_from(bytes).unwrap_or(i64::MAX), None),
-        Err(e) => (false, 0, Some(e.to_string().chars().take(500).collect::<String>())),
+        Err(e) => (
+            false,
+            0,
+            Some(e.to_string().chars().take(500).collect::<String>()),
+        ),
     };
     let row = storage_events::ActiveModel {
         op: Set(op.as_str().to_owned()),
@@ -66,15 +70,33 @@ pub async fn store_upload(
 ) -> Result<StoredObject, StorageError> {
     let started = Instant::now();
     let result = storage.put_file(key, file).await;
-    record_transfer(db, storage, TransferOp::Upload, result.as_ref().map(|s| s.bytes), started).await;
+    record_transfer(
+        db,
+        storage,
+        TransferOp::Upload,
+        result.as_ref().map(|s| s.bytes),
+        started,
+    )
+    .await;
     result
 }
 
 /// Reads a stored file and records the transfer.
 #[tracing::instrument(skip_all, fields(key = %key))]
-pub async fn fetch_file(db: &DatabaseConnection, storage: &Storage, key: &str) -> Result<Bytes, StorageError> {
+pub async fn fetch_file(
+    db: &DatabaseConnection,
+    storage: &Storage,
+    key: &str,
+) -> Result<Bytes, StorageError> {
     let started = Instant::now();
     let result = storage.get(key).await;
-    record_transfer(db, storage, TransferOp::Download, result.as_ref().map(|b| b.len() as u64), started).await;
+    record_transfer(
+        db,
+        storage,
+        TransferOp::Download,
+        result.as_ref().map(|b| b.len() as u64),
+        started,
+    )
+    .await;
     result
 }

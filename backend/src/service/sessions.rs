@@ -103,13 +103,21 @@ async fn insert_token<C: sea_orm::ConnectionTrait>(
 }
 
 /// Starts a new session family for a user who just signed in.
-pub async fn start_session(db: &DatabaseConnection, user_id: &str, ttl_ms: i64) -> Result<IssuedRefresh, DbErr> {
+pub async fn start_session(
+    db: &DatabaseConnection,
+    user_id: &str,
+    ttl_ms: i64,
+) -> Result<IssuedRefresh, DbErr> {
     let family = uuid::Uuid::now_v7().to_string();
     insert_token(db, user_id, &family, None, ttl_ms, now_ms()).await
 }
 
 /// Revokes every token of a family.
-async fn revoke_family<C: sea_orm::ConnectionTrait>(conn: &C, family_id: &str, now: i64) -> Result<(), DbErr> {
+async fn revoke_family<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    family_id: &str,
+    now: i64,
+) -> Result<(), DbErr> {
     refresh_tokens::Entity::update_many()
         .col_expr(refresh_tokens::Column::RevokedAt, Some(now).into())
         .filter(refresh_tokens::Column::FamilyId.eq(family_id))

@@ -81,8 +81,15 @@ impl UserFacingError for UserError {
                 )
                 .to_owned(),
             Self::Access(e) => e.user_message(lang),
-            Self::NotFound => lang.pick("사용자 또는 팀을 찾을 수 없습니다.", "User or team not found.").to_owned(),
-            Self::TeamTaken => lang.pick("이미 있는 팀 이름입니다.", "A team with this name exists.").to_owned(),
+            Self::NotFound => lang
+                .pick(
+                    "사용자 또는 팀을 찾을 수 없습니다.",
+                    "User or team not found.",
+                )
+                .to_owned(),
+            Self::TeamTaken => lang
+                .pick("이미 있는 팀 이름입니다.", "A team with this name exists.")
+                .to_owned(),
             Self::SignupDisabled => lang
                 .pick(
                     "이 서버는 직접 가입을 허용하지 않습니다. 관리자에게 계정을 요청해 주세요.",
@@ -135,7 +142,10 @@ fn require_admin(viewer: &Viewer) -> Result<(), UserError> {
 }
 
 /// Users visible to the viewer: everyone for admins, their team for managers.
-pub async fn list_users(db: &DatabaseConnection, viewer: &Viewer) -> Result<Vec<users::Model>, UserError> {
+pub async fn list_users(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+) -> Result<Vec<users::Model>, UserError> {
     if viewer.scopes.is_some() {
         // API keys act on consultations and KPIs, never on accounts.
         return Err(AccessError::Forbidden.into());
@@ -153,7 +163,11 @@ pub async fn list_users(db: &DatabaseConnection, viewer: &Viewer) -> Result<Vec<
 }
 
 /// Creates a user (admins only).
-pub async fn admin_create_user(db: &DatabaseConnection, viewer: &Viewer, new: NewUser) -> Result<users::Model, UserError> {
+pub async fn admin_create_user(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    new: NewUser,
+) -> Result<users::Model, UserError> {
     require_admin(viewer)?;
     if let Some(team) = &new.team_id {
         find_team(db, team).await?;
@@ -174,17 +188,31 @@ pub struct UserUpdate {
 
 /// Re-roles, moves or (de)activates a user (admins only). Deactivation ends the user's sessions.
 #[tracing::instrument(skip_all, fields(target = %id))]
-pub async fn update_user(db: &DatabaseConnection, viewer: &Viewer, id: &str, update: UserUpdate) -> Result<users::Model, UserError> {
+pub async fn update_user(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    id: &str,
+    update: UserUpdate,
+) -> Result<users::Model, UserError> {
     require_admin(viewer)?;
-    let user = users::Entity::find_by_id(id.to_owned()).one(db).await?.ok_or(UserError::NotFound)?;
-    if user.id == viewer.user_id && (update.active == Some(false) || update.role.is_some_and(|r| r != Role::Admin)) {
+    let user = users::Entity::find_by_id(id.to_owned())
+        .one(db)
+        .await?
+        .ok_or(UserError::NotFound)?;
+    if user.id == viewer.user_id
+        && (update.active == Some(false) || update.role.is_some_and(|r| r != Role::Admin))
+    {
         return Err(UserError::SelfLockout);
     }
     apply_user_update(db, user, update).await
 }
 
 /// Applies an update to a user row (shared by admins over GraphQL and operators on the CLI).
-async fn apply_user_update(db: &DatabaseConnection, user: users::Model, update: UserUpdate) -> Result<users::Model, UserError> {
+async fn apply_user_update(
+    db: &DatabaseConnection,
+    user: users::Model,
+    update: UserUpdate,
+) -> Result<users::Model, UserError> {
     if let Some(Some(team)) = &update.team_id {
         find_team(db, team).await?;
     }
@@ -206,7 +234,11 @@ async fn apply_user_update(db: &DatabaseConnection, user: users::Model, update: 
 }
 
 /// Updates a user found by e-mail, for the operator's command line (which has the database anyway).
-pub async fn operator_update_user(db: &DatabaseConnection, email: &str, update: UserUpdate) -> Result<users::Model, UserError> {
+pub async fn operator_update_user(
+    db: &DatabaseConnection,
+    email: &str,
+    update: UserUpdate,
+) -> Result<users::Model, UserError> {
     let email = Email::parse(email)?;
     let user = users::Entity::find()
         .filter(users::Column::Email.eq(email.as_str()))
@@ -218,17 +250,28 @@ pub async fn operator_update_user(db: &DatabaseConnection, email: &str, update: 
 
 /// Every user, for the operator's command line.
 pub async fn operator_list_users(db: &DatabaseConnection) -> Result<Vec<users::Model>, UserError> {
-    Ok(users::Entity::find().order_by_asc(users::Column::Email).all(db).await?)
+    Ok(users::Entity::find()
+        .order_by_asc(users::Column::Email)
+        .all(db)
+        .await?)
 }
 
 /// Changes the viewer's own password after checking the current one; other sessions end.
 #[tracing::instrument(skip_all)]
-pub async fn change_own_password(db: &DatabaseConnection, viewer: &Viewer, current: &str, new: &str) -> Result<(), UserError> {
+pub async fn change_own_password(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    current: &str,
+    new: &str,
+) -> Result<(), UserError> {
     if viewer.scopes.is_some() {
         return Err(AccessError::Forbidden.into());
     }
     let new = Password::parse_new(new)?;
-    let user = users::Entity::find_by_id(viewer.user_id.clone()).one(db).await?.ok_or(UserError::NotFound)?;
+    let user = users::Entity::find_by_id(viewer.user_id.clone())
+        .one(db)
+        .await?
+        .ok_or(UserError::NotFound)?;
     if !verify_password(current.to_owned(), Some(user.password_hash.clone())).await {
         return Err(UserError::InvalidCredentials);
     }
@@ -247,7 +290,11 @@ pub async fn change_own_password(db: &DatabaseConnection, viewer: &Viewer, curre
 }
 
 /// Sets the viewer's language (`ko` or `en`).
-pub async fn set_own_locale(db: &DatabaseConnection, viewer: &Viewer, locale: &str) -> Result<users::Model, UserError> {
+pub async fn set_own_locale(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    locale: &str,
+) -> Result<users::Model, UserError> {
     let locale = match locale.trim().to_ascii_lowercase().as_str() {
         "ko" => "ko",
         "en" => "en",
@@ -259,28 +306,46 @@ pub async fn set_own_locale(db: &DatabaseConnection, viewer: &Viewer, locale: &s
             }));
         }
     };
-    let user = users::Entity::find_by_id(viewer.user_id.clone()).one(db).await?.ok_or(UserError::NotFound)?;
+    let user = users::Entity::find_by_id(viewer.user_id.clone())
+        .one(db)
+        .await?
+        .ok_or(UserError::NotFound)?;
     let mut active: users::ActiveModel = user.into();
     active.locale = Set(locale.to_owned());
     Ok(active.update(db).await?)
 }
 
 async fn find_team(db: &DatabaseConnection, id: &str) -> Result<teams::Model, UserError> {
-    teams::Entity::find_by_id(id.to_owned()).one(db).await?.ok_or(UserError::NotFound)
+    teams::Entity::find_by_id(id.to_owned())
+        .one(db)
+        .await?
+        .ok_or(UserError::NotFound)
 }
 
 /// Teams visible to the viewer: all for admins, their own for others.
-pub async fn list_teams(db: &DatabaseConnection, viewer: &Viewer) -> Result<Vec<teams::Model>, UserError> {
+pub async fn list_teams(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+) -> Result<Vec<teams::Model>, UserError> {
     let query = teams::Entity::find().order_by_asc(teams::Column::Name);
     Ok(match (viewer.role, &viewer.team_id) {
         (Role::Admin, _) => query.all(db).await?,
-        (_, Some(team)) => query.filter(teams::Column::Id.eq(team.clone())).all(db).await?,
+        (_, Some(team)) => {
+            query
+                .filter(teams::Column::Id.eq(team.clone()))
+                .all(db)
+                .await?
+        }
         (_, None) => Vec::new(),
     })
 }
 
 /// Creates a team (admins only).
-pub async fn create_team(db: &DatabaseConnection, viewer: &Viewer, name: &str) -> Result<teams::Model, UserError> {
+pub async fn create_team(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    name: &str,
+) -> Result<teams::Model, UserError> {
     require_admin(viewer)?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
@@ -290,7 +355,12 @@ pub async fn create_team(db: &DatabaseConnection, viewer: &Viewer, name: &str) -
             message_en: "Team names must be 1 to 100 characters.".into(),
         }));
     }
-    if teams::Entity::find().filter(teams::Column::Name.eq(name)).one(db).await?.is_some() {
+    if teams::Entity::find()
+        .filter(teams::Column::Name.eq(name))
+        .one(db)
+        .await?
+        .is_some()
+    {
         return Err(UserError::TeamTaken);
     }
     Ok(teams::ActiveModel {
@@ -303,7 +373,13 @@ pub async fn create_team(db: &DatabaseConnection, viewer: &Viewer, name: &str) -
 }
 
 /// Self sign-up as a counselor, when the server allows it.
-pub async fn sign_up(db: &DatabaseConnection, allowed: bool, email: &str, password: &str, display_name: &str) -> Result<users::Model, UserError> {
+pub async fn sign_up(
+    db: &DatabaseConnection,
+    allowed: bool,
+    email: &str,
+    password: &str,
+    display_name: &str,
+) -> Result<users::Model, UserError> {
     if !allowed {
         return Err(UserError::SignupDisabled);
     }

@@ -7,14 +7,19 @@ use serde_json::{Value, json};
 use tests::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, db_tests, spawn_app, spawn_app_with};
 
 const LOGIN: &str = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken refreshToken user { email } } }";
-const REFRESH: &str = "mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken refreshToken } }";
+const REFRESH: &str =
+    "mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken refreshToken } }";
 
 fn code(body: &Value) -> &str {
-    body["errors"][0]["extensions"]["code"].as_str().unwrap_or_default()
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_default()
 }
 
 async fn login_full(app: &TestApp, email: &str, password: &str) -> Value {
-    app.graphql(None, LOGIN, json!({"e": email, "p": password})).await["data"]["login"].clone()
+    app.graphql(None, LOGIN, json!({"e": email, "p": password}))
+        .await["data"]["login"]
+        .clone()
 }
 
 async fn admin(app: &TestApp) -> String {
@@ -195,25 +200,62 @@ async fn sign_up_creates_a_counselor_when_enabled() {
     let body = app
         .graphql(None, "mutation { signUp(email: \"new@example.com\", password: \"new-user-password-1\", displayName: \"신입\") { role email } }", json!({}))
         .await;
-    assert_eq!(body["data"]["signUp"], json!({"role": "COUNSELOR", "email": "new@example.com"}));
+    assert_eq!(
+        body["data"]["signUp"],
+        json!({"role": "COUNSELOR", "email": "new@example.com"})
+    );
 }
 
 #[tokio::test]
 async fn aliased_login_fields_in_one_request_each_count_against_the_limit() {
-    let app = spawn_app_with(tests::Db::Sqlite, |s| s.auth.login_per_account_per_15_minutes = 5).await;
+    let app = spawn_app_with(tests::Db::Sqlite, |s| {
+        s.auth.login_per_account_per_15_minutes = 5
+    })
+    .await;
     let fields: String = (0..12)
-        .map(|i| format!("a{i}: login(email: \"{ADMIN_EMAIL}\", password: \"guess-{i}\") {{ accessToken }} "))
+        .map(|i| {
+            format!(
+                "a{i}: login(email: \"{ADMIN_EMAIL}\", password: \"guess-{i}\") {{ accessToken }} "
+            )
+        })
         .collect();
-    let body = app.graphql(None, &format!("mutation {{ {fields} }}"), json!({})).await;
+    let body = app
+        .graphql(None, &format!("mutation {{ {fields} }}"), json!({}))
+        .await;
     let codes: Vec<&str> = body["errors"]
         .as_array()
-        .map(|errors| errors.iter().filter_map(|e| e["extensions"]["code"].as_str()).collect())
+        .map(|errors| {
+            errors
+                .iter()
+                .filter_map(|e| e["extensions"]["code"].as_str())
+                .collect()
+        })
         .unwrap_or_default();
-    assert_eq!(codes.iter().filter(|c| **c == "INVALID_CREDENTIALS").count(), 5, "{codes:?}");
-    assert_eq!(codes.iter().filter(|c| **c == "TOO_MANY_ATTEMPTS").count(), 7, "{codes:?}");
+    assert_eq!(
+        codes
+            .iter()
+            .filter(|c| **c == "INVALID_CREDENTIALS")
+            .count(),
+        5,
+        "{codes:?}"
+    );
+    assert_eq!(
+        codes.iter().filter(|c| **c == "TOO_MANY_ATTEMPTS").count(),
+        7,
+        "{codes:?}"
+    );
     let locked = app
         .graphql(None, LOGIN, json!({"e": ADMIN_EMAIL, "p": ADMIN_PASSWORD}))
         .await;
-    assert_eq!(code(&locked), "TOO_MANY_ATTEMPTS", "even the right password waits");
-    assert!(locked["errors"][0]["extensions"]["retryAfterSeconds"].as_u64().unwrap_or(0) >= 1);
+    assert_eq!(
+        code(&locked),
+        "TOO_MANY_ATTEMPTS",
+        "even the right password waits"
+    );
+    assert!(
+        locked["errors"][0]["extensions"]["retryAfterSeconds"]
+            .as_u64()
+            .unwrap_or(0)
+            >= 1
+    );
 }

@@ -38,7 +38,10 @@ struct World {
 
 impl World {
     fn token(&self, actor: Actor) -> Option<&str> {
-        self.tokens.iter().find(|(a, _)| *a == actor).and_then(|(_, t)| t.as_deref())
+        self.tokens
+            .iter()
+            .find(|(a, _)| *a == actor)
+            .and_then(|(_, t)| t.as_deref())
     }
 }
 
@@ -48,14 +51,29 @@ async fn graphql_id(app: &TestApp, token: &str, query: &str, path: &[&str]) -> S
     for key in path {
         value = &value[key];
     }
-    value.as_str().unwrap_or_else(|| panic!("{query}: {body}")).to_owned()
+    value
+        .as_str()
+        .unwrap_or_else(|| panic!("{query}: {body}"))
+        .to_owned()
 }
 
 async fn build_world(db: tests::Db) -> World {
     let app = spawn_app(db).await;
     let admin = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let team_a = graphql_id(&app, &admin, "mutation { createTeam(name: \"A\") { id } }", &["createTeam", "id"]).await;
-    let team_b = graphql_id(&app, &admin, "mutation { createTeam(name: \"B\") { id } }", &["createTeam", "id"]).await;
+    let team_a = graphql_id(
+        &app,
+        &admin,
+        "mutation { createTeam(name: \"A\") { id } }",
+        &["createTeam", "id"],
+    )
+    .await;
+    let team_b = graphql_id(
+        &app,
+        &admin,
+        "mutation { createTeam(name: \"B\") { id } }",
+        &["createTeam", "id"],
+    )
+    .await;
     let people = [
         ("owner@example.com", "COUNSELOR", &team_a),
         ("peer@example.com", "COUNSELOR", &team_a),
@@ -79,8 +97,14 @@ async fn build_world(db: tests::Db) -> World {
     let created = app
         .graphql(Some(&lead_a), "mutation { createApiKey(name: \"read\", scopes: [CONSULTATIONS_READ]) { secret apiKey { id } } }", json!({}))
         .await;
-    let key = created["data"]["createApiKey"]["secret"].as_str().unwrap_or_default().to_owned();
-    let key_id = created["data"]["createApiKey"]["apiKey"]["id"].as_str().unwrap_or_default().to_owned();
+    let key = created["data"]["createApiKey"]["secret"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let key_id = created["data"]["createApiKey"]["apiKey"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     let consultation = app.upload_text(&owner, "call.txt", TRANSCRIPT).await;
     app.wait_for_terminal(&owner, &consultation).await;
     World {
@@ -250,13 +274,32 @@ fn the_matrix_covers_every_root_field_of_the_schema() {
     let sdl = consult_coach::graphql::schema::schema_sdl();
     // Matrix rows above, plus the session and own-account fields tested in accounts.rs.
     let covered = [
-        "me", "consultations", "consultation", "users", "teams", "apiKeys", "login", "refreshSession", "logout",
-        "signUp", "changePassword", "setLocale", "uploadConsultation", "reanalyze", "createUser", "updateUser",
-        "createTeam", "createApiKey", "revokeApiKey", "analysisProgress",
+        "me",
+        "consultations",
+        "consultation",
+        "users",
+        "teams",
+        "apiKeys",
+        "login",
+        "refreshSession",
+        "logout",
+        "signUp",
+        "changePassword",
+        "setLocale",
+        "uploadConsultation",
+        "reanalyze",
+        "createUser",
+        "updateUser",
+        "createTeam",
+        "createApiKey",
+        "revokeApiKey",
+        "analysisProgress",
     ];
     let mut root_fields = Vec::new();
     for root in ["type Query {", "type Mutation {", "type Subscription {"] {
-        let Some(start) = sdl.find(root) else { continue };
+        let Some(start) = sdl.find(root) else {
+            continue;
+        };
         let block = &sdl[start + root.len()..];
         let block = &block[..block.find("\n}").unwrap_or(block.len())];
         let mut in_doc = false;
@@ -276,7 +319,13 @@ fn the_matrix_covers_every_root_field_of_the_schema() {
             }
         }
     }
-    let missing: Vec<_> = root_fields.iter().filter(|f| !covered.contains(&f.as_str())).collect();
-    assert!(missing.is_empty(), "new root fields need authorization tests: {missing:?}");
+    let missing: Vec<_> = root_fields
+        .iter()
+        .filter(|f| !covered.contains(&f.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "new root fields need authorization tests: {missing:?}"
+    );
     assert!(root_fields.len() >= covered.len(), "{root_fields:?}");
 }

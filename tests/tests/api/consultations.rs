@@ -190,3 +190,44 @@ async fn more_files_than_allowed_in_one_request_are_rejected() {
     let body: Value = response.json().await.unwrap_or_default();
     assert_eq!(error_code(&body), "TOO_MANY_FILES");
 }
+
+#[tokio::test]
+async fn text_claiming_to_be_audio_is_refused_and_text_formats_under_their_own_types_are_accepted()
+{
+    let app = spawn_app(tests::Db::Sqlite).await;
+    let token = app.counselor_token("kim@example.com").await;
+    let text = korean_transcript().into_bytes();
+    let (_, wav) = app
+        .upload(
+            Some(&token),
+            UploadFile {
+                name: "call.wav",
+                bytes: text.clone(),
+                mime: "audio/wav",
+            },
+        )
+        .await;
+    assert_eq!(error_code(&wav), "UNSUPPORTED_FILE_TYPE", "{wav}");
+    for (name, mime) in [
+        ("chat.json", "application/json"),
+        ("subs.srt", "application/x-subrip"),
+        ("chat.csv", "text/csv"),
+        ("memo.txt", "application/octet-stream"),
+        ("captions.vtt", "text/vtt"),
+    ] {
+        let (status, body) = app
+            .upload(
+                Some(&token),
+                UploadFile {
+                    name,
+                    bytes: text.clone(),
+                    mime,
+                },
+            )
+            .await;
+        assert!(
+            status == 200 && body["errors"].is_null(),
+            "{name} ({mime}) was refused: {body}"
+        );
+    }
+}

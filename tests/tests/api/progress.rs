@@ -1,6 +1,5 @@
 //! Live progress over graphql-transport-ws.
 
-use futures_util::SinkExt;
 use serde_json::{Value, json};
 use tests::{db_tests, spawn_app};
 
@@ -58,57 +57,25 @@ db_tests! {
 
 #[tokio::test]
 async fn subscribing_before_connection_ack_closes_the_socket_with_4401() {
-    use tokio_tungstenite::tungstenite::Message;
-    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
     let app = spawn_app(tests::Db::Sqlite).await;
-    let mut request = format!("ws://127.0.0.1:{}/graphql", app.port)
-        .into_client_request()
-        .unwrap_or_else(|e| panic!("{e}"));
-    request.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        "graphql-transport-ws"
-            .parse()
-            .unwrap_or_else(|e| panic!("{e}")),
-    );
-    let (mut socket, _) = tokio_tungstenite::connect_async(request)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let mut socket = app.ws_raw().await.unwrap_or_else(|e| panic!("{e}"));
     socket
-        .send(Message::text(json!({"id": "1", "type": "subscribe", "payload": {"query": "subscription { analysisProgress(consultationId: \"x\") { seq } }"}}).to_string()))
+        .subscribe(
+            "1",
+            "subscription { analysisProgress(consultationId: \"x\") { seq } }",
+            json!({}),
+        )
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    use futures_util::StreamExt;
-    let mut code = None;
-    while let Some(Ok(message)) = socket.next().await {
-        if let Message::Close(frame) = message {
-            code = frame.map(|f| u16::from(f.code));
-            break;
-        }
-    }
-    assert_eq!(code, Some(4401));
+    assert_eq!(socket.close_code().await, Some(4401));
 }
 
 #[tokio::test]
 async fn a_socket_that_never_sends_connection_init_is_closed_with_4408() {
-    use futures_util::StreamExt;
-    use tokio_tungstenite::tungstenite::Message;
-    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-    let app = tests::spawn_app_with(tests::Db::Sqlite, |s| s.graphql.ws_init_timeout_secs = 1).await;
-    let mut request = format!("ws://127.0.0.1:{}/graphql", app.port)
-        .into_client_request()
-        .unwrap_or_else(|e| panic!("{e}"));
-    request
-        .headers_mut()
-        .insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse().unwrap_or_else(|e| panic!("{e}")));
-    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap_or_else(|e| panic!("{e}"));
+    let app =
+        tests::spawn_app_with(tests::Db::Sqlite, |s| s.graphql.ws_init_timeout_secs = 1).await;
+    let mut socket = app.ws_raw().await.unwrap_or_else(|e| panic!("{e}"));
     let started = std::time::Instant::now();
-    let mut code = None;
-    while let Some(Ok(message)) = socket.next().await {
-        if let Message::Close(frame) = message {
-            code = frame.map(|f| u16::from(f.code));
-            break;
-        }
-    }
-    assert_eq!(code, Some(4408));
+    assert_eq!(socket.close_code().await, Some(4408));
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
 }

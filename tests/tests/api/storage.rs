@@ -29,7 +29,11 @@ async fn storage_events(app: &TestApp) -> Vec<(String, String, bool, i64)> {
 
 async fn reanalysis_of(app: &TestApp, token: &str, id: &str) -> Value {
     let body = app
-        .graphql(Some(token), "query($id: ID!) { consultation(id: $id) { reanalysisOf } }", json!({"id": id}))
+        .graphql(
+            Some(token),
+            "query($id: ID!) { consultation(id: $id) { reanalysisOf } }",
+            json!({"id": id}),
+        )
         .await;
     body["data"]["consultation"]["reanalysisOf"].clone()
 }
@@ -107,17 +111,28 @@ async fn a_failing_s3_backend_is_recorded_as_a_failed_upload_and_reported_as_int
         settings.storage.s3.endpoint = Some("http://127.0.0.1:9".into());
         settings.storage.s3.allow_http = true;
         settings.storage.s3.access_key_id = Some(secrecy::SecretString::from("AKIAEXAMPLE"));
-        settings.storage.s3.secret_access_key = Some(secrecy::SecretString::from("super-secret-key"));
+        settings.storage.s3.secret_access_key =
+            Some(secrecy::SecretString::from("super-secret-key"));
     })
     .await;
     let token = app.counselor_token("kim@example.com").await;
     let (status, body) = app
-        .upload(Some(&token), tests::UploadFile { name: "a.txt", bytes: TRANSCRIPT.as_bytes().to_vec(), mime: "text/plain" })
+        .upload(
+            Some(&token),
+            tests::UploadFile {
+                name: "a.txt",
+                bytes: TRANSCRIPT.as_bytes().to_vec(),
+                mime: "text/plain",
+            },
+        )
         .await;
     assert_eq!(status, 200);
     assert_eq!(body["errors"][0]["extensions"]["code"], "INTERNAL");
     let text = body.to_string();
-    assert!(!text.contains("super-secret-key") && !text.contains("127.0.0.1:9"), "no internals leak: {text}");
+    assert!(
+        !text.contains("super-secret-key") && !text.contains("127.0.0.1:9"),
+        "no internals leak: {text}"
+    );
     let events = storage_events(&app).await;
     assert_eq!(events.len(), 1);
     assert_eq!((events[0].0.as_str(), events[0].2), ("upload", false));

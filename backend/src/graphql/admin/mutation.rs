@@ -8,7 +8,9 @@ use crate::auth::Scope;
 use crate::graphql::auth::types::User;
 use crate::graphql::context::{map_err, state, viewer};
 use crate::service::api_keys::{create_api_key, revoke_api_key};
-use crate::service::users::{NewUser, UserError, UserUpdate, admin_create_user, create_team, update_user};
+use crate::service::users::{
+    NewUser, UserError, UserUpdate, admin_create_user, create_team, update_user,
+};
 
 /// Administration mutations.
 #[derive(Default)]
@@ -22,7 +24,8 @@ impl AdminMutation {
         let new = NewUser {
             email: Email::parse(&input.email).map_err(|e| map_err(ctx)(UserError::Input(e)))?,
             display_name: input.display_name,
-            password: Password::parse_new(&input.password).map_err(|e| map_err(ctx)(UserError::Input(e)))?,
+            password: Password::parse_new(&input.password)
+                .map_err(|e| map_err(ctx)(UserError::Input(e)))?,
             role: input.role,
             team_id: input.team_id.map(|id| id.0),
         };
@@ -53,12 +56,19 @@ impl AdminMutation {
     /// Creates a team (admins only).
     async fn create_team(&self, ctx: &Context<'_>, name: String) -> Result<Team> {
         let viewer = viewer(ctx)?;
-        let team = create_team(&state(ctx)?.db, &viewer, &name).await.map_err(map_err(ctx))?;
+        let team = create_team(&state(ctx)?.db, &viewer, &name)
+            .await
+            .map_err(map_err(ctx))?;
         Ok(team.into())
     }
 
     /// Creates an API key acting for the caller (managers and admins). The secret is returned once.
-    async fn create_api_key(&self, ctx: &Context<'_>, name: String, scopes: Vec<Scope>) -> Result<CreatedApiKey> {
+    async fn create_api_key(
+        &self,
+        ctx: &Context<'_>,
+        name: String,
+        scopes: Vec<Scope>,
+    ) -> Result<CreatedApiKey> {
         let viewer = viewer(ctx)?;
         let (row, secret) = create_api_key(&state(ctx)?.db, &viewer, &name, &scopes)
             .await
@@ -72,7 +82,9 @@ impl AdminMutation {
     /// Revokes an API key (admins any, managers their own).
     async fn revoke_api_key(&self, ctx: &Context<'_>, id: ID) -> Result<ApiKey> {
         let viewer = viewer(ctx)?;
-        let row = revoke_api_key(&state(ctx)?.db, &viewer, &id).await.map_err(map_err(ctx))?;
+        let row = revoke_api_key(&state(ctx)?.db, &viewer, &id)
+            .await
+            .map_err(map_err(ctx))?;
         Ok(row.into())
     }
 }

@@ -17,21 +17,27 @@ impl AdminQuery {
     /// Users: all for admins, the team for managers (`FORBIDDEN` for counselors).
     async fn users(&self, ctx: &Context<'_>) -> Result<Vec<User>> {
         let viewer = viewer(ctx)?;
-        let rows = list_users(&state(ctx)?.db, &viewer).await.map_err(map_err(ctx))?;
+        let rows = list_users(&state(ctx)?.db, &viewer)
+            .await
+            .map_err(map_err(ctx))?;
         Ok(rows.into_iter().map(User::from).collect())
     }
 
     /// Teams: all for admins, one's own for everyone else.
     async fn teams(&self, ctx: &Context<'_>) -> Result<Vec<Team>> {
         let viewer = viewer(ctx)?;
-        let rows = list_teams(&state(ctx)?.db, &viewer).await.map_err(map_err(ctx))?;
+        let rows = list_teams(&state(ctx)?.db, &viewer)
+            .await
+            .map_err(map_err(ctx))?;
         Ok(rows.into_iter().map(Team::from).collect())
     }
 
     /// API keys: all for admins, their own for managers (`FORBIDDEN` for counselors).
     async fn api_keys(&self, ctx: &Context<'_>) -> Result<Vec<ApiKey>> {
         let viewer = viewer(ctx)?;
-        let rows = list_api_keys(&state(ctx)?.db, &viewer).await.map_err(map_err(ctx))?;
+        let rows = list_api_keys(&state(ctx)?.db, &viewer)
+            .await
+            .map_err(map_err(ctx))?;
         Ok(rows.into_iter().map(ApiKey::from).collect())
     }
 }

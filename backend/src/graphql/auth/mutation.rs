@@ -9,7 +9,9 @@ use crate::entity::{login_attempts, users};
 use crate::error::Lang;
 use crate::graphql::context::{GqlState, client_ip, lang, map_err, state, viewer};
 use crate::service::activity::{ActivityKind, track};
-use crate::service::sessions::{IssuedRefresh, SessionError, end_session, rotate_session, start_session};
+use crate::service::sessions::{
+    IssuedRefresh, SessionError, end_session, rotate_session, start_session,
+};
 use crate::service::users::{
     UserError, authenticate, change_own_password, set_own_locale, sign_up, viewer_of,
 };
@@ -66,7 +68,12 @@ fn too_many_attempts(lang: Lang, wait: std::time::Duration) -> async_graphql::Er
 impl AuthMutation {
     /// Signs in with e-mail and password. Returns a short-lived access token and a refresh token.
     /// Attempts are limited per client address and per account (`TOO_MANY_ATTEMPTS`).
-    async fn login(&self, ctx: &Context<'_>, email: String, password: String) -> Result<LoginPayload> {
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        password: String,
+    ) -> Result<LoginPayload> {
         let state = state(ctx)?;
         let ip = client_ip(ctx);
         let account = email.trim().to_lowercase();
@@ -87,13 +94,23 @@ impl AuthMutation {
         let refresh = start_session(&state.db, &user.id, state.refresh_ttl_ms)
             .await
             .map_err(|e| map_err(ctx)(UserError::Db(e)))?;
-        track(&state.db, &viewer_of(&user, &refresh.family_id), ActivityKind::Login, None).await;
+        track(
+            &state.db,
+            &viewer_of(&user, &refresh.family_id),
+            ActivityKind::Login,
+            None,
+        )
+        .await;
         session_payload(state, user, refresh).map_err(map_err(ctx))
     }
 
     /// Exchanges a refresh token for a new access token and a new refresh token. Using a refresh
     /// token twice ends the whole session (`UNAUTHENTICATED`).
-    async fn refresh_session(&self, ctx: &Context<'_>, refresh_token: String) -> Result<LoginPayload> {
+    async fn refresh_session(
+        &self,
+        ctx: &Context<'_>,
+        refresh_token: String,
+    ) -> Result<LoginPayload> {
         let state = state(ctx)?;
         let (user, refresh) = rotate_session(&state.db, &refresh_token, state.refresh_ttl_ms)
             .await
@@ -124,14 +141,25 @@ impl AuthMutation {
         if let Err(wait) = state.login_limiter.check(ip, &email.trim().to_lowercase()) {
             return Err(too_many_attempts(lang(ctx), wait));
         }
-        let user = sign_up(&state.db, state.allow_signup, &email, &password, &display_name)
-            .await
-            .map_err(map_err(ctx))?;
+        let user = sign_up(
+            &state.db,
+            state.allow_signup,
+            &email,
+            &password,
+            &display_name,
+        )
+        .await
+        .map_err(map_err(ctx))?;
         Ok(user.into())
     }
 
     /// Changes the signed-in user's password; their other sessions end.
-    async fn change_password(&self, ctx: &Context<'_>, current_password: String, new_password: String) -> Result<bool> {
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        current_password: String,
+        new_password: String,
+    ) -> Result<bool> {
         let viewer = viewer(ctx)?;
         change_own_password(&state(ctx)?.db, &viewer, &current_password, &new_password)
             .await

@@ -4,9 +4,9 @@ use async_graphql::{Context, ID, Object, Result, Upload};
 
 use super::types::Consultation;
 use crate::auth::Scope;
+use crate::graphql::context::GqlState;
 use crate::graphql::context::{map_err, state, viewer_with};
 use crate::service::activity::{ActivityKind, track};
-use crate::graphql::context::GqlState;
 use crate::service::consultations::{NewUpload, UploadDeps, accept_upload, reanalyze};
 
 /// Consultation mutations.

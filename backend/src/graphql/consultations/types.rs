@@ -10,8 +10,8 @@ use crate::clock::to_datetime;
 use crate::entity::consultations;
 use crate::error::Lang;
 use crate::graphql::context::{lang, map_err, state, viewer};
-use crate::service::activity::{ActivityKind, track};
 use crate::jobs::ProgressEvent as DomainEvent;
+use crate::service::activity::{ActivityKind, track};
 use crate::service::consultations::{
     failure_message, latest_report, progress_events, transcript_turns,
 };
