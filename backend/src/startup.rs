@@ -100,12 +100,7 @@ fn load_jwt_secret(settings: &Settings) -> anyhow::Result<SecretString> {
         }
     }
     std::fs::create_dir_all(&settings.storage.data_dir).context("creating the data directory")?;
-    let secret = {
-        use rand::RngCore;
-        let mut bytes = [0u8; 32];
-        rand::thread_rng().fill_bytes(&mut bytes);
-        hex::encode(bytes)
-    };
+    let secret = crate::auth::random_hex(32);
     write_private_file(&path, &secret).context("storing the generated JWT secret")?;
     Ok(SecretString::from(secret))
 }

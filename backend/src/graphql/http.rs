@@ -22,7 +22,8 @@ use sea_orm::DatabaseConnection;
 use super::context::{ClientIp, RequestAuth};
 use super::schema::AppSchema;
 use crate::auth::TokenIssuer;
-use crate::error::Lang;
+use crate::error::{Lang, UserFacingError};
+use crate::service::consultations::ConsultationError;
 
 /// HTTP-level settings of the GraphQL endpoint.
 #[derive(Debug, Clone)]
@@ -355,16 +356,12 @@ pub async fn graphql_post(
 }
 
 fn too_large(rtype: ResponseType, lang: Lang, limit: u64) -> HttpResponse {
-    let mib = limit / (1024 * 1024);
-    let message = match lang {
-        Lang::Ko => format!("파일이 너무 큽니다. 최대 {mib} MiB까지 올릴 수 있습니다."),
-        Lang::En => format!("The file is too large. The limit is {mib} MiB."),
-    };
+    let error = ConsultationError::FileTooLarge { limit };
     error_response(
         StatusCode::PAYLOAD_TOO_LARGE,
         rtype,
-        "FILE_TOO_LARGE",
-        &message,
+        error.code(),
+        &error.user_message(lang),
     )
 }
 

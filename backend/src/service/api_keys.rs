@@ -1,14 +1,12 @@
 //! API keys for GraphQL consumers (call-centre platforms): created by managers and admins with
 //! scopes, shown once, stored as a SHA-256 hash with a visible prefix, revocable, last use recorded.
 
-use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
     Set,
 };
-use sha2::{Digest, Sha256};
 
-use crate::auth::{Role, Scope, Viewer};
+use crate::auth::{Role, Scope, Viewer, hash_secret, random_hex};
 use crate::clock::now_ms;
 use crate::entity::{api_keys, users};
 use crate::error::{AccessError, Lang, UserFacingError, internal_message};
@@ -60,10 +58,6 @@ impl UserFacingError for ApiKeyError {
 /// Prefix that marks API keys (and tells them apart from access tokens).
 pub const KEY_PREFIX: &str = "cck_";
 
-fn hash_key(key: &str) -> String {
-    hex::encode(Sha256::digest(key.as_bytes()))
-}
-
 /// Parses stored space-separated scopes.
 pub fn parse_scopes(stored: &str) -> Vec<Scope> {
     stored
@@ -93,17 +87,13 @@ pub async fn create_api_key(
     if scopes.is_empty() {
         return Err(ApiKeyError::Input("scopes"));
     }
-    let mut public = [0u8; 4];
-    let mut secret = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut public);
-    rand::thread_rng().fill_bytes(&mut secret);
-    let prefix = format!("{KEY_PREFIX}{}", hex::encode(public));
-    let key = format!("{prefix}_{}", hex::encode(secret));
+    let prefix = format!("{KEY_PREFIX}{}", random_hex(4));
+    let key = format!("{prefix}_{}", random_hex(32));
     let row = api_keys::ActiveModel {
         id: Set(uuid::Uuid::now_v7().to_string()),
         name: Set(name.to_owned()),
         prefix: Set(prefix),
-        key_hash: Set(hash_key(&key)),
+        key_hash: Set(hash_secret(&key)),
         scopes: Set(scopes
             .iter()
             .map(|s| s.as_str())
@@ -174,7 +164,7 @@ pub async fn authenticate_api_key(
     else {
         return Ok(None);
     };
-    if row.revoked_at.is_some() || row.key_hash != hash_key(presented) {
+    if row.revoked_at.is_some() || row.key_hash != hash_secret(presented) {
         return Ok(None);
     }
     let Some(user) = users::Entity::find_by_id(row.user_id.clone())

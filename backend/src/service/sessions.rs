@@ -5,13 +5,12 @@
 //! token again is treated as theft: the whole family is revoked. Logout revokes the family. Only the
 //! SHA-256 of a token is stored.
 
-use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
     TransactionTrait,
 };
-use sha2::{Digest, Sha256};
 
+use crate::auth::{hash_secret, random_hex};
 use crate::clock::now_ms;
 use crate::entity::{refresh_tokens, users};
 use crate::error::{Lang, UserFacingError, internal_message};
@@ -62,14 +61,8 @@ pub struct IssuedRefresh {
     pub expires_at: i64,
 }
 
-fn hash_token(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
-
 fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    format!("ccr_{}", hex::encode(bytes))
+    format!("ccr_{}", random_hex(32))
 }
 
 async fn insert_token<C: sea_orm::ConnectionTrait>(
@@ -86,7 +79,7 @@ async fn insert_token<C: sea_orm::ConnectionTrait>(
         id: Set(uuid::Uuid::now_v7().to_string()),
         user_id: Set(user_id.to_owned()),
         family_id: Set(family_id.to_owned()),
-        token_hash: Set(hash_token(&token)),
+        token_hash: Set(hash_secret(&token)),
         rotated_from: Set(rotated_from),
         created_at: Set(now),
         expires_at: Set(expires_at),
@@ -136,7 +129,7 @@ pub async fn rotate_session(
 ) -> Result<(users::Model, IssuedRefresh), SessionError> {
     let now = now_ms();
     let row = refresh_tokens::Entity::find()
-        .filter(refresh_tokens::Column::TokenHash.eq(hash_token(presented)))
+        .filter(refresh_tokens::Column::TokenHash.eq(hash_secret(presented)))
         .one(db)
         .await?
         .ok_or(SessionError::Invalid)?;
@@ -176,7 +169,7 @@ pub async fn rotate_session(
 #[tracing::instrument(skip_all)]
 pub async fn end_session(db: &DatabaseConnection, presented: &str) -> Result<(), SessionError> {
     let row = refresh_tokens::Entity::find()
-        .filter(refresh_tokens::Column::TokenHash.eq(hash_token(presented)))
+        .filter(refresh_tokens::Column::TokenHash.eq(hash_secret(presented)))
         .one(db)
         .await?;
     if let Some(row) = row {
