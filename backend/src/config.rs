@@ -45,6 +45,10 @@ pub struct Settings {
     pub graphql: GraphqlSettings,
     /// Logging.
     pub log: LogSettings,
+    /// Which analyzer refines the local report.
+    pub analyzer: AnalyzerSettings,
+    /// Connection details and limits of the cloud/local LLM providers.
+    pub providers: ProvidersSettings,
 }
 
 /// HTTP server settings.
@@ -292,6 +296,221 @@ impl Default for LogSettings {
     }
 }
 
+/// Which analyzer produces reports.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AnalyzerSettings {
+    /// `local` (offline rules only), `gemini` or `openai` (the local report refined by that
+    /// provider; falls back to the local report when the provider fails)
+    /// (`CONSULT_COACH__ANALYZER__PROVIDER`, default `local`).
+    pub provider: AnalyzerProvider,
+    /// Model name; default `gemini-2.5-flash` for Gemini and `gpt-4o-mini` for OpenAI-compatible
+    /// servers (`CONSULT_COACH__ANALYZER__MODEL`).
+    pub model: Option<String>,
+    /// Most output tokens the model may produce (`CONSULT_COACH__ANALYZER__MAX_OUTPUT_TOKENS`,
+    /// default 4096).
+    pub max_output_tokens: u32,
+    /// Sampling temperature, 0 to 2 (`CONSULT_COACH__ANALYZER__TEMPERATURE`, default 0.2).
+    pub temperature: f32,
+}
+
+impl Default for AnalyzerSettings {
+    fn default() -> Self {
+        Self {
+            provider: AnalyzerProvider::Local,
+            model: None,
+            max_output_tokens: 4096,
+            temperature: 0.2,
+        }
+    }
+}
+
+impl AnalyzerSettings {
+    /// The model in effect for the configured provider (`None` for the local analyzer).
+    pub fn model_in_effect(&self) -> Option<String> {
+        let default = match self.provider {
+            AnalyzerProvider::Local => return None,
+            AnalyzerProvider::Gemini => "gemini-2.5-flash",
+            AnalyzerProvider::Openai => "gpt-4o-mini",
+        };
+        Some(self.model.clone().unwrap_or_else(|| default.to_owned()))
+    }
+}
+
+/// The analyzer provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum AnalyzerProvider {
+    /// The built-in offline analyzer alone.
+    #[default]
+    Local,
+    /// Google Gemini (`generateContent`).
+    Gemini,
+    /// Any OpenAI-compatible chat-completions server (OpenAI, Ollama, vLLM, llama.cpp, LM Studio).
+    Openai,
+}
+
+impl AnalyzerProvider {
+    /// The stable lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Local => "local",
+            Self::Gemini => "gemini",
+            Self::Openai => "openai",
+        }
+    }
+}
+
+/// Connection settings of every HTTP provider.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProvidersSettings {
+    /// Google Gemini (`CONSULT_COACH__PROVIDERS__GEMINI__…`).
+    pub gemini: ProviderSettings,
+    /// OpenAI-compatible server (`CONSULT_COACH__PROVIDERS__OPENAI__…`).
+    pub openai: ProviderSettings,
+}
+
+/// How to reach one provider, and how hard to push it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProviderSettings {
+    /// API key, never logged (`CONSULT_COACH__PROVIDERS__<NAME>__API_KEY`; required for Gemini,
+    /// optional for local OpenAI-compatible servers).
+    pub api_key: Option<SecretString>,
+    /// Base URL; default `https://generativelanguage.googleapis.com/v1beta` for Gemini and
+    /// `https://api.openai.com/v1` for OpenAI; e.g. `http://127.0.0.1:11434/v1` for Ollama
+    /// (`CONSULT_COACH__PROVIDERS__<NAME>__BASE_URL`).
+    pub base_url: Option<String>,
+    /// Timeout of one HTTP attempt in seconds (`…__TIMEOUT_SECS`, default 60).
+    pub timeout_secs: u64,
+    /// Retries after the first attempt on 429, 5xx, timeouts and broken responses
+    /// (`…__MAX_RETRIES`, default 3).
+    pub max_retries: u32,
+    /// Total time one call may take, retries and waits included, in seconds
+    /// (`…__RETRY_BUDGET_SECS`, default 120).
+    pub retry_budget_secs: u64,
+    /// First backoff delay in milliseconds, doubled per retry with ±25% jitter
+    /// (`…__RETRY_BASE_MS`, default 500).
+    pub retry_base_ms: u64,
+    /// Requests in flight at once (`…__MAX_CONCURRENCY`, default 4).
+    pub max_concurrency: usize,
+    /// Requests started per minute (`…__REQUESTS_PER_MINUTE`, default 60).
+    pub requests_per_minute: u32,
+}
+
+impl Default for ProviderSettings {
+    fn default() -> Self {
+        Self {
+            api_key: None,
+            base_url: None,
+            timeout_secs: 60,
+            max_retries: 3,
+            retry_budget_secs: 120,
+            retry_base_ms: 500,
+            max_concurrency: 4,
+            requests_per_minute: 60,
+        }
+    }
+}
+
+impl ProviderSettings {
+    /// The configured base URL without a trailing slash, or `default`.
+    pub fn base_url_or(&self, default: &str) -> String {
+        self.base_url
+            .as_deref()
+            .unwrap_or(default)
+            .trim()
+            .trim_end_matches('/')
+            .to_owned()
+    }
+
+    fn validate(&self, keys: &ProviderKeys) -> Result<(), ConfigError> {
+        if let Some(url) = &self.base_url {
+            check_base_url(keys.base_url, url.trim())?;
+        }
+        check_range(keys.timeout_secs, self.timeout_secs, 1..=600)?;
+        check_range(keys.max_retries, self.max_retries, 0..=10)?;
+        check_range(keys.retry_budget_secs, self.retry_budget_secs, 1..=3600)?;
+        check_range(keys.retry_base_ms, self.retry_base_ms, 1..=60_000)?;
+        check_range(keys.max_concurrency, self.max_concurrency, 1..=256)?;
+        check_range(
+            keys.requests_per_minute,
+            self.requests_per_minute,
+            1..=100_000,
+        )?;
+        Ok(())
+    }
+}
+
+fn check_base_url(key: &'static str, url: &str) -> Result<(), ConfigError> {
+    if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() < 10 {
+        return Err(invalid(key, "must be an http:// or https:// URL"));
+    }
+    if url.contains(char::is_whitespace) || url.contains('?') || url.contains('#') {
+        return Err(invalid(
+            key,
+            "must be a plain URL without spaces, query or fragment",
+        ));
+    }
+    Ok(())
+}
+
+/// Dotted setting names of one provider, for error messages.
+struct ProviderKeys {
+    base_url: &'static str,
+    timeout_secs: &'static str,
+    max_retries: &'static str,
+    retry_budget_secs: &'static str,
+    retry_base_ms: &'static str,
+    max_concurrency: &'static str,
+    requests_per_minute: &'static str,
+}
+
+macro_rules! provider_keys {
+    ($name:literal) => {
+        ProviderKeys {
+            base_url: concat!("providers.", $name, ".base_url"),
+            timeout_secs: concat!("providers.", $name, ".timeout_secs"),
+            max_retries: concat!("providers.", $name, ".max_retries"),
+            retry_budget_secs: concat!("providers.", $name, ".retry_budget_secs"),
+            retry_base_ms: concat!("providers.", $name, ".retry_base_ms"),
+            max_concurrency: concat!("providers.", $name, ".max_concurrency"),
+            requests_per_minute: concat!("providers.", $name, ".requests_per_minute"),
+        }
+    };
+}
+
+fn invalid(key: &'static str, reason: &str) -> ConfigError {
+    ConfigError::Invalid {
+        key,
+        reason: reason.to_owned(),
+    }
+}
+
+/// Rejects `value` outside `range`, naming the setting.
+fn check_range<T>(
+    key: &'static str,
+    value: T,
+    range: std::ops::RangeInclusive<T>,
+) -> Result<(), ConfigError>
+where
+    T: PartialOrd + std::fmt::Display,
+{
+    if range.contains(&value) {
+        Ok(())
+    } else {
+        Err(ConfigError::Invalid {
+            key,
+            reason: format!(
+                "must be between {} and {} (got {value})",
+                range.start(),
+                range.end()
+            ),
+        })
+    }
+}
+
 impl Settings {
     /// Loads defaults, then `file` (or `consult-coach.toml` when present), then the environment.
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
@@ -374,27 +593,26 @@ impl Settings {
         {
             return invalid("auth.jwt_secret", "must be at least 32 bytes long");
         }
-        if !(60..=900).contains(&self.auth.access_token_ttl_secs) {
-            return invalid(
-                "auth.access_token_ttl_secs",
-                "must be between 60 and 900 seconds",
-            );
-        }
-        if !(1..=365).contains(&self.auth.refresh_token_ttl_days) {
-            return invalid("auth.refresh_token_ttl_days", "must be between 1 and 365");
-        }
-        if !(1..=10_000).contains(&self.auth.login_per_ip_per_minute) {
-            return invalid(
-                "auth.login_per_ip_per_minute",
-                "must be between 1 and 10000",
-            );
-        }
-        if !(1..=1_000).contains(&self.auth.login_per_account_per_15_minutes) {
-            return invalid(
-                "auth.login_per_account_per_15_minutes",
-                "must be between 1 and 1000",
-            );
-        }
+        check_range(
+            "auth.access_token_ttl_secs",
+            self.auth.access_token_ttl_secs,
+            60..=900,
+        )?;
+        check_range(
+            "auth.refresh_token_ttl_days",
+            self.auth.refresh_token_ttl_days,
+            1..=365,
+        )?;
+        check_range(
+            "auth.login_per_ip_per_minute",
+            self.auth.login_per_ip_per_minute,
+            1..=10_000,
+        )?;
+        check_range(
+            "auth.login_per_account_per_15_minutes",
+            self.auth.login_per_account_per_15_minutes,
+            1..=1_000,
+        )?;
         if shared::inputs::Email::parse(&self.auth.admin_email).is_err() {
             return invalid("auth.admin_email", "is not a valid e-mail address");
         }
@@ -403,43 +621,75 @@ impl Settings {
         {
             return invalid("auth.admin_password", "must be 12 to 128 characters long");
         }
-        if self.limits.max_upload_bytes == 0
-            || self.limits.max_upload_bytes > 10 * 1024 * 1024 * 1024
+        check_range(
+            "limits.max_upload_bytes",
+            self.limits.max_upload_bytes,
+            1..=10 * 1024 * 1024 * 1024,
+        )?;
+        check_range(
+            "limits.max_files_per_request",
+            self.limits.max_files_per_request,
+            1..=100,
+        )?;
+        check_range(
+            "limits.max_json_body_bytes",
+            self.limits.max_json_body_bytes,
+            1024..=64 * 1024 * 1024,
+        )?;
+        check_range("workers.count", self.workers.count, 0..=64)?;
+        check_range("workers.lease_secs", self.workers.lease_secs, 5..=3600)?;
+        check_range("workers.max_attempts", self.workers.max_attempts, 1..=20)?;
+        check_range(
+            "workers.poll_interval_ms",
+            self.workers.poll_interval_ms,
+            10..=60_000,
+        )?;
+        check_range("graphql.max_depth", self.graphql.max_depth, 2..=64)?;
+        check_range(
+            "graphql.ws_init_timeout_secs",
+            self.graphql.ws_init_timeout_secs,
+            1..=60,
+        )?;
+        check_range(
+            "graphql.max_complexity",
+            self.graphql.max_complexity,
+            10..=100_000,
+        )?;
+        self.validate_analyzer()?;
+        Ok(())
+    }
+
+    fn validate_analyzer(&self) -> Result<(), ConfigError> {
+        use secrecy::ExposeSecret;
+        let analyzer = &self.analyzer;
+        check_range(
+            "analyzer.max_output_tokens",
+            analyzer.max_output_tokens,
+            256..=65_536,
+        )?;
+        check_range("analyzer.temperature", analyzer.temperature, 0.0..=2.0)?;
+        if let Some(model) = &analyzer.model
+            && (model.trim().is_empty()
+                || model.len() > 200
+                || model.chars().any(|c| c.is_whitespace() || c.is_control()))
         {
-            return invalid(
-                "limits.max_upload_bytes",
-                "must be between 1 byte and 10 GiB",
-            );
+            return Err(invalid(
+                "analyzer.model",
+                "must be a model name without spaces, at most 200 characters",
+            ));
         }
-        if !(1..=100).contains(&self.limits.max_files_per_request) {
-            return invalid("limits.max_files_per_request", "must be between 1 and 100");
-        }
-        if !(1024..=64 * 1024 * 1024).contains(&self.limits.max_json_body_bytes) {
-            return invalid(
-                "limits.max_json_body_bytes",
-                "must be between 1 KiB and 64 MiB",
-            );
-        }
-        if self.workers.count > 64 {
-            return invalid("workers.count", "must be at most 64");
-        }
-        if !(5..=3600).contains(&self.workers.lease_secs) {
-            return invalid("workers.lease_secs", "must be between 5 and 3600");
-        }
-        if !(1..=20).contains(&self.workers.max_attempts) {
-            return invalid("workers.max_attempts", "must be between 1 and 20");
-        }
-        if !(10..=60_000).contains(&self.workers.poll_interval_ms) {
-            return invalid("workers.poll_interval_ms", "must be between 10 and 60000");
-        }
-        if !(2..=64).contains(&self.graphql.max_depth) {
-            return invalid("graphql.max_depth", "must be between 2 and 64");
-        }
-        if !(1..=60).contains(&self.graphql.ws_init_timeout_secs) {
-            return invalid("graphql.ws_init_timeout_secs", "must be between 1 and 60");
-        }
-        if !(10..=100_000).contains(&self.graphql.max_complexity) {
-            return invalid("graphql.max_complexity", "must be between 10 and 100000");
+        self.providers.gemini.validate(&provider_keys!("gemini"))?;
+        self.providers.openai.validate(&provider_keys!("openai"))?;
+        let key_missing = |p: &ProviderSettings| {
+            p.api_key
+                .as_ref()
+                .is_none_or(|k| k.expose_secret().trim().is_empty())
+        };
+        if analyzer.provider == AnalyzerProvider::Gemini && key_missing(&self.providers.gemini) {
+            return Err(invalid(
+                "providers.gemini.api_key",
+                "is required when analyzer.provider = \"gemini\"",
+            ));
         }
         Ok(())
     }
@@ -498,6 +748,60 @@ mod tests {
         assert!(settings.validate().is_err(), "plain http needs allow_http");
         settings.storage.s3.allow_http = true;
         assert!(settings.validate().is_ok());
+    }
+
+    #[test]
+    fn a_gemini_analyzer_needs_a_key_and_provider_urls_must_be_plain_http_urls() {
+        let mut settings = Settings::default();
+        settings.analyzer.provider = AnalyzerProvider::Gemini;
+        let err = settings
+            .validate()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("providers.gemini.api_key"), "{err}");
+        settings.providers.gemini.api_key = Some(SecretString::from("AIza-secret-value"));
+        assert!(settings.validate().is_ok());
+        assert_eq!(
+            settings.analyzer.model_in_effect().as_deref(),
+            Some("gemini-2.5-flash")
+        );
+
+        settings.providers.openai.base_url = Some("ftp://models.local/v1".into());
+        let err = settings
+            .validate()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("providers.openai.base_url"), "{err}");
+        settings.providers.openai.base_url = Some("http://127.0.0.1:11434/v1?key=x".into());
+        assert!(settings.validate().is_err());
+        settings.providers.openai.base_url = Some("http://127.0.0.1:11434/v1/".into());
+        assert!(settings.validate().is_ok());
+        assert_eq!(
+            settings.providers.openai.base_url_or("unused"),
+            "http://127.0.0.1:11434/v1"
+        );
+
+        settings.providers.openai.max_concurrency = 0;
+        let err = settings
+            .validate()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("providers.openai.max_concurrency"), "{err}");
+        assert!(!err.contains("AIza"), "{err}");
+    }
+
+    #[test]
+    fn an_openai_compatible_local_server_needs_no_key() {
+        let mut settings = Settings::default();
+        settings.analyzer.provider = AnalyzerProvider::Openai;
+        settings.analyzer.model = Some("qwen2.5:7b".into());
+        settings.providers.openai.base_url = Some("http://127.0.0.1:11434/v1".into());
+        assert!(settings.validate().is_ok());
+        settings.analyzer.temperature = 3.0;
+        assert!(settings.validate().is_err());
     }
 
     #[test]

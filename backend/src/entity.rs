@@ -7,6 +7,7 @@ pub mod consultations;
 pub mod improvement_items;
 pub mod job_events;
 pub mod jobs;
+pub mod llm_calls;
 pub mod login_attempts;
 pub mod refresh_tokens;
 pub mod storage_events;

@@ -4,7 +4,7 @@
 //! rules in [`service`], which own the database through the SeaORM entities in [`entity`]. Uploads
 //! become a stored file plus a consultation row and a durable job committed in one transaction; the
 //! [`jobs`] workers run the pipeline ([`ingest`] → redaction → [`analysis`]) and publish progress
-//! events that subscribers receive live. [`startup`] wires it all into an actix-web server.
+//! events that subscribers receive live. [`llm`] providers optionally refine the local report. [`startup`] wires it all into an actix-web server.
 
 pub mod analysis;
 pub mod auth;
@@ -17,6 +17,7 @@ pub mod error;
 pub mod graphql;
 pub mod ingest;
 pub mod jobs;
+pub mod llm;
 pub mod service;
 pub mod startup;
 pub mod storage;

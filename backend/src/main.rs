@@ -148,7 +148,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
 async fn run_workers(settings: Settings) -> anyhow::Result<()> {
     let core = Core::open(&settings).await?;
     let shutdown = CancellationToken::new();
-    let workers = core.start_workers(&settings, settings.workers.count.max(1), shutdown.clone());
+    let workers = core.start_workers(&settings, settings.workers.count.max(1), shutdown.clone())?;
     tracing::info!(count = workers.len(), "workers running; Ctrl-C to stop");
     tokio::signal::ctrl_c()
         .await

@@ -23,6 +23,7 @@ use crate::graphql::http::{HttpLimits, graphql_get, graphql_post};
 use crate::graphql::ws::{graphql_ws, is_upgrade};
 use crate::graphql::{AppSchema, build_schema};
 use crate::jobs::{JobQueue, ProgressBus, WorkerContext, spawn_workers};
+use crate::llm::Refiner;
 use crate::service::users::{InitialAdmin, ensure_admin};
 use crate::storage::Storage;
 
@@ -74,16 +75,27 @@ impl Core {
         settings: &Settings,
         count: usize,
         shutdown: CancellationToken,
-    ) -> Vec<JoinHandle<()>> {
+    ) -> anyhow::Result<Vec<JoinHandle<()>>> {
+        let refiner = Refiner::from_settings(settings, self.db.clone())
+            .context("setting up the analyzer provider")?
+            .map(Arc::new);
+        if let Some(refiner) = &refiner {
+            tracing::info!(
+                provider = refiner.provider_name(),
+                model = refiner.model(),
+                "reports are refined by an LLM provider (local report on failure)"
+            );
+        }
         let ctx = WorkerContext {
             db: self.db.clone(),
             storage: self.storage.clone(),
             bus: self.bus.clone(),
             queue: self.queue.clone(),
             analyzer: Arc::new(LocalAnalyzer::default()),
+            refiner,
             settings: settings.workers.clone(),
         };
-        spawn_workers(ctx, count, shutdown)
+        Ok(spawn_workers(ctx, count, shutdown))
     }
 }
 
@@ -187,7 +199,7 @@ impl Application {
             allow_signup: settings.auth.allow_signup,
         };
         let schema = build_schema(state, &settings.graphql);
-        let workers = core.start_workers(&settings, settings.workers.count, shutdown.clone());
+        let workers = core.start_workers(&settings, settings.workers.count, shutdown.clone())?;
         let limits = HttpLimits {
             max_json_body_bytes: settings.limits.max_json_body_bytes,
             max_upload_bytes: settings.limits.max_upload_bytes,

@@ -564,6 +564,38 @@ impl Texts {
         }
     }
 
+    /// Why an LLM refinement was not used (from the report's stable fallback code).
+    pub fn analyzer_fallback(self, code: &str) -> String {
+        let reason = match (code, self.0) {
+            ("LLM_RATE_LIMITED", Lang::Ko) => "AI 서비스의 요청 한도를 넘었습니다",
+            ("LLM_RATE_LIMITED", Lang::En) => "the AI service is rate limiting requests",
+            ("LLM_UNAVAILABLE", Lang::Ko) => "AI 서비스가 일시적으로 응답하지 않습니다",
+            ("LLM_UNAVAILABLE", Lang::En) => "the AI service is temporarily unavailable",
+            ("LLM_TIMEOUT", Lang::Ko) => "AI 서비스의 응답 시간이 초과되었습니다",
+            ("LLM_TIMEOUT", Lang::En) => "the AI service did not answer in time",
+            ("LLM_UNREACHABLE", Lang::Ko) => "AI 서비스에 연결할 수 없습니다",
+            ("LLM_UNREACHABLE", Lang::En) => "the AI service could not be reached",
+            ("LLM_CONFIG_ERROR", Lang::Ko) => {
+                "AI 서비스 설정 오류로 요청이 거부되었습니다(관리자에게 문의하세요)"
+            }
+            ("LLM_CONFIG_ERROR", Lang::En) => {
+                "the AI service rejected the request: a configuration error (contact your administrator)"
+            }
+            ("LLM_INVALID_OUTPUT", Lang::Ko) => "AI의 답변이 상담 기록과 맞지 않았습니다",
+            ("LLM_INVALID_OUTPUT", Lang::En) => "the AI's answer did not match the transcript",
+            (_, Lang::Ko) => "AI 답변을 사용할 수 없었습니다",
+            (_, Lang::En) => "the AI's answer could not be used",
+        };
+        match self.0 {
+            Lang::Ko => {
+                format!("규칙 기반 분석 결과입니다. AI 보완을 적용하지 못했습니다: {reason}.")
+            }
+            Lang::En => format!(
+                "This is the rule-based analysis; the AI refinement was not applied: {reason}."
+            ),
+        }
+    }
+
     /// The kind of uploaded file.
     pub fn file_type(self, file_type: FileType) -> &'static str {
         match (file_type, self.0) {
@@ -699,6 +731,7 @@ impl Texts {
             "rrn" => Some(("주민등록번호", "Resident registration numbers")),
             "card" => Some(("카드 번호", "Card numbers")),
             "account" => Some(("계좌 번호", "Account numbers")),
+            "address" => Some(("주소", "Addresses")),
             _ => None,
         };
         match (known, self.0) {

@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_create_core_tables;
 mod m20261125_000002_create_storage_events;
 mod m20261125_000003_create_accounts;
+mod m20261125_000004_create_llm_calls;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_create_core_tables::Migration),
             Box::new(m20261125_000002_create_storage_events::Migration),
             Box::new(m20261125_000003_create_accounts::Migration),
+            Box::new(m20261125_000004_create_llm_calls::Migration),
         ]
     }
 }

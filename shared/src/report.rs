@@ -310,4 +310,13 @@ pub struct AnalyzerInfo {
     pub model: Option<String>,
     /// Version of the analyzer's rules.
     pub version: String,
+    /// When an LLM provider was configured but its refinement could not be used, the stable
+    /// reason (`LLM_TIMEOUT`, `LLM_RATE_LIMITED`, `LLM_UNAVAILABLE`, `LLM_CONFIG_ERROR`,
+    /// `LLM_INVALID_OUTPUT` …); the report is then the local analyzer's.
+    #[serde(default)]
+    pub fallback_code: Option<String>,
+    /// A note for people about how the report was made, in the report's language (e.g. why the
+    /// LLM refinement was not used).
+    #[serde(default)]
+    pub note: Option<String>,
 }

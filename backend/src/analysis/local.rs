@@ -32,12 +32,14 @@ pub mod weights;
 use std::collections::BTreeSet;
 
 use shared::report::{
-    AnalyzerInfo, MIN_IMPROVEMENTS, Moment, MomentKind, PiiCount, Report, SCHEMA_VERSION,
+    AnalyzerInfo, CategoryScore, MIN_IMPROVEMENTS, Moment, MomentKind, PiiCount, Report,
+    SCHEMA_VERSION,
 };
 use shared::transcript::Turn;
 
+pub use self::items::ITEM_CODES;
 use self::weights::Weights;
-use super::language::detect_language;
+use super::language::{Language, detect_language};
 use super::{AnalysisError, Analyzer};
 
 /// The analyzer's name in reports.
@@ -67,6 +69,24 @@ impl LocalAnalyzer {
     /// The weights in effect.
     pub fn weights(&self) -> &Weights {
         &self.weights
+    }
+
+    /// The overall score (weighted mix of the three categories, with its rationale) for category
+    /// scores that came from elsewhere, e.g. an LLM's refinement.
+    pub fn score_overall(
+        &self,
+        attitude: &CategoryScore,
+        problem_solving: &CategoryScore,
+        communication: &CategoryScore,
+        language: Language,
+    ) -> CategoryScore {
+        scoring::score_overall(
+            attitude,
+            problem_solving,
+            communication,
+            &self.weights,
+            language,
+        )
     }
 }
 
@@ -110,6 +130,8 @@ impl Analyzer for LocalAnalyzer {
                 name: NAME.to_owned(),
                 model: None,
                 version: VERSION.to_owned(),
+                fallback_code: None,
+                note: None,
             },
         };
         fit_to_budget(&mut report);

@@ -155,9 +155,29 @@ pub async fn process(ctx: &WorkerContext, job: &ClaimedJob) -> Result<(), Pipeli
     .await?;
     let analyzer = ctx.analyzer.clone();
     let analysed_turns = turns.clone();
-    let report = tokio::task::spawn_blocking(move || analyzer.analyze(&analysed_turns, pii))
+    let mut report = tokio::task::spawn_blocking(move || analyzer.analyze(&analysed_turns, pii))
         .await
         .map_err(|e| PipelineError::Task(e.to_string()))??;
+    if let Some(refiner) = &ctx.refiner {
+        emit(
+            ctx,
+            id,
+            StageUpdate::new(
+                Stage::Analyzing,
+                85,
+                format!(
+                    "AI 모델({})로 분석 결과를 다듬는 중입니다",
+                    refiner.provider_name()
+                ),
+                format!(
+                    "Refining the analysis with the AI model ({})",
+                    refiner.provider_name()
+                ),
+            ),
+        )
+        .await?;
+        report = refiner.refine(id, &turns, report).await;
+    }
 
     let stored = StoredTranscript {
         turns_json: serde_json::to_string(&turns)

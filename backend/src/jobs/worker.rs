@@ -15,6 +15,7 @@ use super::queue::{self, ClaimedJob, JobQueue};
 use crate::analysis::Analyzer;
 use crate::clock::now_ms;
 use crate::config::WorkerSettings;
+use crate::llm::Refiner;
 use crate::storage::Storage;
 
 /// Everything a worker needs.
@@ -30,6 +31,8 @@ pub struct WorkerContext {
     pub queue: JobQueue,
     /// The analyzer in effect.
     pub analyzer: Arc<dyn Analyzer + Send + Sync>,
+    /// The LLM refiner, when a provider is configured.
+    pub refiner: Option<Arc<Refiner>>,
     /// Worker settings.
     pub settings: WorkerSettings,
 }

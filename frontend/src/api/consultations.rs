@@ -32,7 +32,7 @@ pub const REPORT_FRAGMENT: &str = "fragment ReportFields on Report {
     deadAirTotalS interruptions avgResponseLatencyS customerSentimentStart customerSentimentEnd
   }
   pii { kind count }
-  analyzer { name model version }
+  analyzer { name model version fallbackCode note }
 }";
 
 const SUMMARY_FIELDS: &str = "id title fileType status byteSize createdAt";

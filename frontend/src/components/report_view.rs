@@ -102,6 +102,9 @@ pub fn ReportView(
         .into_any()
     };
 
+    let fallback = analyzer.fallback_code.clone().map(|code| {
+        view! { <p class="analyzer-fallback notice" role="note">{move || i18n.t().analyzer_fallback(&code)}</p> }
+    });
     let analyzer_line = move || {
         i18n.t()
             .analyzer_info(&analyzer.name, analyzer.model.as_deref(), &analyzer.version)
@@ -116,6 +119,7 @@ pub fn ReportView(
                 <p class="analyzer muted">
                     {move || i18n.t().analyzer_label()}": "{analyzer_line}
                 </p>
+                {fallback}
             </div>
 
             <h3 class="section-heading">{move || i18n.t().scores_title()}</h3>

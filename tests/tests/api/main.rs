@@ -5,6 +5,7 @@ mod auth;
 mod authz;
 mod consultations;
 mod http;
+mod llm;
 mod malformed;
 mod progress;
 mod schema;

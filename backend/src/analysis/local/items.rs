@@ -19,6 +19,35 @@ use super::text::{
 use super::weights::{Signal, Weights};
 use crate::analysis::language::Language;
 
+/// Every improvement-item code the rules and fill-ins can raise: the stable vocabulary of coaching
+/// effectiveness tracking, which LLM providers must also choose from.
+pub const ITEM_CODES: &[&str] = &[
+    "honorific_slip",
+    "blaming_customer",
+    "missing_greeting",
+    "missing_self_intro",
+    "no_empathy",
+    "negative_phrasing",
+    "no_confirmation",
+    "no_solution",
+    "missing_closing",
+    "customer_escalation",
+    "customer_repeat",
+    "filler_words",
+    "long_monologue",
+    "dead_air",
+    "low_customer_talk",
+    "no_cushion",
+    "interruption",
+    "speech_rate",
+    "proactive_next_steps",
+    "confirm_satisfaction",
+    "deepen_empathy",
+    "personalize_closing",
+    "open_question",
+    "keep_doing",
+];
+
 /// Conversations shorter than this get no coaching fill-ins (and say so).
 pub(super) const MIN_TURNS_FOR_FULL_COACHING: usize = 4;
 /// Impact from which an item is high priority.
@@ -1301,6 +1330,20 @@ fn suggest_keep_doing(ctx: &Context<'_>) -> Option<Candidate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_code_a_rule_raises_is_in_the_catalogue() {
+        let source = include_str!("items.rs");
+        let raised: Vec<&str> = source
+            .split("code: \"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        assert!(raised.len() >= ITEM_CODES.len(), "{raised:?}");
+        for code in raised {
+            assert!(ITEM_CODES.contains(&code), "{code} is not in ITEM_CODES");
+        }
+    }
 
     fn context_for<'a>(
         turns: &'a [Turn],

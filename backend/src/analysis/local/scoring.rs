@@ -258,7 +258,7 @@ fn score_category(
     }
 }
 
-fn score_overall(
+pub(super) fn score_overall(
     attitude: &CategoryScore,
     problem_solving: &CategoryScore,
     communication: &CategoryScore,

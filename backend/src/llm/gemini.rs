@@ -1,0 +1,348 @@
+//! Google Gemini `models/{model}:generateContent` (REST, v1beta): `systemInstruction`,
+//! `generationConfig.responseMimeType = application/json` with a `responseSchema` (the OpenAPI
+//! subset Gemini accepts, converted from our JSON Schema), `usageMetadata` token counts, and
+//! `google.rpc.RetryInfo.retryDelay` on 429. The key travels in the `x-goog-api-key` header, never
+//! in the URL.
+
+use std::time::Duration;
+
+use reqwest::header::HeaderName;
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use super::transport::{Answer, CallStats, Credential, Transport, Wire};
+use super::{ChatAnswer, ChatRequest, ChatRole, LlmError};
+use crate::config::ProviderSettings;
+
+/// The public API's base URL, used when `base_url` is not set.
+pub const DEFAULT_BASE_URL: &str = "https://generativelanguage.googleapis.com/v1beta";
+
+/// A configured Gemini client.
+#[derive(Debug, Clone)]
+pub struct Gemini {
+    transport: Transport,
+    endpoint: String,
+    model: String,
+    credential: Option<Credential>,
+}
+
+impl Gemini {
+    /// A client for `model` with the given connection settings.
+    ///
+    /// Errors: [`LlmError::Config`] when the HTTP client cannot be built.
+    pub fn new(settings: &ProviderSettings, model: String) -> Result<Self, LlmError> {
+        let model_path = model.strip_prefix("models/").unwrap_or(&model);
+        Ok(Self {
+            transport: Transport::new(settings)?,
+            endpoint: format!(
+                "{}/models/{model_path}:generateContent",
+                settings.base_url_or(DEFAULT_BASE_URL)
+            ),
+            model,
+            credential: settings
+                .api_key
+                .as_ref()
+                .map(|key| {
+                    Credential::new(
+                        HeaderName::from_static("x-goog-api-key"),
+                        "",
+                        key,
+                        "providers.gemini.api_key",
+                    )
+                })
+                .transpose()?,
+        })
+    }
+
+    /// The model asked.
+    pub fn model(&self) -> &str {
+        &self.model
+    }
+
+    /// Sends one `generateContent` request (with retries).
+    #[tracing::instrument(skip_all, fields(provider = "gemini", model = %self.model))]
+    pub async fn chat(&self, request: &ChatRequest) -> (CallStats, Result<ChatAnswer, LlmError>) {
+        self.transport
+            .post_json(
+                &self.endpoint,
+                &request_body(request),
+                self.credential.as_ref(),
+                &GeminiWire,
+            )
+            .await
+    }
+}
+
+/// The `generateContent` request body.
+pub fn request_body(request: &ChatRequest) -> Value {
+    let contents: Vec<Value> = request
+        .messages
+        .iter()
+        .map(|m| {
+            let role = match m.role {
+                ChatRole::User => "user",
+                ChatRole::Model => "model",
+            };
+            json!({ "role": role, "parts": [{ "text": m.text }] })
+        })
+        .collect();
+    json!({
+        "systemInstruction": { "parts": [{ "text": request.system }] },
+        "contents": contents,
+        "generationConfig": {
+            "responseMimeType": "application/json",
+            "responseSchema": to_gemini_schema(&request.schema),
+            "temperature": request.temperature,
+            "maxOutputTokens": request.max_output_tokens,
+            "candidateCount": 1,
+        },
+    })
+}
+
+/// Converts a JSON Schema to Gemini's `Schema` object: upper-case `type`s, `propertyOrdering`
+/// from the property order, and no `additionalProperties` (which `responseSchema` rejects).
+pub fn to_gemini_schema(schema: &Value) -> Value {
+    let Value::Object(object) = schema else {
+        return schema.clone();
+    };
+    let mut out = Map::new();
+    for (key, value) in object {
+        match key.as_str() {
+            "additionalProperties" | "$schema" | "title" => {}
+            "type" => {
+                let upper = value
+                    .as_str()
+                    .map(str::to_ascii_uppercase)
+                    .unwrap_or_default();
+                out.insert(key.clone(), Value::String(upper));
+            }
+            "properties" => {
+                if let Value::Object(properties) = value {
+                    let converted: Map<String, Value> = properties
+                        .iter()
+                        .map(|(name, s)| (name.clone(), to_gemini_schema(s)))
+                        .collect();
+                    let order: Vec<Value> = properties
+                        .keys()
+                        .map(|k| Value::String(k.clone()))
+                        .collect();
+                    out.insert(key.clone(), Value::Object(converted));
+                    out.insert("propertyOrdering".into(), Value::Array(order));
+                }
+            }
+            "items" => {
+                out.insert(key.clone(), to_gemini_schema(value));
+            }
+            _ => {
+                out.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    Value::Object(out)
+}
+
+struct GeminiWire;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Response {
+    #[serde(default)]
+    candidates: Vec<Candidate>,
+    prompt_feedback: Option<PromptFeedback>,
+    usage_metadata: Option<Usage>,
+    model_version: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Candidate {
+    content: Option<Content>,
+    finish_reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Content {
+    #[serde(default)]
+    parts: Vec<Part>,
+}
+
+#[derive(Deserialize)]
+struct Part {
+    text: Option<String>,
+    #[serde(default)]
+    thought: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PromptFeedback {
+    block_reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Usage {
+    prompt_token_count: Option<u32>,
+    candidates_token_count: Option<u32>,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(Deserialize)]
+struct ErrorDetail {
+    message: Option<String>,
+    status: Option<String>,
+    #[serde(default)]
+    details: Vec<Value>,
+}
+
+impl Wire for GeminiWire {
+    type Output = Result<ChatAnswer, LlmError>;
+
+    fn parse_success(&self, body: &[u8]) -> Result<Self::Output, String> {
+        let response: Response = serde_json::from_slice(body)
+            .map_err(|e| format!("not a generateContent response ({e})"))?;
+        let prompt_tokens = response
+            .usage_metadata
+            .as_ref()
+            .and_then(|u| u.prompt_token_count);
+        let output_tokens = response
+            .usage_metadata
+            .as_ref()
+            .and_then(|u| u.candidates_token_count);
+        if let Some(reason) = response.prompt_feedback.and_then(|f| f.block_reason) {
+            return Ok(Err(LlmError::Refused(format!("prompt blocked ({reason})"))));
+        }
+        let Some(candidate) = response.candidates.into_iter().next() else {
+            return Ok(Err(LlmError::Refused("no candidates in the answer".into())));
+        };
+        let text: String = candidate
+            .content
+            .map(|c| {
+                c.parts
+                    .into_iter()
+                    .filter(|p| !p.thought)
+                    .filter_map(|p| p.text)
+                    .collect()
+            })
+            .unwrap_or_default();
+        match candidate.finish_reason.as_deref() {
+            None | Some("STOP") => {}
+            Some("MAX_TOKENS") => {
+                return Ok(Err(LlmError::Refused(
+                    "the answer hit the output token limit (analyzer.max_output_tokens)".into(),
+                )));
+            }
+            Some(other) => {
+                return Ok(Err(LlmError::Refused(format!(
+                    "generation stopped ({other})"
+                ))));
+            }
+        }
+        Ok(ChatAnswer::from_text(
+            text,
+            prompt_tokens,
+            output_tokens,
+            response.model_version,
+        ))
+    }
+
+    fn error_message(&self, body: &[u8]) -> Option<String> {
+        let parsed: ErrorBody = serde_json::from_slice(body).ok()?;
+        Some(super::with_code(parsed.error.status, parsed.error.message))
+    }
+
+    fn retry_delay(&self, answer: &Answer) -> Option<Duration> {
+        let parsed: ErrorBody = serde_json::from_slice(&answer.body).ok()?;
+        parsed
+            .error
+            .details
+            .iter()
+            .filter(|d| {
+                d.get("@type").and_then(Value::as_str)
+                    == Some("type.googleapis.com/google.rpc.RetryInfo")
+            })
+            .find_map(|d| d.get("retryDelay").and_then(Value::as_str))
+            .and_then(parse_duration)
+            .or_else(|| super::transport::retry_after_header(&answer.headers))
+    }
+}
+
+/// Parses a protobuf JSON `Duration` such as `"37s"` or `"0.250s"`.
+fn parse_duration(text: &str) -> Option<Duration> {
+    let seconds: f64 = text.trim().strip_suffix('s')?.parse().ok()?;
+    (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn protobuf_durations_parse_with_fractions() {
+        assert_eq!(parse_duration("37s"), Some(Duration::from_secs(37)));
+        assert_eq!(parse_duration("0.250s"), Some(Duration::from_millis(250)));
+        assert_eq!(parse_duration("-1s"), None);
+        assert_eq!(parse_duration("5m"), None);
+    }
+
+    #[test]
+    fn the_gemini_schema_has_upper_case_types_and_an_ordering_but_no_additional_properties() {
+        let schema = json!({
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {
+                "b": { "type": "string", "enum": ["X"] },
+                "a": { "type": "array", "items": { "type": "integer", "minimum": 0 } }
+            },
+            "required": ["b", "a"]
+        });
+        let gemini = to_gemini_schema(&schema);
+        assert_eq!(gemini["type"], "OBJECT");
+        assert!(gemini.get("additionalProperties").is_none());
+        assert_eq!(gemini["propertyOrdering"], json!(["b", "a"]));
+        assert_eq!(gemini["properties"]["a"]["items"]["type"], "INTEGER");
+        assert_eq!(gemini["properties"]["a"]["items"]["minimum"], 0);
+        assert_eq!(gemini["properties"]["b"]["enum"], json!(["X"]));
+    }
+
+    #[test]
+    fn thoughts_are_skipped_and_usage_is_read() {
+        let body = json!({
+            "candidates": [{
+                "content": { "role": "model", "parts": [
+                    { "text": "thinking…", "thought": true },
+                    { "text": "{\"a\":" }, { "text": "1}" }
+                ]},
+                "finishReason": "STOP"
+            }],
+            "usageMetadata": { "promptTokenCount": 120, "candidatesTokenCount": 30 },
+            "modelVersion": "gemini-2.5-flash"
+        });
+        let parsed = GeminiWire.parse_success(body.to_string().as_bytes());
+        let Ok(Ok(answer)) = parsed else {
+            panic!("parses: {parsed:?}");
+        };
+        assert_eq!(answer.text, "{\"a\":1}");
+        assert_eq!(answer.prompt_tokens, Some(120));
+        assert_eq!(answer.output_tokens, Some(30));
+    }
+
+    #[test]
+    fn a_blocked_prompt_or_token_limit_is_a_refusal_not_a_transport_error() {
+        let blocked = json!({ "promptFeedback": { "blockReason": "SAFETY" } });
+        assert!(matches!(
+            GeminiWire.parse_success(blocked.to_string().as_bytes()),
+            Ok(Err(LlmError::Refused(_)))
+        ));
+        let cut = json!({ "candidates": [{ "content": { "parts": [{ "text": "{" }] }, "finishReason": "MAX_TOKENS" }] });
+        assert!(matches!(
+            GeminiWire.parse_success(cut.to_string().as_bytes()),
+            Ok(Err(LlmError::Refused(_)))
+        ));
+        assert!(GeminiWire.parse_success(b"{\"candidates\": [").is_err());
+    }
+}
