@@ -148,8 +148,10 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
 async fn run_workers(settings: Settings) -> anyhow::Result<()> {
     let core = Core::open(&settings).await?;
     let shutdown = CancellationToken::new();
-    let workers = core.start_workers(&settings, settings.workers.count.max(1), shutdown.clone())?;
+    let mut workers =
+        core.start_workers(&settings, settings.workers.count.max(1), shutdown.clone())?;
     tracing::info!(count = workers.len(), "workers running; Ctrl-C to stop");
+    workers.extend(core.start_listener(&settings, shutdown.clone()));
     tokio::signal::ctrl_c()
         .await
         .context("waiting for Ctrl-C")?;

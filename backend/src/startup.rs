@@ -69,6 +69,24 @@ impl Core {
         })
     }
 
+    /// On PostgreSQL, starts the `LISTEN` task that brings other processes' progress events and
+    /// new jobs into this one (see [`crate::jobs::notify`]); on SQLite there is nothing to listen to.
+    pub fn start_listener(
+        &self,
+        settings: &Settings,
+        shutdown: CancellationToken,
+    ) -> Option<JoinHandle<()>> {
+        use sea_orm::{ConnectionTrait, DatabaseBackend};
+        (self.db.get_database_backend() == DatabaseBackend::Postgres).then(|| {
+            crate::jobs::notify::spawn_listener(
+                settings.database_url(),
+                self.bus.clone(),
+                self.queue.clone(),
+                shutdown,
+            )
+        })
+    }
+
     /// Starts `count` in-process workers.
     pub fn start_workers(
         &self,
@@ -199,7 +217,9 @@ impl Application {
             allow_signup: settings.auth.allow_signup,
         };
         let schema = build_schema(state, &settings.graphql);
-        let workers = core.start_workers(&settings, settings.workers.count, shutdown.clone())?;
+        let mut workers =
+            core.start_workers(&settings, settings.workers.count, shutdown.clone())?;
+        workers.extend(core.start_listener(&settings, shutdown.clone()));
         let limits = HttpLimits {
             max_json_body_bytes: settings.limits.max_json_body_bytes,
             max_upload_bytes: settings.limits.max_upload_bytes,

@@ -49,6 +49,8 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     /// HTTP client.
     pub client: reqwest::Client,
+    /// The settings it runs with.
+    pub settings: Settings,
     /// Keeps the data directory alive.
     _data_dir: tempfile::TempDir,
 }
@@ -179,7 +181,7 @@ pub async fn spawn_app_with_s3(db: Db) -> (TestApp, String) {
 
 async fn start_app(settings: Settings, data_dir: tempfile::TempDir) -> Result<TestApp> {
     settings.validate()?;
-    let app = Application::build(settings).await?;
+    let app = Application::build(settings.clone()).await?;
     let port = app.port();
     let db = app.db.clone();
     tokio::spawn(app.run_until_stopped());
@@ -190,6 +192,7 @@ async fn start_app(settings: Settings, data_dir: tempfile::TempDir) -> Result<Te
         client: reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
             .build()?,
+        settings,
         _data_dir: data_dir,
     })
 }
@@ -205,6 +208,18 @@ pub struct UploadFile<'a> {
 }
 
 impl TestApp {
+    /// Starts another server process-alike on the same database and data directory (as a second
+    /// server or worker of a scaled-out deployment would be), after adjusting its settings.
+    pub async fn spawn_peer(&self, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        let mut settings = self.settings.clone();
+        adjust(&mut settings);
+        let started = async { start_app(settings, tempfile::tempdir()?).await };
+        match started.await {
+            Ok(app) => app,
+            Err(e) => panic!("could not start the peer app: {e:#}"),
+        }
+    }
+
     /// Posts a GraphQL request (JSON) and returns the response body.
     pub async fn graphql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
         let mut request = self

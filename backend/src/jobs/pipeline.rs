@@ -77,7 +77,7 @@ async fn emit(
     consultation_id: &str,
     update: StageUpdate,
 ) -> Result<(), DbErr> {
-    let event = insert_event(&ctx.db, consultation_id, update, now_ms()).await?;
+    let event = insert_event(&ctx.db, &ctx.bus, consultation_id, update, now_ms()).await?;
     ctx.bus.publish(event);
     Ok(())
 }
@@ -273,6 +273,7 @@ async fn store_result(
         .await?;
     let event = insert_event(
         &txn,
+        &ctx.bus,
         &consultation.id,
         StageUpdate::new(
             Stage::Completed,
@@ -349,6 +350,7 @@ pub async fn record_failure(
     let (ko, en) = crate::service::consultations::failure_message(code);
     let event = insert_event(
         &txn,
+        &ctx.bus,
         &job.consultation_id,
         StageUpdate {
             stage: Stage::Failed,

@@ -2,6 +2,8 @@
 //! broadcast bus. Subscribers replay what is stored and follow the bus; a lagging subscriber re-reads
 //! the table instead of making the bus grow, so memory stays bounded.
 
+use std::sync::Arc;
+
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -76,6 +78,7 @@ const BUS_CAPACITY: usize = 1024;
 #[derive(Debug, Clone)]
 pub struct ProgressBus {
     tx: broadcast::Sender<ProgressEvent>,
+    origin: Arc<str>,
 }
 
 impl Default for ProgressBus {
@@ -88,7 +91,15 @@ impl ProgressBus {
     /// A bus with a bounded buffer.
     pub fn new() -> Self {
         let (tx, _) = broadcast::channel(BUS_CAPACITY);
-        Self { tx }
+        Self {
+            tx,
+            origin: uuid::Uuid::new_v4().simple().to_string().into(),
+        }
+    }
+
+    /// This bus's identity in cross-process notifications (its own are not republished).
+    pub fn origin(&self) -> &str {
+        &self.origin
     }
 
     /// Publishes a stored event to live subscribers.
@@ -104,9 +115,11 @@ impl ProgressBus {
 }
 
 /// Stores an event with the next sequence number of its consultation (inside the caller's
-/// transaction when given one). Publish it after the transaction commits.
+/// transaction when given one) and, on PostgreSQL, notifies other processes on commit. Publish it
+/// on the local bus after the transaction commits.
 pub async fn insert_event<C: ConnectionTrait>(
     conn: &C,
+    bus: &ProgressBus,
     consultation_id: &str,
     update: StageUpdate,
     at_ms: i64,
@@ -131,7 +144,9 @@ pub async fn insert_event<C: ConnectionTrait>(
     }
     .insert(conn)
     .await?;
-    Ok(row.into())
+    let event = ProgressEvent::from(row);
+    super::notify::notify_progress(conn, bus.origin(), &event).await?;
+    Ok(event)
 }
 
 /// Stored events of a consultation with `seq > after_seq`, in order.

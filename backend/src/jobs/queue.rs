@@ -33,15 +33,30 @@ pub struct ClaimedJob {
 }
 
 /// Wakes in-process workers when a job is enqueued.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct JobQueue {
     notify: Arc<Notify>,
+    origin: Arc<str>,
+}
+
+impl Default for JobQueue {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl JobQueue {
     /// A queue handle with its own wake-up signal.
     pub fn new() -> Self {
-        Self::default()
+        Self {
+            notify: Arc::new(Notify::new()),
+            origin: uuid::Uuid::new_v4().simple().to_string().into(),
+        }
+    }
+
+    /// This handle's identity in cross-process notifications (its own are not acted on twice).
+    pub fn origin(&self) -> &str {
+        &self.origin
     }
 
     /// Wakes one idle in-process worker (call after the enqueuing transaction commits).
@@ -81,6 +96,7 @@ fn statement(backend: DatabaseBackend, template: &str, values: Vec<Value>) -> St
 /// Inserts a queued job (inside the caller's transaction).
 pub async fn enqueue<C: ConnectionTrait>(
     conn: &C,
+    queue: &JobQueue,
     consultation_id: &str,
     max_attempts: i32,
     now_ms: i64,
@@ -102,6 +118,7 @@ pub async fn enqueue<C: ConnectionTrait>(
         ],
     ))
     .await?;
+    super::notify::notify_jobs(conn, queue.origin()).await?;
     Ok(id)
 }
 

@@ -313,6 +313,7 @@ async fn enqueue_consultation(
     .await?;
     let event = insert_event(
         &txn,
+        deps.bus,
         &row.id,
         StageUpdate::new(
             Stage::Queued,
@@ -323,7 +324,7 @@ async fn enqueue_consultation(
         now,
     )
     .await?;
-    queue::enqueue(&txn, &row.id, deps.max_attempts, now).await?;
+    queue::enqueue(&txn, deps.queue, &row.id, deps.max_attempts, now).await?;
     txn.commit().await?;
     Ok((row, event))
 }

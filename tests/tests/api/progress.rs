@@ -79,3 +79,86 @@ async fn a_socket_that_never_sends_connection_init_is_closed_with_4408() {
     assert_eq!(socket.close_code().await, Some(4408));
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
 }
+
+/// Reads graphql-transport-ws messages until the subscription completes, returning the events.
+async fn follow_to_the_end(ws: &mut tests::WsClient) -> Vec<Value> {
+    let mut events = Vec::new();
+    loop {
+        let message = tokio::time::timeout(std::time::Duration::from_secs(20), ws.next_json())
+            .await
+            .unwrap_or_else(|_| panic!("no progress within 20 s after {events:?}"))
+            .unwrap_or_else(|e| panic!("{e:#}"));
+        match message["type"].as_str() {
+            Some("next") => events.push(message["payload"]["data"]["analysisProgress"].clone()),
+            Some("complete") => return events,
+            _ => panic!("unexpected message {message}"),
+        }
+    }
+}
+
+const FOLLOW: &str =
+    "subscription($id: ID!) { analysisProgress(consultationId: $id) { seq stage } }";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgres_a_subscriber_on_one_server_sees_the_stages_run_by_a_worker_in_another_process()
+{
+    let server = tests::spawn_app_with(tests::Db::Postgres, |s| s.workers.count = 0).await;
+    let token = server.counselor_token("kim@example.com").await;
+    let id = server.upload_text(&token, "refund.txt", TRANSCRIPT).await;
+    let mut ws = server
+        .ws_connect(&token)
+        .await
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    ws.subscribe("1", FOLLOW, json!({ "id": id }))
+        .await
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    let queued = ws.next_json().await.unwrap_or_else(|e| panic!("{e:#}"));
+    assert_eq!(
+        queued["payload"]["data"]["analysisProgress"]["stage"],
+        "QUEUED"
+    );
+
+    // Only now does a worker exist, in another "process" with its own progress bus.
+    let started = std::time::Instant::now();
+    let _worker = server.spawn_peer(|s| s.workers.count = 1).await;
+    let events = follow_to_the_end(&mut ws).await;
+    assert_eq!(
+        stages(&events),
+        [
+            "DECODING",
+            "TRANSCRIBING",
+            "REDACTING",
+            "ANALYZING",
+            "COMPLETED"
+        ]
+    );
+    // Subscribers re-read the table only after 5 quiet seconds: this came through NOTIFY.
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgres_an_upload_wakes_an_idle_worker_in_another_process_without_polling() {
+    let server = tests::spawn_app_with(tests::Db::Postgres, |s| s.workers.count = 0).await;
+    let _worker = server
+        .spawn_peer(|s| {
+            s.workers.count = 1;
+            s.workers.poll_interval_ms = 60_000;
+        })
+        .await;
+    // Let the worker's first look at the queue pass, so that only a notification can wake it.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let token = server.counselor_token("kim@example.com").await;
+    let started = std::time::Instant::now();
+    let id = server.upload_text(&token, "refund.txt", TRANSCRIPT).await;
+    let terminal = server.wait_for_terminal(&token, &id).await;
+    assert_eq!(terminal["status"], "COMPLETED");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}

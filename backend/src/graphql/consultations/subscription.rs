@@ -1,5 +1,7 @@
 //! Subscriptions of the consultations domain.
 
+use std::time::Duration;
+
 use async_graphql::{Context, ID, Result, Subscription};
 use futures_util::Stream;
 use tokio::sync::broadcast::error::RecvError;
@@ -8,6 +10,9 @@ use super::types::ProgressEvent;
 use crate::auth::Scope;
 use crate::graphql::context::{lang, map_err, state, viewer_with};
 use crate::service::consultations::{get_consultation, progress_events};
+
+/// How long a subscriber waits for a live event before re-reading the stored ones.
+const IDLE_REREAD: Duration = Duration::from_secs(5);
 
 /// Consultation subscriptions.
 #[derive(Default)]
@@ -58,7 +63,16 @@ impl ConsultationSubscription {
                     }
                     continue;
                 }
-                match live.recv().await {
+                let received = match tokio::time::timeout(IDLE_REREAD, live.recv()).await {
+                    Ok(received) => received,
+                    Err(_) => {
+                        // Quiet for a while: re-read the table in case a notification from
+                        // another process was lost (e.g. while its listener reconnected).
+                        replay = true;
+                        continue;
+                    }
+                };
+                match received {
                     Ok(event) if event.consultation_id == id && event.seq > last => {
                         if event.seq > last + 1 {
                             // A gap: read what is stored instead of guessing.
