@@ -72,5 +72,8 @@ log "building the web app (trunk build --release)"
 trunk build --release
 start_postgres
 start_moto
+log "building the server binary (fault tests run it as separate processes)"
+cargo build --bin consult-coach
+export CONSULT_COACH_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/consult-coach"
 log "running the test suite"
 cargo nextest run --no-fail-fast "$@"

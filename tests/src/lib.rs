@@ -197,6 +197,54 @@ async fn start_app(settings: Settings, data_dir: tempfile::TempDir) -> Result<Te
     })
 }
 
+/// The `consult-coach` binary, for tests that run servers or workers as separate processes
+/// (`CONSULT_COACH_BIN`, set by the test command; else beside the test executable).
+pub fn server_binary() -> PathBuf {
+    if let Ok(path) = std::env::var("CONSULT_COACH_BIN") {
+        return PathBuf::from(path);
+    }
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent()?.parent().map(|dir| dir.join("consult-coach")))
+        .unwrap_or_default()
+}
+
+/// A `consult-coach worker` child process; killed when dropped.
+pub struct WorkerProcess {
+    child: std::process::Child,
+    /// Where its log goes.
+    pub log_path: PathBuf,
+}
+
+impl WorkerProcess {
+    /// Sends a signal (`KILL`, `STOP`, `CONT`) to the process.
+    pub fn signal(&self, name: &str) {
+        let status = std::process::Command::new("kill")
+            .arg(format!("-{name}"))
+            .arg(self.child.id().to_string())
+            .status();
+        assert!(status.is_ok_and(|s| s.success()), "kill -{name} failed");
+    }
+
+    /// `kill -9` and reap.
+    pub fn kill_hard(&mut self) {
+        self.signal("KILL");
+        let _ = self.child.wait();
+    }
+
+    /// Everything it logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log_path).unwrap_or_default()
+    }
+}
+
+impl Drop for WorkerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// A transcript upload.
 pub struct UploadFile<'a> {
     /// File name sent by the client.
@@ -208,6 +256,44 @@ pub struct UploadFile<'a> {
 }
 
 impl TestApp {
+    /// Starts `consult-coach worker` as a separate process on this app's database and data
+    /// directory, with one worker and the extra `CONSULT_COACH__…` variables given.
+    pub fn spawn_worker_process(&self, env: &[(&str, String)]) -> WorkerProcess {
+        let data_dir = &self.settings.storage.data_dir;
+        let log_path = data_dir.join(format!("worker-{}.log", uuid::Uuid::new_v4().simple()));
+        let log = std::fs::File::create(&log_path)
+            .unwrap_or_else(|e| panic!("creating {}: {e}", log_path.display()));
+        let log_err = log
+            .try_clone()
+            .unwrap_or_else(|e| panic!("cloning the log handle: {e}"));
+        let binary = server_binary();
+        let child = std::process::Command::new(&binary)
+            .arg("worker")
+            .current_dir(data_dir)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DATABASE_URL", self.settings.database_url())
+            .env("CONSULT_COACH__STORAGE__DATA_DIR", data_dir)
+            .env("CONSULT_COACH__WORKERS__COUNT", "1")
+            .env(
+                "CONSULT_COACH__WORKERS__LEASE_SECS",
+                self.settings.workers.lease_secs.to_string(),
+            )
+            .env("CONSULT_COACH__WORKERS__POLL_INTERVAL_MS", "200")
+            .env("CONSULT_COACH__LOG__FILTER", "info")
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+            .stdout(log)
+            .stderr(log_err)
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "starting {} (run the README's test command, which builds it): {e}",
+                    binary.display()
+                )
+            });
+        WorkerProcess { child, log_path }
+    }
+
     /// Starts another server process-alike on the same database and data directory (as a second
     /// server or worker of a scaled-out deployment would be), after adjusting its settings.
     pub async fn spawn_peer(&self, adjust: impl FnOnce(&mut Settings)) -> TestApp {

@@ -113,6 +113,9 @@ async fn run_job(ctx: WorkerContext, job: ClaimedJob, lease_ms: i64) {
     heartbeat.abort();
     match outcome {
         Ok(()) => tracing::info!("job completed"),
+        Err(PipelineError::LeaseLost) => tracing::warn!(
+            "lease lost: a newer attempt took over this job, so this attempt's result was discarded"
+        ),
         Err(error) => {
             let retry = error.is_retryable() && job.attempt < job.max_attempts;
             if retry {

@@ -15,12 +15,12 @@ use tests::{TestApp, db_tests, spawn_app_with};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-const GEMINI_KEY: &str = "AIzaTEST-gemini-key-never-shown-0123456789";
+pub(crate) const GEMINI_KEY: &str = "AIzaTEST-gemini-key-never-shown-0123456789";
 const OPENAI_KEY: &str = "sk-test-openai-key-never-shown-0123456789";
 const GEMINI_PATH: &str = "/v1beta/models/gemini-test:generateContent";
 
 /// A consultation with a phone number the redactor must mask before anything is sent.
-const TRANSCRIPT: &str = "상담원: 안녕하세요, 행복카드 고객센터 상담원 김민지입니다.
+pub(crate) const TRANSCRIPT: &str = "상담원: 안녕하세요, 행복카드 고객센터 상담원 김민지입니다.
 고객: 카드를 잃어버렸어요. 제 번호는 010-2345-6789예요.
 상담원: 분실 신고 도와드리겠습니다. 본인 확인을 위해 성함을 말씀해 주시겠어요?
 고객: 박서준입니다.
@@ -85,7 +85,7 @@ fn small_request() -> ChatRequest {
 }
 
 /// A valid refinement of [`TRANSCRIPT`] (quotes copied from its turns).
-fn refinement() -> Value {
+pub(crate) fn refinement() -> Value {
     let score = |score: u8, rationale: &str| json!({ "score": score, "rationale": rationale, "strengths": ["친절한 인사"], "weaknesses": [] });
     let item = |code: &str, category: &str, turn: u32, quote: &str| {
         json!({
@@ -112,7 +112,7 @@ fn refinement() -> Value {
     })
 }
 
-fn gemini_answer(text: &str) -> Value {
+pub(crate) fn gemini_answer(text: &str) -> Value {
     json!({
         "candidates": [{
             "content": { "role": "model", "parts": [{ "text": text }] },
@@ -138,7 +138,12 @@ fn openai_answer(text: &str) -> Value {
     })
 }
 
-fn gemini_error(code: u16, status: &str, message: &str, details: Value) -> ResponseTemplate {
+pub(crate) fn gemini_error(
+    code: u16,
+    status: &str,
+    message: &str,
+    details: Value,
+) -> ResponseTemplate {
     ResponseTemplate::new(code).set_body_json(json!({
         "error": { "code": code, "message": message, "status": status, "details": details }
     }))
@@ -155,7 +160,11 @@ async fn serving(response: ResponseTemplate) -> MockServer {
 }
 
 /// A provider server answering the first `n` requests with `first`, then every other with `then`.
-async fn serving_first(n: u64, first: ResponseTemplate, then: ResponseTemplate) -> MockServer {
+pub(crate) async fn serving_first(
+    n: u64,
+    first: ResponseTemplate,
+    then: ResponseTemplate,
+) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(first)

@@ -4,6 +4,7 @@ mod accounts;
 mod auth;
 mod authz;
 mod consultations;
+mod faults;
 mod http;
 mod llm;
 mod malformed;
