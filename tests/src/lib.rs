@@ -418,7 +418,9 @@ impl TestApp {
         request
             .headers_mut()
             .insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse()?);
-        let (socket, response) = tokio_tungstenite::connect_async(request).await?;
+        // No Nagle: small frames go out at once, as browsers send them.
+        let (socket, response) =
+            tokio_tungstenite::connect_async_with_config(request, None, true).await?;
         if response
             .headers()
             .get("sec-websocket-protocol")
