@@ -453,6 +453,17 @@ fn check_base_url(key: &'static str, url: &str) -> Result<(), ConfigError> {
             "must be a plain URL without spaces, query or fragment",
         ));
     }
+    // Credentials in the URL would be printed with every connection error.
+    let authority = url
+        .split_once("://")
+        .map(|(_, rest)| rest.split('/').next().unwrap_or(rest))
+        .unwrap_or_default();
+    if authority.contains('@') {
+        return Err(invalid(
+            key,
+            "must not contain a user name or password (use the api_key setting)",
+        ));
+    }
     Ok(())
 }
 
@@ -711,6 +722,15 @@ impl Settings {
 mod tests {
     use super::*;
 
+    /// The validation error's text, empty when the settings are valid.
+    fn validation_error(settings: &Settings) -> String {
+        settings
+            .validate()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    }
+
     #[test]
     fn defaults_are_valid_and_use_embedded_sqlite() {
         let settings = Settings::default();
@@ -726,19 +746,11 @@ mod tests {
     fn s3_storage_needs_a_bucket_and_paired_credentials() {
         let mut settings = Settings::default();
         settings.storage.backend = StorageBackend::S3;
-        let err = settings
-            .validate()
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
+        let err = validation_error(&settings);
         assert!(err.contains("storage.s3.bucket"), "{err}");
         settings.storage.s3.bucket = "calls".into();
         settings.storage.s3.access_key_id = Some(SecretString::from("AKIA"));
-        let err = settings
-            .validate()
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
+        let err = validation_error(&settings);
         assert!(
             err.contains("secret_access_key") && !err.contains("AKIA"),
             "{err}"
@@ -754,11 +766,7 @@ mod tests {
     fn a_gemini_analyzer_needs_a_key_and_provider_urls_must_be_plain_http_urls() {
         let mut settings = Settings::default();
         settings.analyzer.provider = AnalyzerProvider::Gemini;
-        let err = settings
-            .validate()
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
+        let err = validation_error(&settings);
         assert!(err.contains("providers.gemini.api_key"), "{err}");
         settings.providers.gemini.api_key = Some(SecretString::from("AIza-secret-value"));
         assert!(settings.validate().is_ok());
@@ -768,14 +776,16 @@ mod tests {
         );
 
         settings.providers.openai.base_url = Some("ftp://models.local/v1".into());
-        let err = settings
-            .validate()
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
+        let err = validation_error(&settings);
         assert!(err.contains("providers.openai.base_url"), "{err}");
         settings.providers.openai.base_url = Some("http://127.0.0.1:11434/v1?key=x".into());
         assert!(settings.validate().is_err());
+        settings.providers.openai.base_url = Some("https://me:secret@llm.example/v1".into());
+        let err = validation_error(&settings);
+        assert!(
+            err.contains("user name or password") && !err.contains("secret@"),
+            "{err}"
+        );
         settings.providers.openai.base_url = Some("http://127.0.0.1:11434/v1/".into());
         assert!(settings.validate().is_ok());
         assert_eq!(
@@ -784,11 +794,7 @@ mod tests {
         );
 
         settings.providers.openai.max_concurrency = 0;
-        let err = settings
-            .validate()
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
+        let err = validation_error(&settings);
         assert!(err.contains("providers.openai.max_concurrency"), "{err}");
         assert!(!err.contains("AIza"), "{err}");
     }
@@ -808,11 +814,7 @@ mod tests {
     fn out_of_range_values_are_rejected_with_the_setting_name() {
         let mut settings = Settings::default();
         settings.auth.access_token_ttl_secs = 3600;
-        let err = settings
-            .validate()
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
+        let err = validation_error(&settings);
         assert!(err.contains("auth.access_token_ttl_secs"), "{err}");
 
         let mut settings = Settings::default();
@@ -821,11 +823,7 @@ mod tests {
 
         let mut settings = Settings::default();
         settings.auth.jwt_secret = Some(SecretString::from("short"));
-        let err = settings
-            .validate()
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
+        let err = validation_error(&settings);
         assert!(
             err.contains("jwt_secret") && !err.contains("short"),
             "{err}"

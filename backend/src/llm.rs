@@ -180,29 +180,18 @@ pub struct ChatRequest {
 pub struct ChatAnswer {
     /// The text of the answer (JSON, possibly fenced).
     pub text: String,
-    /// Prompt tokens, when reported.
-    pub prompt_tokens: Option<u32>,
-    /// Output tokens, when reported.
-    pub output_tokens: Option<u32>,
     /// The model version that answered, when reported.
     pub model_version: Option<String>,
 }
 
 impl ChatAnswer {
     /// The answer, or a refusal when the text is empty.
-    pub fn from_text(
-        text: String,
-        prompt_tokens: Option<u32>,
-        output_tokens: Option<u32>,
-        model_version: Option<String>,
-    ) -> Result<Self, LlmError> {
+    pub fn from_text(text: String, model_version: Option<String>) -> Result<Self, LlmError> {
         if text.trim().is_empty() {
             return Err(LlmError::Refused("the answer is empty".into()));
         }
         Ok(Self {
             text,
-            prompt_tokens,
-            output_tokens,
             model_version,
         })
     }

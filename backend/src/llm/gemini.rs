@@ -10,7 +10,7 @@ use reqwest::header::HeaderName;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::transport::{Answer, CallStats, Credential, Transport, Wire};
+use super::transport::{Answer, CallStats, Credential, Transport, Usage as TokenUsage, Wire};
 use super::{ChatAnswer, ChatRequest, ChatRole, LlmError};
 use crate::config::ProviderSettings;
 
@@ -184,6 +184,21 @@ struct PromptFeedback {
 struct Usage {
     prompt_token_count: Option<u32>,
     candidates_token_count: Option<u32>,
+    /// Reasoning tokens of thinking models (billed as output, not in `candidatesTokenCount`).
+    thoughts_token_count: Option<u32>,
+}
+
+impl Usage {
+    fn tokens(&self) -> TokenUsage {
+        let output = match (self.candidates_token_count, self.thoughts_token_count) {
+            (None, None) => None,
+            (answer, thoughts) => Some(answer.unwrap_or(0).saturating_add(thoughts.unwrap_or(0))),
+        };
+        TokenUsage {
+            prompt_tokens: self.prompt_token_count,
+            output_tokens: output,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -199,55 +214,50 @@ struct ErrorDetail {
     details: Vec<Value>,
 }
 
+/// The answer text of a parsed response, or why there is none.
+fn answer_of(response: Response) -> Result<ChatAnswer, LlmError> {
+    if let Some(reason) = response.prompt_feedback.and_then(|f| f.block_reason) {
+        return Err(LlmError::Refused(format!("prompt blocked ({reason})")));
+    }
+    let Some(candidate) = response.candidates.into_iter().next() else {
+        return Err(LlmError::Refused("no candidates in the answer".into()));
+    };
+    match candidate.finish_reason.as_deref() {
+        None | Some("STOP") => {}
+        Some("MAX_TOKENS") => {
+            return Err(LlmError::Refused(
+                "the answer hit the output token limit (analyzer.max_output_tokens)".into(),
+            ));
+        }
+        Some(other) => {
+            return Err(LlmError::Refused(format!("generation stopped ({other})")));
+        }
+    }
+    let text: String = candidate
+        .content
+        .map(|c| {
+            c.parts
+                .into_iter()
+                .filter(|p| !p.thought)
+                .filter_map(|p| p.text)
+                .collect()
+        })
+        .unwrap_or_default();
+    ChatAnswer::from_text(text, response.model_version)
+}
+
 impl Wire for GeminiWire {
     type Output = Result<ChatAnswer, LlmError>;
 
-    fn parse_success(&self, body: &[u8]) -> Result<Self::Output, String> {
+    fn parse_success(&self, body: &[u8]) -> Result<(Self::Output, TokenUsage), String> {
         let response: Response = serde_json::from_slice(body)
             .map_err(|e| format!("not a generateContent response ({e})"))?;
-        let prompt_tokens = response
+        let usage = response
             .usage_metadata
             .as_ref()
-            .and_then(|u| u.prompt_token_count);
-        let output_tokens = response
-            .usage_metadata
-            .as_ref()
-            .and_then(|u| u.candidates_token_count);
-        if let Some(reason) = response.prompt_feedback.and_then(|f| f.block_reason) {
-            return Ok(Err(LlmError::Refused(format!("prompt blocked ({reason})"))));
-        }
-        let Some(candidate) = response.candidates.into_iter().next() else {
-            return Ok(Err(LlmError::Refused("no candidates in the answer".into())));
-        };
-        let text: String = candidate
-            .content
-            .map(|c| {
-                c.parts
-                    .into_iter()
-                    .filter(|p| !p.thought)
-                    .filter_map(|p| p.text)
-                    .collect()
-            })
+            .map(Usage::tokens)
             .unwrap_or_default();
-        match candidate.finish_reason.as_deref() {
-            None | Some("STOP") => {}
-            Some("MAX_TOKENS") => {
-                return Ok(Err(LlmError::Refused(
-                    "the answer hit the output token limit (analyzer.max_output_tokens)".into(),
-                )));
-            }
-            Some(other) => {
-                return Ok(Err(LlmError::Refused(format!(
-                    "generation stopped ({other})"
-                ))));
-            }
-        }
-        Ok(ChatAnswer::from_text(
-            text,
-            prompt_tokens,
-            output_tokens,
-            response.model_version,
-        ))
+        Ok((answer_of(response), usage))
     }
 
     fn error_message(&self, body: &[u8]) -> Option<String> {
@@ -310,7 +320,7 @@ mod tests {
     }
 
     #[test]
-    fn thoughts_are_skipped_and_usage_is_read() {
+    fn thoughts_are_skipped_from_the_text_but_counted_as_output_tokens() {
         let body = json!({
             "candidates": [{
                 "content": { "role": "model", "parts": [
@@ -319,16 +329,16 @@ mod tests {
                 ]},
                 "finishReason": "STOP"
             }],
-            "usageMetadata": { "promptTokenCount": 120, "candidatesTokenCount": 30 },
+            "usageMetadata": { "promptTokenCount": 120, "candidatesTokenCount": 30, "thoughtsTokenCount": 200 },
             "modelVersion": "gemini-2.5-flash"
         });
         let parsed = GeminiWire.parse_success(body.to_string().as_bytes());
-        let Ok(Ok(answer)) = parsed else {
+        let Ok((Ok(answer), usage)) = parsed else {
             panic!("parses: {parsed:?}");
         };
         assert_eq!(answer.text, "{\"a\":1}");
-        assert_eq!(answer.prompt_tokens, Some(120));
-        assert_eq!(answer.output_tokens, Some(30));
+        assert_eq!(usage.prompt_tokens, Some(120));
+        assert_eq!(usage.output_tokens, Some(230));
     }
 
     #[test]
@@ -336,13 +346,22 @@ mod tests {
         let blocked = json!({ "promptFeedback": { "blockReason": "SAFETY" } });
         assert!(matches!(
             GeminiWire.parse_success(blocked.to_string().as_bytes()),
-            Ok(Err(LlmError::Refused(_)))
+            Ok((Err(LlmError::Refused(_)), _))
         ));
-        let cut = json!({ "candidates": [{ "content": { "parts": [{ "text": "{" }] }, "finishReason": "MAX_TOKENS" }] });
-        assert!(matches!(
-            GeminiWire.parse_success(cut.to_string().as_bytes()),
-            Ok(Err(LlmError::Refused(_)))
-        ));
+        let cut = json!({
+            "candidates": [{ "content": { "parts": [{ "text": "{" }] }, "finishReason": "MAX_TOKENS" }],
+            "usageMetadata": { "promptTokenCount": 900, "candidatesTokenCount": 4096 }
+        });
+        let parsed = GeminiWire.parse_success(cut.to_string().as_bytes());
+        assert!(
+            matches!(parsed, Ok((Err(LlmError::Refused(_)), _))),
+            "{parsed:?}"
+        );
+        assert_eq!(
+            parsed.map(|(_, usage)| usage.output_tokens),
+            Ok(Some(4096)),
+            "the tokens of a cut-off answer are still counted"
+        );
         assert!(GeminiWire.parse_success(b"{\"candidates\": [").is_err());
     }
 }

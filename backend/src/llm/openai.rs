@@ -10,7 +10,9 @@ use secrecy::ExposeSecret;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::transport::{Answer, CallStats, Credential, Transport, Wire, retry_after_header};
+use super::transport::{
+    Answer, CallStats, Credential, Transport, Usage as TokenUsage, Wire, retry_after_header,
+};
 use super::{ChatAnswer, ChatRequest, ChatRole, LlmError};
 use crate::config::ProviderSettings;
 
@@ -136,35 +138,37 @@ struct ErrorDetail {
     code: Option<Value>,
 }
 
+/// The answer text of a parsed response, or why there is none.
+fn answer_of(response: Response) -> Result<ChatAnswer, LlmError> {
+    let Some(choice) = response.choices.into_iter().next() else {
+        return Err(LlmError::Refused("no choices in the answer".into()));
+    };
+    let message = choice.message.unwrap_or(Message {
+        content: None,
+        refusal: None,
+    });
+    if let Some(refusal) = message.refusal.filter(|r| !r.trim().is_empty()) {
+        return Err(LlmError::Refused(refusal));
+    }
+    if choice.finish_reason.as_deref() == Some("length") {
+        return Err(LlmError::Refused(
+            "the answer hit the output token limit (analyzer.max_output_tokens)".into(),
+        ));
+    }
+    ChatAnswer::from_text(message.content.unwrap_or_default(), response.model)
+}
+
 impl Wire for OpenAiWire {
     type Output = Result<ChatAnswer, LlmError>;
 
-    fn parse_success(&self, body: &[u8]) -> Result<Self::Output, String> {
+    fn parse_success(&self, body: &[u8]) -> Result<(Self::Output, TokenUsage), String> {
         let response: Response = serde_json::from_slice(body)
             .map_err(|e| format!("not a chat-completions response ({e})"))?;
-        let prompt_tokens = response.usage.as_ref().and_then(|u| u.prompt_tokens);
-        let output_tokens = response.usage.as_ref().and_then(|u| u.completion_tokens);
-        let Some(choice) = response.choices.into_iter().next() else {
-            return Ok(Err(LlmError::Refused("no choices in the answer".into())));
+        let usage = TokenUsage {
+            prompt_tokens: response.usage.as_ref().and_then(|u| u.prompt_tokens),
+            output_tokens: response.usage.as_ref().and_then(|u| u.completion_tokens),
         };
-        let message = choice.message.unwrap_or(Message {
-            content: None,
-            refusal: None,
-        });
-        if let Some(refusal) = message.refusal.filter(|r| !r.trim().is_empty()) {
-            return Ok(Err(LlmError::Refused(refusal)));
-        }
-        if choice.finish_reason.as_deref() == Some("length") {
-            return Ok(Err(LlmError::Refused(
-                "the answer hit the output token limit (analyzer.max_output_tokens)".into(),
-            )));
-        }
-        Ok(ChatAnswer::from_text(
-            message.content.unwrap_or_default(),
-            prompt_tokens,
-            output_tokens,
-            response.model,
-        ))
+        Ok((answer_of(response), usage))
     }
 
     fn error_message(&self, body: &[u8]) -> Option<String> {
@@ -218,15 +222,24 @@ mod tests {
 
     #[test]
     fn a_length_stop_or_refusal_is_not_an_answer() {
-        let cut = json!({ "choices": [{ "message": { "role": "assistant", "content": "{\"a\"" }, "finish_reason": "length" }] });
-        assert!(matches!(
-            OpenAiWire.parse_success(cut.to_string().as_bytes()),
-            Ok(Err(LlmError::Refused(_)))
-        ));
+        let cut = json!({
+            "choices": [{ "message": { "role": "assistant", "content": "{\"a\"" }, "finish_reason": "length" }],
+            "usage": { "prompt_tokens": 800, "completion_tokens": 4096 }
+        });
+        let parsed = OpenAiWire.parse_success(cut.to_string().as_bytes());
+        assert!(
+            matches!(parsed, Ok((Err(LlmError::Refused(_)), _))),
+            "{parsed:?}"
+        );
+        assert_eq!(
+            parsed.map(|(_, usage)| usage.output_tokens),
+            Ok(Some(4096)),
+            "the tokens of a cut-off answer are still counted"
+        );
         let refusal = json!({ "choices": [{ "message": { "role": "assistant", "content": null, "refusal": "I can't" }, "finish_reason": "stop" }] });
         assert!(matches!(
             OpenAiWire.parse_success(refusal.to_string().as_bytes()),
-            Ok(Err(LlmError::Refused(_)))
+            Ok((Err(LlmError::Refused(_)), _))
         ));
     }
 }

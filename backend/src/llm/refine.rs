@@ -121,24 +121,17 @@ impl Refiner {
         expect: &Expectations<'_>,
     ) -> Round {
         let (stats, result) = self.provider.chat(request).await;
-        let (round, tokens) = match result {
-            Err(error) => (Round::Failed(error), (None, None)),
+        let round = match result {
+            Err(error) => Round::Failed(error),
             Ok(answer) => {
-                let tokens = (answer.prompt_tokens, answer.output_tokens);
                 let checked =
                     parse_refinement(&answer.text).and_then(|r| validate(&r, expect).map(|()| r));
                 match checked {
-                    Ok(refinement) => (
-                        Round::Valid(Box::new(refinement), answer.model_version),
-                        tokens,
-                    ),
-                    Err(problems) => (
-                        Round::Invalid {
-                            answer: answer.text,
-                            problems,
-                        },
-                        tokens,
-                    ),
+                    Ok(refinement) => Round::Valid(Box::new(refinement), answer.model_version),
+                    Err(problems) => Round::Invalid {
+                        answer: answer.text,
+                        problems,
+                    },
                 }
             }
         };
@@ -154,8 +147,8 @@ impl Refiner {
             consultation_id: Some(consultation_id),
             stats: &stats,
             error: error.as_ref(),
-            prompt_tokens: tokens.0,
-            output_tokens: tokens.1,
+            prompt_tokens: stats.usage.prompt_tokens,
+            output_tokens: stats.usage.output_tokens,
         };
         if let Err(db_error) = record_call(&self.db, record).await {
             tracing::warn!(error = %db_error, "recording the provider call failed");

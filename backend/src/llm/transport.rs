@@ -7,7 +7,8 @@
 //! * 408, 500, 502, 503, 504, timeouts, broken connections and bodies that are not the documented
 //!   format (e.g. truncated) back off exponentially with ±25% jitter;
 //! * any other status (400, 401, 403, 404 …) is a configuration problem and is not retried;
-//! * every wait must fit in the call's total budget, else the call ends with the last error.
+//! * every wait, queueing for a free slot included, must fit in the call's total budget (the
+//!   first attempt always gets its full timeout), else the call ends with the last error.
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -25,6 +26,8 @@ use crate::config::ProviderSettings;
 
 /// Largest response body read from a provider.
 const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+/// Longest wait for a TCP (and TLS) connection.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Longest single backoff step.
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
@@ -44,14 +47,25 @@ pub trait Wire {
     /// What a successful answer parses into.
     type Output;
 
-    /// Parses a 2xx body; `Err` (a description) when it is not the documented format.
-    fn parse_success(&self, body: &[u8]) -> Result<Self::Output, String>;
+    /// Parses a 2xx body into its output and the tokens it reports (also when the output is a
+    /// refusal: those tokens were spent); `Err` (a description) when it is not the documented
+    /// format.
+    fn parse_success(&self, body: &[u8]) -> Result<(Self::Output, Usage), String>;
 
     /// The human message inside an error body, when there is one.
     fn error_message(&self, body: &[u8]) -> Option<String>;
 
     /// How long the provider asks us to wait before retrying a 429, when it says.
     fn retry_delay(&self, answer: &Answer) -> Option<Duration>;
+}
+
+/// Tokens a provider reports for one answer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// Prompt (input) tokens.
+    pub prompt_tokens: Option<u32>,
+    /// Output tokens, reasoning ("thinking") tokens included.
+    pub output_tokens: Option<u32>,
 }
 
 /// How one logical call went, successful or not (the `llm_calls` row).
@@ -65,8 +79,10 @@ pub struct CallStats {
     pub retries: u32,
     /// Why each retry happened (`429`, `503`, `timeout`, `network`, `malformed`).
     pub retry_reasons: Vec<String>,
-    /// Status of the last answer received.
+    /// Status of the last attempt's answer (`None` when it got none, e.g. a timeout).
     pub http_status: Option<u16>,
+    /// Tokens of the last answer that reported them.
+    pub usage: Usage,
 }
 
 /// An API key and the header that carries it (marked sensitive, so it is never printed).
@@ -120,7 +136,7 @@ impl Transport {
     /// Errors: [`LlmError::Config`] when the HTTP client cannot be built.
     pub fn new(settings: &ProviderSettings) -> Result<Self, LlmError> {
         let client = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
+            .connect_timeout(CONNECT_TIMEOUT)
             .user_agent(concat!("consult-coach/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| LlmError::Config {
@@ -150,13 +166,16 @@ impl Transport {
         wire: &W,
     ) -> (CallStats, Result<W::Output, LlmError>) {
         let start = Instant::now();
+        // The first attempt always gets its full timeout; waits and later attempts must end
+        // within the budget, so a call never runs longer than max(timeout, budget).
+        let deadline = start + self.budget.max(self.timeout);
         let mut stats = CallStats {
             started_at_ms: now_ms(),
             ..CallStats::default()
         };
         let mut attempt: u32 = 0;
         let result = loop {
-            let outcome = self.attempt(&build, wire, &mut stats).await;
+            let outcome = self.attempt(&build, wire, &mut stats, deadline).await;
             let (error, hinted_wait) = match outcome {
                 Ok(output) => break Ok(output),
                 Err(Failure::Permanent(error)) => break Err(error),
@@ -220,23 +239,39 @@ impl Transport {
         build: &impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
         wire: &W,
         stats: &mut CallStats,
+        deadline: Instant,
     ) -> Result<W::Output, Failure> {
-        let _permit = self.in_flight.acquire().await.map_err(|_| {
-            Failure::Permanent(LlmError::Network("the provider client is shut down".into()))
-        })?;
-        self.per_minute.until_ready().await;
-        let answer = match self.exchange(build).await {
+        stats.http_status = None;
+        let budget_spent = || Failure::Permanent(LlmError::Timeout(self.timeout));
+        // Waiting for a free slot or the per-minute limiter counts against the call's deadline.
+        let _permit = tokio::time::timeout_at(deadline.into(), self.in_flight.acquire())
+            .await
+            .map_err(|_| budget_spent())?
+            .map_err(|_| {
+                Failure::Permanent(LlmError::Network("the provider client is shut down".into()))
+            })?;
+        tokio::time::timeout_at(deadline.into(), self.per_minute.until_ready())
+            .await
+            .map_err(|_| budget_spent())?;
+        let timeout = self
+            .timeout
+            .min(deadline.saturating_duration_since(Instant::now()));
+        let answer = match self.exchange(build, timeout).await {
             Ok(answer) => answer,
             Err(error) => return Err(Failure::Transient { error, wait: None }),
         };
         stats.http_status = Some(answer.status);
         match answer.status {
-            200..=299 => wire
-                .parse_success(&answer.body)
-                .map_err(|reason| Failure::Transient {
+            200..=299 => match wire.parse_success(&answer.body) {
+                Ok((output, usage)) => {
+                    stats.usage = usage;
+                    Ok(output)
+                }
+                Err(reason) => Err(Failure::Transient {
                     error: LlmError::Malformed(reason),
                     wait: None,
                 }),
+            },
             429 => Err(Failure::Transient {
                 wait: wire.retry_delay(&answer),
                 error: LlmError::RateLimited {
@@ -260,6 +295,7 @@ impl Transport {
     async fn exchange(
         &self,
         build: &impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+        timeout: Duration,
     ) -> Result<Answer, LlmError> {
         let read = async {
             let mut response = build(&self.client).send().await?;
@@ -280,10 +316,10 @@ impl Transport {
                 body,
             }))
         };
-        match tokio::time::timeout(self.timeout, read).await {
-            Err(_) => Err(LlmError::Timeout(self.timeout)),
+        match tokio::time::timeout(timeout, read).await {
+            Err(_) => Err(LlmError::Timeout(timeout)),
             Ok(Ok(answer)) => answer,
-            Ok(Err(error)) => Err(classify_reqwest(&error, self.timeout)),
+            Ok(Err(error)) => Err(classify_reqwest(error, timeout)),
         }
     }
 
@@ -309,12 +345,18 @@ enum Failure {
     Permanent(LlmError),
 }
 
-fn classify_reqwest(error: &reqwest::Error, timeout: Duration) -> LlmError {
+fn classify_reqwest(error: reqwest::Error, timeout: Duration) -> LlmError {
+    if error.is_connect() && error.is_timeout() {
+        return LlmError::Network(format!(
+            "no connection within {CONNECT_TIMEOUT:?} (check the provider's base URL)"
+        ));
+    }
     if error.is_timeout() {
         return LlmError::Timeout(timeout);
     }
-    // Never the URL: it may carry a key for some providers' conventions.
-    let text = error_chain(error);
+    // Never the URL: some providers' conventions put keys in it.
+    let error = error.without_url();
+    let text = error_chain(&error);
     if error.is_body() || error.is_decode() {
         LlmError::Malformed(format!(
             "the response body was cut off or unreadable: {text}"

@@ -43,7 +43,7 @@ fn provider_settings(base_url: String) -> ProviderSettings {
     }
 }
 
-fn use_gemini(settings: &mut Settings, server: &MockServer) {
+pub(crate) fn use_gemini(settings: &mut Settings, server: &MockServer) {
     settings.analyzer.provider = AnalyzerProvider::Gemini;
     settings.analyzer.model = Some("gemini-test".into());
     settings.providers.gemini = ProviderSettings {
@@ -183,6 +183,67 @@ fn body_of(request: &Request) -> Value {
     serde_json::from_slice(&request.body).unwrap_or(Value::Null)
 }
 
+/// The two wire formats, for tests that must hold for both.
+#[derive(Debug, Clone, Copy)]
+enum Wire {
+    Gemini,
+    OpenAi,
+}
+
+const WIRES: [Wire; 2] = [Wire::Gemini, Wire::OpenAi];
+
+impl Wire {
+    fn configure(self, settings: &mut Settings, server: &MockServer) {
+        match self {
+            Self::Gemini => use_gemini(settings, server),
+            Self::OpenAi => use_openai(settings, server),
+        }
+    }
+
+    fn settings(self, settings: &mut Settings) -> &mut ProviderSettings {
+        match self {
+            Self::Gemini => &mut settings.providers.gemini,
+            Self::OpenAi => &mut settings.providers.openai,
+        }
+    }
+
+    fn answer(self, text: &str) -> Value {
+        match self {
+            Self::Gemini => gemini_answer(text),
+            Self::OpenAi => openai_answer(text),
+        }
+    }
+
+    fn ok(self, text: &str) -> ResponseTemplate {
+        ResponseTemplate::new(200).set_body_json(self.answer(text))
+    }
+
+    /// An error response in the provider's documented error format.
+    fn error(self, code: u16, message: &str) -> ResponseTemplate {
+        match self {
+            Self::Gemini => {
+                let status = match code {
+                    400 => "INVALID_ARGUMENT",
+                    429 => "RESOURCE_EXHAUSTED",
+                    503 => "UNAVAILABLE",
+                    _ => "INTERNAL",
+                };
+                gemini_error(code, status, message, json!([]))
+            }
+            Self::OpenAi => {
+                let kind = match code {
+                    400 => "invalid_request_error",
+                    429 => "requests",
+                    _ => "server_error",
+                };
+                ResponseTemplate::new(code).set_body_json(json!({
+                    "error": { "message": message, "type": kind, "param": null, "code": null }
+                }))
+            }
+        }
+    }
+}
+
 // ---- Provider level: the retry policy -------------------------------------------------------
 
 #[tokio::test]
@@ -199,8 +260,8 @@ async fn gemini_gets_the_system_instruction_json_mime_type_schema_and_key_header
     let (stats, answer) = provider.chat(&small_request()).await;
     let answer = answer.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(answer.text, "{\"a\":1}");
-    assert_eq!(answer.prompt_tokens, Some(1234));
-    assert_eq!(answer.output_tokens, Some(321));
+    assert_eq!(stats.usage.prompt_tokens, Some(1234));
+    assert_eq!(stats.usage.output_tokens, Some(321));
     assert_eq!(answer.model_version.as_deref(), Some("gemini-test-001"));
     assert_eq!((stats.retries, stats.http_status), (0, Some(200)));
 
@@ -281,99 +342,148 @@ async fn a_429_whose_delay_exceeds_the_budget_gives_up_without_waiting() {
 
 #[tokio::test]
 async fn two_503s_then_success_retry_with_backoff() {
-    let server = serving_first(
-        2,
-        gemini_error(503, "UNAVAILABLE", "The model is overloaded.", json!([])),
-        ResponseTemplate::new(200).set_body_json(gemini_answer("{}")),
-    )
-    .await;
-    let provider = provider_for(|s| use_gemini(s, &server));
-    let (stats, answer) = provider.chat(&small_request()).await;
-    assert!(answer.is_ok(), "{answer:?}");
-    assert_eq!(stats.retries, 2);
-    assert_eq!(
-        stats.retry_reasons,
-        vec!["503".to_owned(), "503".to_owned()]
-    );
-    assert_eq!(stats.http_status, Some(200));
+    for wire in WIRES {
+        let server = serving_first(
+            2,
+            wire.error(503, "The model is overloaded."),
+            wire.ok("{}"),
+        )
+        .await;
+        let provider = provider_for(|s| wire.configure(s, &server));
+        let (stats, answer) = provider.chat(&small_request()).await;
+        assert!(answer.is_ok(), "{wire:?}: {answer:?}");
+        assert_eq!(stats.retries, 2, "{wire:?}");
+        assert_eq!(
+            stats.retry_reasons,
+            vec!["503".to_owned(), "503".to_owned()],
+            "{wire:?}"
+        );
+        assert_eq!(stats.http_status, Some(200), "{wire:?}");
+        let requests = server.received_requests().await.unwrap_or_default();
+        assert_eq!(requests.len(), 3, "{wire:?}");
+    }
 }
 
 #[tokio::test]
 async fn a_400_is_a_configuration_error_and_is_not_retried() {
-    let server = serving(gemini_error(
-        400,
-        "INVALID_ARGUMENT",
-        &format!("API key not valid ({GEMINI_KEY}). Please pass a valid API key."),
-        json!([]),
-    ))
-    .await;
-    let provider = provider_for(|s| use_gemini(s, &server));
-    let (stats, answer) = provider.chat(&small_request()).await;
-    let Err(error) = answer else {
-        panic!("a 400 is an error");
-    };
-    let requests = server.received_requests().await.unwrap_or_default();
-    assert_eq!(requests.len(), 1, "a 400 is not retried");
-    assert!(
-        matches!(
-            error,
-            LlmError::Config {
-                status: Some(400),
-                ..
-            }
-        ),
-        "{error:?}"
-    );
-    let message = error.to_string();
-    assert!(message.contains("API key not valid"), "{message}");
-    assert!(message.contains("check the provider settings"), "{message}");
-    assert!(
-        !message.contains(GEMINI_KEY),
-        "the key is scrubbed: {message}"
-    );
-    assert_eq!(stats.retries, 0);
+    for (wire, key) in [(Wire::Gemini, GEMINI_KEY), (Wire::OpenAi, OPENAI_KEY)] {
+        let server = serving(wire.error(
+            400,
+            &format!("API key not valid ({key}). Please pass a valid API key."),
+        ))
+        .await;
+        let provider = provider_for(|s| wire.configure(s, &server));
+        let (stats, answer) = provider.chat(&small_request()).await;
+        let Err(error) = answer else {
+            panic!("{wire:?}: a 400 is an error");
+        };
+        let requests = server.received_requests().await.unwrap_or_default();
+        assert_eq!(requests.len(), 1, "{wire:?}: a 400 is not retried");
+        assert!(
+            matches!(
+                error,
+                LlmError::Config {
+                    status: Some(400),
+                    ..
+                }
+            ),
+            "{wire:?}: {error:?}"
+        );
+        let message = error.to_string();
+        assert!(message.contains("API key not valid"), "{message}");
+        assert!(message.contains("check the provider settings"), "{message}");
+        assert!(!message.contains(key), "the key is scrubbed: {message}");
+        assert_eq!((stats.retries, stats.http_status), (0, Some(400)));
+    }
 }
 
 #[tokio::test]
 async fn a_provider_slower_than_the_timeout_fails_as_a_timeout_after_the_retries() {
-    let server = serving(
-        ResponseTemplate::new(200)
-            .set_body_json(gemini_answer("{}"))
-            .set_delay(Duration::from_secs(3)),
-    )
-    .await;
+    for wire in WIRES {
+        let server = serving(wire.ok("{}").set_delay(Duration::from_secs(3))).await;
+        let provider = provider_for(|s| {
+            wire.configure(s, &server);
+            wire.settings(s).timeout_secs = 1;
+            wire.settings(s).max_retries = 1;
+        });
+        let started = Instant::now();
+        let (stats, answer) = provider.chat(&small_request()).await;
+        assert!(
+            matches!(answer, Err(LlmError::Timeout(_))),
+            "{wire:?}: {answer:?}"
+        );
+        assert_eq!(stats.retry_reasons, vec!["timeout".to_owned()]);
+        assert_eq!(stats.http_status, None, "no answer was received");
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{wire:?}: {:?}",
+            started.elapsed()
+        );
+    }
+}
+
+#[tokio::test]
+async fn retries_stop_at_the_total_budget_even_when_attempts_time_out() {
+    let server = serving(Wire::OpenAi.ok("{}").set_delay(Duration::from_secs(10))).await;
     let provider = provider_for(|s| {
-        use_gemini(s, &server);
-        s.providers.gemini.timeout_secs = 1;
-        s.providers.gemini.max_retries = 1;
+        use_openai(s, &server);
+        s.providers.openai.timeout_secs = 1;
+        s.providers.openai.max_retries = 10;
+        s.providers.openai.retry_budget_secs = 2;
     });
     let started = Instant::now();
     let (stats, answer) = provider.chat(&small_request()).await;
     assert!(matches!(answer, Err(LlmError::Timeout(_))), "{answer:?}");
-    assert_eq!(stats.retry_reasons, vec!["timeout".to_owned()]);
+    assert!(stats.retries >= 1, "{stats:?}");
     assert!(
-        started.elapsed() < Duration::from_secs(3),
-        "{:?}",
+        started.elapsed() < Duration::from_millis(2600),
+        "the call ran past its budget: {:?}",
         started.elapsed()
     );
 }
 
 #[tokio::test]
 async fn a_truncated_body_is_retried_and_then_reported_as_malformed() {
+    for wire in WIRES {
+        let server = MockServer::start().await;
+        let full = wire.answer("{}").to_string();
+        let cut = full[..full.len() / 2].to_owned();
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(cut, "application/json"))
+            .mount(&server)
+            .await;
+        let provider = provider_for(|s| {
+            wire.configure(s, &server);
+            wire.settings(s).max_retries = 1;
+        });
+        let (stats, answer) = provider.chat(&small_request()).await;
+        assert!(
+            matches!(answer, Err(LlmError::Malformed(_))),
+            "{wire:?}: {answer:?}"
+        );
+        assert_eq!(stats.retry_reasons, vec!["malformed".to_owned()]);
+        let requests = server.received_requests().await.unwrap_or_default();
+        assert_eq!(requests.len(), 2, "{wire:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_cut_off_answer_is_a_refusal_whose_tokens_are_still_counted() {
     let server = MockServer::start().await;
-    let full = gemini_answer("{}").to_string();
-    let cut = full[..full.len() / 2].to_owned();
+    let mut answer = openai_answer("{\"summary\": \"카드");
+    answer["choices"][0]["finish_reason"] = json!("length");
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(cut, "application/json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(answer))
         .mount(&server)
         .await;
-    let provider = provider_for(|s| {
-        use_gemini(s, &server);
-        s.providers.gemini.max_retries = 1;
-    });
+    let provider = provider_for(|s| use_openai(s, &server));
     let (stats, answer) = provider.chat(&small_request()).await;
-    assert!(matches!(answer, Err(LlmError::Malformed(_))), "{answer:?}");
-    assert_eq!(stats.retry_reasons, vec!["malformed".to_owned()]);
+    assert!(matches!(answer, Err(LlmError::Refused(_))), "{answer:?}");
+    assert_eq!(stats.retries, 0, "a refusal is not retried");
+    assert_eq!(
+        (stats.usage.prompt_tokens, stats.usage.output_tokens),
+        (Some(900), Some(250))
+    );
 }
 
 #[tokio::test]
@@ -436,7 +546,7 @@ async fn openai_gets_a_strict_json_schema_a_bearer_key_and_honours_retry_after()
     assert!(started.elapsed() >= Duration::from_secs(1));
     assert_eq!(answer.text, "{\"a\":2}");
     assert_eq!(
-        (answer.prompt_tokens, answer.output_tokens),
+        (stats.usage.prompt_tokens, stats.usage.output_tokens),
         (Some(900), Some(250))
     );
     assert_eq!(stats.retry_reasons, vec!["429".to_owned()]);
@@ -577,6 +687,15 @@ db_tests! {
 
         let requests = server.received_requests().await.unwrap_or_default();
         assert_eq!(requests.len(), 2);
+        let sent = String::from_utf8_lossy(&requests[0].body).into_owned();
+        assert!(!sent.contains(PHONE), "unredacted PII was sent");
+        assert!(sent.contains("[전화번호]"), "the redacted transcript is sent");
+        let first = body_of(&requests[0]);
+        assert_eq!(first["messages"][0]["role"], "system");
+        assert!(first["messages"][0]["content"].as_str().is_some_and(|c| c.contains("상담 품질")));
+        let schema = &first["response_format"]["json_schema"]["schema"];
+        assert_eq!(schema["properties"]["improvements"]["maxItems"], 5);
+        assert_eq!(schema["additionalProperties"], false);
         let retry = body_of(&requests[1]);
         let messages = retry["messages"].as_array().cloned().unwrap_or_default();
         assert_eq!(messages.len(), 4, "{retry}");
@@ -587,6 +706,29 @@ db_tests! {
         let calls = recorded_calls(&app).await;
         let statuses: Vec<(&str, &str)> = calls.iter().map(|c| (c.purpose.as_str(), c.status.as_str())).collect();
         assert_eq!(statuses, vec![("analysis", "invalid_output"), ("analysis_repair", "ok")]);
+    }
+
+    async fn schema_invalid_json_is_corrected_once_on_both_wires(db: Db) {
+        for wire in WIRES {
+            let mut broken = refinement();
+            broken["scores"]["attitude"]["score"] = json!("high");
+            if let Some(object) = broken.as_object_mut() {
+                object.remove("summary");
+            }
+            // The corrected answer comes fenced, as models often send it.
+            let fenced = format!("```json\n{}\n```", refinement());
+            let server = serving_first(1, wire.ok(&broken.to_string()), wire.ok(&fenced)).await;
+            let app = spawn_app_with(db, |s| wire.configure(s, &server)).await;
+            let report = analyse(&app).await;
+            assert_ne!(report["analyzer"]["name"], "local", "{wire:?}: {report}");
+            assert_eq!(report["scores"]["attitude"]["score"], 70, "{wire:?}");
+            assert_eq!(report["summary"], refinement()["summary"], "{wire:?}");
+            let calls = recorded_calls(&app).await;
+            let statuses: Vec<(&str, &str)> = calls.iter().map(|c| (c.purpose.as_str(), c.status.as_str())).collect();
+            assert_eq!(statuses, vec![("analysis", "invalid_output"), ("analysis_repair", "ok")], "{wire:?}");
+            let problem = calls[0].error.clone().unwrap_or_default();
+            assert!(problem.contains("does not match the schema"), "{wire:?}: {problem}");
+        }
     }
 
     async fn a_failing_provider_still_completes_the_analysis_with_the_local_report_and_a_note(db: Db) {
