@@ -80,7 +80,7 @@ if [ "$MODE" = "test" ]; then
     python3 -m venv "$TOOLS/moto"
     "$TOOLS/moto/bin/pip" install --quiet --disable-pip-version-check 'moto[server]==5.2.5'
   fi
-  if [ ! -d "$ROOT/tests/conformance/node_modules/graphql-http" ]; then
+  if [ ! -d "$ROOT/tests/conformance/node_modules/graphql-http" ] || [ ! -d "$ROOT/tests/conformance/node_modules/graphql-ws" ]; then
     log "installing the conformance audit's Node packages"
     npm ci --prefix "$ROOT/tests/conformance" --no-audit --no-fund --silent >/dev/null
   fi

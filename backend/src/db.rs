@@ -45,3 +45,62 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
 }
+
+/// Whether the database answers, as last seen: the HTTP layer answers 503 instead of waiting for
+/// connection timeouts while it is down, and `/healthz` reports it.
+#[derive(Debug, Clone)]
+pub struct DbHealth {
+    db: DatabaseConnection,
+    up: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+/// Longest wait for the probe query.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
+
+impl DbHealth {
+    /// Starts as "up" (the caller has just connected).
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self {
+            db,
+            up: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true)),
+        }
+    }
+
+    /// The last probe's verdict.
+    pub fn is_up(&self) -> bool {
+        self.up.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Runs `SELECT 1` (at most [`PROBE_TIMEOUT`]) and records the verdict; logs changes.
+    pub async fn probe(&self) -> bool {
+        use sea_orm::ConnectionTrait;
+        let ok = matches!(
+            tokio::time::timeout(PROBE_TIMEOUT, self.db.execute_unprepared("SELECT 1")).await,
+            Ok(Ok(_))
+        );
+        let was = self.up.swap(ok, std::sync::atomic::Ordering::Relaxed);
+        match (was, ok) {
+            (true, false) => tracing::error!("the database stopped answering"),
+            (false, true) => tracing::info!("the database answers again"),
+            _ => {}
+        }
+        ok
+    }
+
+    /// Probes every `every` until `shutdown`, so a recovered database is noticed without traffic.
+    pub fn spawn_monitor(
+        &self,
+        every: Duration,
+        shutdown: tokio_util::sync::CancellationToken,
+    ) -> tokio::task::JoinHandle<()> {
+        let health = self.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    () = shutdown.cancelled() => break,
+                    () = tokio::time::sleep(every) => { health.probe().await; }
+                }
+            }
+        })
+    }
+}

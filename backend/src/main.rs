@@ -146,19 +146,41 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
 }
 
 async fn run_workers(settings: Settings) -> anyhow::Result<()> {
+    if settings.workers.count == 0 {
+        anyhow::bail!("`consult-coach worker` needs at least one worker (--workers N, N ≥ 1)");
+    }
     let core = Core::open(&settings).await?;
     let shutdown = CancellationToken::new();
-    let mut workers =
-        core.start_workers(&settings, settings.workers.count.max(1), shutdown.clone())?;
-    tracing::info!(count = workers.len(), "workers running; Ctrl-C to stop");
+    let mut workers = core.start_workers(&settings, settings.workers.count, shutdown.clone())?;
+    tracing::info!(
+        count = workers.len(),
+        "workers running; Ctrl-C or SIGTERM to stop"
+    );
     workers.extend(core.start_listener(&settings, shutdown.clone()));
-    tokio::signal::ctrl_c()
-        .await
-        .context("waiting for Ctrl-C")?;
+    wait_for_stop_signal().await?;
+    tracing::info!("stopping: running jobs finish or their leases expire");
     shutdown.cancel();
     for worker in workers {
         let _ = worker.await;
     }
+    Ok(())
+}
+
+/// Waits for Ctrl-C, or SIGTERM (how service managers stop a process) on Unix.
+async fn wait_for_stop_signal() -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut terminate = signal(SignalKind::terminate()).context("listening for SIGTERM")?;
+        tokio::select! {
+            result = tokio::signal::ctrl_c() => result.context("waiting for Ctrl-C")?,
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    tokio::signal::ctrl_c()
+        .await
+        .context("waiting for Ctrl-C")?;
     Ok(())
 }
 

@@ -5,5 +5,6 @@ pub mod activity;
 pub mod api_keys;
 pub mod consultations;
 pub mod files;
+pub mod kpi;
 pub mod sessions;
 pub mod users;

@@ -9,7 +9,7 @@ use actix_web::dev::{Server, ServiceRequest, ServiceResponse, fn_service};
 use actix_web::middleware::{Compress, DefaultHeaders};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use anyhow::Context as _;
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::DatabaseConnection;
 use secrecy::{ExposeSecret, SecretString};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -18,6 +18,7 @@ use crate::analysis::local::LocalAnalyzer;
 use crate::auth::TokenIssuer;
 use crate::auth::limits::{LoginLimiter, LoginLimits};
 use crate::config::Settings;
+use crate::db::DbHealth;
 use crate::graphql::context::GqlState;
 use crate::graphql::http::{HttpLimits, graphql_get, graphql_post};
 use crate::graphql::ws::{graphql_ws, is_upgrade};
@@ -148,13 +149,13 @@ fn write_private_file(path: &Path, contents: &str) -> std::io::Result<()> {
     file.write_all(contents.as_bytes())
 }
 
-async fn healthz(db: web::Data<DatabaseConnection>) -> HttpResponse {
-    match db.execute_unprepared("SELECT 1").await {
-        Ok(_) => HttpResponse::Ok().json(serde_json::json!({"status": "ok"})),
-        Err(error) => {
-            tracing::warn!(%error, "health check: database unavailable");
-            HttpResponse::ServiceUnavailable().json(serde_json::json!({"status": "unavailable"}))
-        }
+async fn healthz(health: web::Data<DbHealth>) -> HttpResponse {
+    if health.probe().await {
+        HttpResponse::Ok().json(serde_json::json!({"status": "ok"}))
+    } else {
+        HttpResponse::ServiceUnavailable()
+            .insert_header(("Retry-After", "5"))
+            .json(serde_json::json!({"status": "unavailable"}))
     }
 }
 
@@ -165,11 +166,12 @@ async fn graphql_get_or_ws(
     tokens: web::Data<TokenIssuer>,
     db: web::Data<DatabaseConnection>,
     limits: web::Data<HttpLimits>,
+    health: web::Data<DbHealth>,
 ) -> Result<HttpResponse, actix_web::Error> {
     if is_upgrade(&req) {
         graphql_ws(req, payload, schema, tokens, db, limits.ws_init_timeout).await
     } else {
-        Ok(graphql_get(req, schema, tokens, db).await)
+        Ok(graphql_get(req, schema, tokens, db, health).await)
     }
 }
 
@@ -236,6 +238,8 @@ impl Application {
             tracing::warn!(dir = %static_dir.display(), "web app not built; only the API is served");
         }
         let db = core.db.clone();
+        let health = DbHealth::new(core.db.clone());
+        workers.push(health.spawn_monitor(std::time::Duration::from_secs(2), shutdown.clone()));
         let server = HttpServer::new(move || {
             let index = static_dir.join("index.html");
             let spa_fallback = fn_service(move |req: ServiceRequest| {
@@ -263,6 +267,7 @@ impl Application {
                 .app_data(web::Data::new(tokens.clone()))
                 .app_data(web::Data::new(limits.clone()))
                 .app_data(web::Data::new(db.clone()))
+                .app_data(web::Data::new(health.clone()))
                 .route("/healthz", web::get().to(healthz))
                 .service(
                     web::resource("/graphql")

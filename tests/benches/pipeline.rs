@@ -2,7 +2,9 @@
 //! `TEST_DATABASE_URL` is set, PostgreSQL. Prints p50/p95 of queue wait (created →
 //! processing_started), server-side created → completed, and upload request → terminal event seen
 //! by a subscriber; the time to fully analyse a burst of 100 uploads; and the idle RSS of the
-//! `consult-coach serve` binary (embedded default) when `CONSULT_COACH_BIN` names it.
+//! `consult-coach serve` binary (embedded default) when `CONSULT_COACH_BIN` names it. With
+//! `CONSULT_COACH_BIN` and PostgreSQL it also runs the jobs in two separate `consult-coach worker`
+//! processes, so the queue wait includes the `LISTEN/NOTIFY` wake-up across processes.
 //!
 //! Run: `cargo bench -p tests --bench pipeline` (the README's figures come from it).
 
@@ -41,13 +43,15 @@ fn text(i: usize) -> String {
     format!("{TRANSCRIPT}\n고객: 문의 번호 {i}번입니다.")
 }
 
-/// Upload → subscribe → terminal event, timed from the start of the upload request.
+/// Upload → subscribe → terminal event, timed from the start of the upload request. The socket is
+/// connected and acknowledged before the upload (as the web app keeps one open), so the figure is
+/// the upload, the processing and the event delivery, not a WebSocket handshake.
 async fn observed_latency(app: &TestApp, token: &str, i: usize) -> Result<(String, Duration)> {
+    let mut ws = app.ws_connect(token).await?;
     let started = Instant::now();
     let id = app
         .upload_text(token, &format!("bench-{i}.txt"), &text(i))
         .await;
-    let mut ws = app.ws_connect(token).await?;
     ws.subscribe(
         "1",
         "subscription($id: ID!) { analysisProgress(consultationId: $id) { seq stage } }",
@@ -70,12 +74,40 @@ async fn observed_latency(app: &TestApp, token: &str, i: usize) -> Result<(Strin
     }
 }
 
-async fn run(db: Db) -> Result<()> {
+/// Where the jobs run.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Workers {
+    /// Two workers inside the server process (woken in-process).
+    InProcess,
+    /// Two `consult-coach worker` processes (woken through PostgreSQL `LISTEN/NOTIFY`).
+    SeparateProcesses,
+}
+
+async fn run(db: Db, workers: Workers) -> Result<()> {
     let app = spawn_app_with(db, |s| {
         s.limits.max_upload_bytes = 64 * 1024;
         s.workers.poll_interval_ms = 1000;
+        if workers == Workers::SeparateProcesses {
+            s.workers.count = 0;
+        }
     })
     .await;
+    let _worker_processes = match workers {
+        Workers::InProcess => Vec::new(),
+        Workers::SeparateProcesses => {
+            let poll = [(
+                "CONSULT_COACH__WORKERS__POLL_INTERVAL_MS",
+                "1000".to_owned(),
+            )];
+            let processes = vec![
+                app.spawn_worker_process(&poll),
+                app.spawn_worker_process(&poll),
+            ];
+            // Let both connect and LISTEN before timing anything.
+            tokio::time::sleep(Duration::from_secs(3)).await;
+            processes
+        }
+    };
     let token = app.counselor_token("bench@example.com").await;
     for i in 0..10 {
         observed_latency(&app, &token, 100_000 + i).await?;
@@ -129,12 +161,15 @@ async fn run(db: Db) -> Result<()> {
     }
     let burst = started.elapsed();
 
-    let name = match db {
-        Db::Sqlite => "SQLite",
-        Db::Postgres => "PostgreSQL",
+    let name = match (db, workers) {
+        (Db::Sqlite, _) => "SQLite, in-process workers",
+        (Db::Postgres, Workers::InProcess) => "PostgreSQL, in-process workers",
+        (Db::Postgres, Workers::SeparateProcesses) => {
+            "PostgreSQL, 2 worker processes (LISTEN/NOTIFY)"
+        }
     };
     println!(
-        "{name:<10} | {UPLOADS} uploads | queue wait p50 {:.1} ms p95 {:.1} ms | created→completed p50 {:.1} ms p95 {:.1} ms | upload→terminal event (subscriber) p50 {:.1} ms p95 {:.1} ms | burst of {BURST}: {:.2} s",
+        "{name} | {UPLOADS} uploads | queue wait p50 {:.1} ms p95 {:.1} ms | created→completed p50 {:.1} ms p95 {:.1} ms | upload→terminal event (subscriber) p50 {:.1} ms p95 {:.1} ms | burst of {BURST}: {:.2} s",
         percentile(&mut queue_wait, 50.0),
         percentile(&mut queue_wait, 95.0),
         percentile(&mut server_side, 50.0),
@@ -186,9 +221,14 @@ async fn idle_rss() -> Result<Option<u64>> {
 #[tokio::main(flavor = "multi_thread")]
 async fn main() -> Result<()> {
     // `cargo bench` passes `--bench`; nothing to filter.
-    run(Db::Sqlite).await?;
+    run(Db::Sqlite, Workers::InProcess).await?;
     if std::env::var("TEST_DATABASE_URL").is_ok() {
-        run(Db::Postgres).await?;
+        run(Db::Postgres, Workers::InProcess).await?;
+        if std::env::var("CONSULT_COACH_BIN").is_ok() {
+            run(Db::Postgres, Workers::SeparateProcesses).await?;
+        } else {
+            println!("PostgreSQL with worker processes | skipped (set CONSULT_COACH_BIN)");
+        }
     } else {
         println!("PostgreSQL | skipped (set TEST_DATABASE_URL, as the test command does)");
     }

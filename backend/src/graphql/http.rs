@@ -22,6 +22,7 @@ use sea_orm::DatabaseConnection;
 use super::context::{ClientIp, RequestAuth};
 use super::schema::AppSchema;
 use crate::auth::TokenIssuer;
+use crate::db::DbHealth;
 use crate::error::{Lang, UserFacingError};
 use crate::service::consultations::ConsultationError;
 
@@ -93,6 +94,23 @@ fn error_response(
         .body(json!({"errors": [{"message": message, "extensions": {"code": code}}]}).to_string())
 }
 
+/// 503 while the database does not answer.
+fn unavailable(rtype: ResponseType, lang: Lang) -> HttpResponse {
+    let mut response = error_response(
+        StatusCode::SERVICE_UNAVAILABLE,
+        rtype,
+        "SERVICE_UNAVAILABLE",
+        lang.pick(
+            "데이터베이스에 일시적으로 연결할 수 없습니다. 잠시 후 다시 시도해 주세요.",
+            "The database is temporarily unreachable. Please try again shortly.",
+        ),
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    response
+}
+
 fn request_lang(req: &HttpRequest) -> Lang {
     Lang::from_accept_language(
         req.headers()
@@ -125,20 +143,30 @@ pub fn peer_ip(req: &HttpRequest) -> ClientIp {
 }
 
 /// Executes a parsed request and renders the response per the negotiated media type.
+///
+/// While the database is down the answer is 503 `SERVICE_UNAVAILABLE` (with `Retry-After`), at
+/// once when the last probe saw it down, or after a failed request when a fresh probe confirms it.
 async fn execute(
     schema: &AppSchema,
     req: &HttpRequest,
     tokens: &TokenIssuer,
     db: &DatabaseConnection,
+    health: &DbHealth,
     rtype: ResponseType,
     request: async_graphql::Request,
 ) -> HttpResponse {
     let lang = request_lang(req);
+    if !health.is_up() && !health.probe().await {
+        return unavailable(rtype, lang);
+    }
     let request = request
         .data(lang)
         .data(peer_ip(req))
         .data(request_auth(req, tokens, db).await);
     let response = schema.execute(request).await;
+    if !response.errors.is_empty() && !health.probe().await {
+        return unavailable(rtype, lang);
+    }
     let request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
@@ -192,6 +220,7 @@ pub async fn graphql_get(
     schema: web::Data<AppSchema>,
     tokens: web::Data<TokenIssuer>,
     db: web::Data<DatabaseConnection>,
+    health: web::Data<DbHealth>,
 ) -> HttpResponse {
     let rtype = ResponseType::from_request(&req);
     let request = match async_graphql::http::parse_query_string(req.query_string()) {
@@ -222,7 +251,7 @@ pub async fn graphql_get(
                     .to_string(),
             );
     }
-    execute(&schema, &req, &tokens, &db, rtype, request).await
+    execute(&schema, &req, &tokens, &db, &health, rtype, request).await
 }
 
 /// `POST /graphql`: JSON bodies and multipart uploads.
@@ -233,6 +262,7 @@ pub async fn graphql_post(
     tokens: web::Data<TokenIssuer>,
     db: web::Data<DatabaseConnection>,
     limits: web::Data<HttpLimits>,
+    health: web::Data<DbHealth>,
 ) -> HttpResponse {
     debug_assert_eq!(req.method(), Method::POST);
     let rtype = ResponseType::from_request(&req);
@@ -352,7 +382,7 @@ pub async fn graphql_post(
             &message,
         );
     }
-    execute(&schema, &req, &tokens, &db, rtype, request).await
+    execute(&schema, &req, &tokens, &db, &health, rtype, request).await
 }
 
 fn too_large(rtype: ResponseType, lang: Lang, limit: u64) -> HttpResponse {

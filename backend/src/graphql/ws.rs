@@ -6,7 +6,9 @@
 //! client slows only its own subscription streams (which then re-read stored events instead of
 //! buffering). Close codes follow the graphql-transport-ws protocol: 4400 bad message, 4401
 //! subscribe before acknowledgement, 4403 rejected `connection_init`, 4408 no `connection_init` in
-//! time, 4429 repeated `connection_init`.
+//! time, 4409 a second `subscribe` with an id that is still active, 4429 repeated
+//! `connection_init`. A socket carries at most [`MAX_SUBSCRIPTIONS_PER_SOCKET`] subscriptions at
+//! once; a subscribe beyond that gets an `error` message for its id (`TOO_MANY_SUBSCRIPTIONS`).
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -29,6 +31,76 @@ use crate::error::Lang;
 
 /// Largest accepted frame.
 const MAX_FRAME_BYTES: usize = 64 * 1024;
+/// Most concurrent subscriptions on one socket (each holds a progress-bus receiver).
+pub const MAX_SUBSCRIPTIONS_PER_SOCKET: usize = 32;
+
+/// The operation ids a socket has running, to refuse duplicates and cap their number.
+type ActiveIds = Arc<std::sync::Mutex<std::collections::HashSet<String>>>;
+
+/// What to do with an incoming frame, after looking at its type and id.
+enum Screened {
+    /// Pass it to the GraphQL session.
+    Forward,
+    /// `subscribe` with an id that is still running: close with 4409.
+    Duplicate(String),
+    /// `subscribe` beyond the per-socket cap: answer `error` for the id, drop the frame.
+    TooMany(String),
+}
+
+#[derive(serde::Deserialize)]
+struct Envelope {
+    #[serde(rename = "type")]
+    kind: String,
+    id: Option<String>,
+}
+
+/// Tracks operation ids of the graphql-transport-ws protocol (`subscribe` / `complete`).
+fn screen(text: &str, active: &ActiveIds) -> Screened {
+    let Ok(Envelope { kind, id: Some(id) }) = serde_json::from_str::<Envelope>(text) else {
+        return Screened::Forward;
+    };
+    let Ok(mut ids) = active.lock() else {
+        return Screened::Forward;
+    };
+    match kind.as_str() {
+        "subscribe" if ids.contains(&id) => Screened::Duplicate(id),
+        "subscribe" if ids.len() >= MAX_SUBSCRIPTIONS_PER_SOCKET => Screened::TooMany(id),
+        "subscribe" => {
+            ids.insert(id);
+            Screened::Forward
+        }
+        "complete" => {
+            ids.remove(&id);
+            Screened::Forward
+        }
+        _ => Screened::Forward,
+    }
+}
+
+/// Forgets an operation the server finished (`complete` or `error` sent for its id).
+fn forget_finished(text: &str, active: &ActiveIds) {
+    if !(text.contains("\"complete\"") || text.contains("\"error\"")) {
+        return;
+    }
+    if let Ok(Envelope { kind, id: Some(id) }) = serde_json::from_str::<Envelope>(text)
+        && matches!(kind.as_str(), "complete" | "error")
+        && let Ok(mut ids) = active.lock()
+    {
+        ids.remove(&id);
+    }
+}
+
+fn too_many_subscriptions(id: &str) -> String {
+    serde_json::json!({
+        "id": id,
+        "type": "error",
+        "payload": [{
+            "message": format!("at most {MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per connection"),
+            "extensions": { "code": "TOO_MANY_SUBSCRIPTIONS" }
+        }]
+    })
+    .to_string()
+}
 
 /// Whether a request asks for a WebSocket upgrade.
 pub fn is_upgrade(req: &HttpRequest) -> bool {
@@ -114,22 +186,51 @@ async fn run_socket(
     stream: actix_ws::MessageStream,
 ) {
     let (in_tx, mut in_rx) = tokio::sync::mpsc::channel::<String>(16);
-    let mut pong_session = session.clone();
+    let active: ActiveIds = Arc::default();
+    // Ids are tracked for graphql-transport-ws only (the legacy protocol has no 4409).
+    let track_ids = protocol == WebSocketProtocols::GraphQLWS;
+    let reader_active = active.clone();
+    let mut reader_session = session.clone();
     let reader = actix_web::rt::spawn(async move {
         let mut stream = stream.max_frame_size(MAX_FRAME_BYTES);
         while let Some(Ok(message)) = stream.next().await {
-            let keep_going = match message {
-                Message::Text(text) => in_tx.send(text.to_string()).await.is_ok(),
-                Message::Binary(bytes) => in_tx
-                    .send(String::from_utf8_lossy(&bytes).into_owned())
-                    .await
-                    .is_ok(),
-                Message::Ping(bytes) => pong_session.pong(&bytes).await.is_ok(),
-                Message::Close(_) => false,
-                _ => true,
+            let text = match message {
+                Message::Text(text) => text.to_string(),
+                Message::Binary(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                Message::Ping(bytes) => {
+                    if reader_session.pong(&bytes).await.is_err() {
+                        break;
+                    }
+                    continue;
+                }
+                Message::Close(_) => break,
+                _ => continue,
             };
-            if !keep_going {
-                break;
+            let screened = if track_ids {
+                screen(&text, &reader_active)
+            } else {
+                Screened::Forward
+            };
+            match screened {
+                Screened::Forward => {
+                    if in_tx.send(text).await.is_err() {
+                        break;
+                    }
+                }
+                Screened::TooMany(id) => {
+                    if reader_session
+                        .text(too_many_subscriptions(&id))
+                        .await
+                        .is_err()
+                    {
+                        break;
+                    }
+                }
+                Screened::Duplicate(id) => {
+                    let reason = close_reason(4409, &format!("Subscriber for {id} already exists"));
+                    let _ = reader_session.close(Some(reason)).await;
+                    break;
+                }
             }
         }
     });
@@ -187,6 +288,9 @@ async fn run_socket(
                 Some(WsMessage::Text(text)) => {
                     if !acknowledged && text.contains("\"connection_ack\"") {
                         acknowledged = true;
+                    }
+                    if track_ids {
+                        forget_finished(&text, &active);
                     }
                     if session.text(text).await.is_err() {
                         break None;

@@ -1,11 +1,12 @@
 //! The processing stages of one consultation: decode → transcribe (parse turns) → redact PII →
-//! analyse → store. Each stage records a progress event. The result, the `completed` event and the
-//! job's completion commit in one transaction fenced by the attempt number, so a worker that lost its
-//! lease can never overwrite a newer attempt.
+//! analyse → store. Each stage records a progress event. Every write of an attempt — the status
+//! change, each stage event, and the result with the `completed` event and the job's completion in
+//! one transaction — is fenced by the attempt number, so a worker that lost its lease can never
+//! overwrite or add to a newer attempt's work.
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
+    QueryFilter, QuerySelect, Set, TransactionTrait,
 };
 use shared::progress::Stage;
 use shared::report::Report;
@@ -71,15 +72,38 @@ impl PipelineError {
     }
 }
 
-/// Records a stage event and publishes it.
+/// Records a stage event, fenced by the attempt (a worker that lost its lease writes nothing and
+/// stops with [`PipelineError::LeaseLost`]), renews the lease and publishes the event.
+///
+/// The fence is the first statement of the transaction: on PostgreSQL its row lock on the job
+/// serialises the event numbering of that consultation; on SQLite the transaction starts by
+/// writing (see DESIGN-DECISIONS "SQLite transactions write first").
 async fn emit(
     ctx: &WorkerContext,
-    consultation_id: &str,
+    job: &ClaimedJob,
     update: StageUpdate,
-) -> Result<(), DbErr> {
-    let event = insert_event(&ctx.db, &ctx.bus, consultation_id, update, now_ms()).await?;
+) -> Result<(), PipelineError> {
+    let now = now_ms();
+    let txn = begin_fenced(ctx, job, now).await?;
+    let event = insert_event(&txn, &ctx.bus, &job.consultation_id, update, now).await?;
+    txn.commit().await?;
     ctx.bus.publish(event);
     Ok(())
+}
+
+/// Begins a transaction whose first statement renews this attempt's lease, or fails with
+/// [`PipelineError::LeaseLost`] when the attempt no longer holds the job.
+async fn begin_fenced(
+    ctx: &WorkerContext,
+    job: &ClaimedJob,
+    now: i64,
+) -> Result<DatabaseTransaction, PipelineError> {
+    let txn = ctx.db.begin().await?;
+    if !queue::heartbeat(&txn, job, now, ctx.lease_ms()).await? {
+        txn.rollback().await?;
+        return Err(PipelineError::LeaseLost);
+    }
+    Ok(txn)
 }
 
 /// Runs every stage for a claimed job and stores the result.
@@ -89,32 +113,45 @@ pub async fn process(ctx: &WorkerContext, job: &ClaimedJob) -> Result<(), Pipeli
         .one(&ctx.db)
         .await?
         .ok_or(PipelineError::ConsultationMissing)?;
-    let started = consultation.processing_started_at.unwrap_or_else(now_ms);
-    let mut active: consultations::ActiveModel = consultation.clone().into();
-    active.status = Set(shared::consultation::ConsultationStatus::Processing
-        .as_str()
-        .to_owned());
-    active.processing_started_at = Set(Some(started));
-    active.update(&ctx.db).await?;
     let id = consultation.id.as_str();
-
-    emit(
-        ctx,
-        id,
-        StageUpdate::new(
-            Stage::Decoding,
-            10,
-            "파일을 읽는 중입니다",
-            "Reading the file",
-        ),
-    )
-    .await?;
+    // The first attempt's start is kept: queue wait is created → first processing start.
+    let started = consultation.processing_started_at.unwrap_or_else(now_ms);
+    {
+        let now = now_ms();
+        let txn = begin_fenced(ctx, job, now).await?;
+        consultations::Entity::update_many()
+            .col_expr(
+                consultations::Column::Status,
+                shared::consultation::ConsultationStatus::Processing
+                    .as_str()
+                    .into(),
+            )
+            .col_expr(consultations::Column::ProcessingStartedAt, started.into())
+            .filter(consultations::Column::Id.eq(id))
+            .exec(&txn)
+            .await?;
+        let event = insert_event(
+            &txn,
+            &ctx.bus,
+            id,
+            StageUpdate::new(
+                Stage::Decoding,
+                10,
+                "파일을 읽는 중입니다",
+                "Reading the file",
+            ),
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        ctx.bus.publish(event);
+    }
     let bytes = fetch_file(&ctx.db, &ctx.storage, &consultation.storage_key).await?;
     let decoded = decode_text(&bytes)?;
 
     emit(
         ctx,
-        id,
+        job,
         StageUpdate::new(
             Stage::Transcribing,
             30,
@@ -131,7 +168,7 @@ pub async fn process(ctx: &WorkerContext, job: &ClaimedJob) -> Result<(), Pipeli
 
     emit(
         ctx,
-        id,
+        job,
         StageUpdate::new(
             Stage::Redacting,
             55,
@@ -144,7 +181,7 @@ pub async fn process(ctx: &WorkerContext, job: &ClaimedJob) -> Result<(), Pipeli
 
     emit(
         ctx,
-        id,
+        job,
         StageUpdate::new(
             Stage::Analyzing,
             75,
@@ -161,7 +198,7 @@ pub async fn process(ctx: &WorkerContext, job: &ClaimedJob) -> Result<(), Pipeli
     if let Some(refiner) = &ctx.refiner {
         emit(
             ctx,
-            id,
+            job,
             StageUpdate::new(
                 Stage::Analyzing,
                 85,

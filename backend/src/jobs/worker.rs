@@ -37,6 +37,13 @@ pub struct WorkerContext {
     pub settings: WorkerSettings,
 }
 
+impl WorkerContext {
+    /// The lease a claim or heartbeat grants, in milliseconds.
+    pub fn lease_ms(&self) -> i64 {
+        i64::try_from(self.settings.lease_secs.saturating_mul(1000)).unwrap_or(60_000)
+    }
+}
+
 /// Starts `count` workers; they stop when `shutdown` is cancelled.
 pub fn spawn_workers(
     ctx: WorkerContext,
@@ -56,7 +63,7 @@ pub fn spawn_workers(
 
 #[tracing::instrument(skip_all, fields(worker = %worker_id))]
 async fn run_worker(ctx: WorkerContext, worker_id: String, shutdown: CancellationToken) {
-    let lease_ms = i64::try_from(ctx.settings.lease_secs * 1000).unwrap_or(60_000);
+    let lease_ms = ctx.lease_ms();
     let poll = Duration::from_millis(ctx.settings.poll_interval_ms);
     tracing::debug!("worker started");
     while !shutdown.is_cancelled() {
@@ -87,9 +94,13 @@ async fn run_worker(ctx: WorkerContext, worker_id: String, shutdown: Cancellatio
 
 #[tracing::instrument(skip_all, fields(job = %job.id, consultation = %job.consultation_id, attempt = job.attempt))]
 async fn run_job(ctx: WorkerContext, job: ClaimedJob, lease_ms: i64) {
+    // Cancelled when the heartbeat finds the lease gone: the pipeline stops at once instead of
+    // working for a result that its fenced writes would refuse anyway.
+    let lease_lost = CancellationToken::new();
     let heartbeat = {
         let db = ctx.db.clone();
         let job = job.clone();
+        let lease_lost = lease_lost.clone();
         let every = Duration::from_millis(u64::try_from(lease_ms / 3).unwrap_or(20_000));
         tokio::spawn(async move {
             loop {
@@ -97,7 +108,7 @@ async fn run_job(ctx: WorkerContext, job: ClaimedJob, lease_ms: i64) {
                 match queue::heartbeat(&db, &job, now_ms(), lease_ms).await {
                     Ok(true) => {}
                     Ok(false) => {
-                        tracing::warn!("lease lost");
+                        lease_lost.cancel();
                         break;
                     }
                     Err(error) => tracing::warn!(%error, "heartbeat failed"),
@@ -108,7 +119,10 @@ async fn run_job(ctx: WorkerContext, job: ClaimedJob, lease_ms: i64) {
     let outcome = if job.attempt > job.max_attempts {
         Err(PipelineError::AttemptsExhausted)
     } else {
-        pipeline::process(&ctx, &job).await
+        tokio::select! {
+            outcome = pipeline::process(&ctx, &job) => outcome,
+            () = lease_lost.cancelled() => Err(PipelineError::LeaseLost),
+        }
     };
     heartbeat.abort();
     match outcome {

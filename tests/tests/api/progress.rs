@@ -1,7 +1,7 @@
 //! Live progress over graphql-transport-ws.
 
 use serde_json::{Value, json};
-use tests::{db_tests, spawn_app};
+use tests::{db_tests, spawn_app, spawn_app_with};
 
 const TRANSCRIPT: &str = "상담원: 안녕하세요, 고객센터 상담원 이수진입니다.\n고객: 환불을 받고 싶어요.\n상담원: 불편을 드려 죄송합니다. 주문번호를 알려 주시겠어요?\n고객: B-1234 입니다.\n상담원: 확인해 보니 환불 처리해 드리겠습니다. 더 궁금하신 점 있으신가요?\n고객: 없어요. 감사합니다.\n상담원: 감사합니다. 좋은 하루 보내세요.\n";
 
@@ -45,6 +45,21 @@ db_tests! {
         let result = app.collect_progress(&other, &id, 0).await;
         let message = result.err().map(|e| e.to_string()).unwrap_or_default();
         assert!(message.contains("NOT_FOUND"), "{message}");
+    }
+
+    async fn the_reference_graphql_ws_client_follows_an_analysis_to_its_terminal_event(db: Db) {
+        let app = spawn_app(db).await;
+        let token = app.counselor_token("kim@example.com").await;
+        let id = app.upload_text(&token, "refund.txt", TRANSCRIPT).await;
+        let lines = reference_client(&app, &token, &id).await;
+        let (last, events) = lines.split_last().unwrap_or_else(|| panic!("no output"));
+        assert_eq!(last["done"], "complete", "{lines:?}");
+        assert_eq!(
+            stages(events),
+            ["QUEUED", "DECODING", "TRANSCRIBING", "REDACTING", "ANALYZING", "COMPLETED"]
+        );
+        let seqs: Vec<i64> = events.iter().filter_map(|e| e["seq"].as_i64()).collect();
+        assert_eq!(seqs, [1, 2, 3, 4, 5, 6]);
     }
 
     async fn a_socket_with_a_bad_token_is_closed_with_4403(db: Db) {
@@ -160,5 +175,88 @@ async fn on_postgres_an_upload_wakes_an_idle_worker_in_another_process_without_p
         started.elapsed() < std::time::Duration::from_secs(5),
         "{:?}",
         started.elapsed()
+    );
+}
+
+/// Runs the reference `graphql-ws` client (`tests/conformance/ws-client.mjs`); returns its lines.
+async fn reference_client(app: &tests::TestApp, token: &str, id: &str) -> Vec<Value> {
+    let dir = tests::workspace_root().join("tests/conformance");
+    assert!(
+        dir.join("node_modules/graphql-ws").exists(),
+        "run `npm ci --prefix tests/conformance` (the test command does)"
+    );
+    let url = format!("ws://127.0.0.1:{}/graphql", app.port);
+    let output = tests::run_node(&dir, &["ws-client.mjs", &url, token, id]).await;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_reference_client_with_a_bad_token_sees_close_code_4403() {
+    let app = spawn_app(tests::Db::Sqlite).await;
+    let lines = reference_client(&app, "-", "any").await;
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["done"], "error", "{lines:?}");
+    assert_eq!(lines[0]["closeCode"], 4403, "{lines:?}");
+}
+
+/// An acknowledged socket and an upload that is never processed (no workers), so subscriptions to
+/// it stay open.
+async fn socket_on_an_unprocessed_upload() -> (tests::TestApp, tests::WsClient, String) {
+    let app = spawn_app_with(tests::Db::Sqlite, |s| s.workers.count = 0).await;
+    let token = app.counselor_token("kim@example.com").await;
+    let id = app.upload_text(&token, "refund.txt", TRANSCRIPT).await;
+    let ws = app
+        .ws_connect(&token)
+        .await
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    (app, ws, id)
+}
+
+#[tokio::test]
+async fn a_second_subscribe_with_an_active_id_closes_the_socket_with_4409() {
+    let (_app, mut ws, id) = socket_on_an_unprocessed_upload().await;
+    for _ in 0..2 {
+        ws.subscribe("same", FOLLOW, json!({ "id": id }))
+            .await
+            .unwrap_or_else(|e| panic!("{e:#}"));
+    }
+    let code = tokio::time::timeout(std::time::Duration::from_secs(20), ws.close_code())
+        .await
+        .unwrap_or_else(|_| panic!("the socket was not closed"));
+    assert_eq!(code, Some(4409));
+}
+
+#[tokio::test]
+async fn subscriptions_beyond_the_per_socket_cap_are_refused_with_an_error_message() {
+    let (_app, mut ws, id) = socket_on_an_unprocessed_upload().await;
+    let cap = consult_coach::graphql::ws::MAX_SUBSCRIPTIONS_PER_SOCKET;
+    for n in 0..=cap {
+        ws.subscribe(&n.to_string(), FOLLOW, json!({ "id": id }))
+            .await
+            .unwrap_or_else(|e| panic!("{e:#}"));
+    }
+    let refused = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        loop {
+            let message = ws.next_json().await.unwrap_or_else(|e| panic!("{e:#}"));
+            if message["type"] == "error" {
+                return message;
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("no error for the subscription over the cap"));
+    assert_eq!(refused["id"], cap.to_string());
+    assert_eq!(
+        refused["payload"][0]["extensions"]["code"],
+        "TOO_MANY_SUBSCRIPTIONS"
     );
 }

@@ -1,7 +1,5 @@
 //! Protocol conformance: the `graphql-http` audit of the GraphQL-over-HTTP specification.
 
-use std::process::Command;
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_graphql_http_audit_passes_with_no_failures() {
     let app = tests::spawn_app(tests::Db::Sqlite).await;
@@ -11,16 +9,7 @@ async fn the_graphql_http_audit_passes_with_no_failures() {
         "run `npm ci --prefix tests/conformance` (the test command does)"
     );
     let url = format!("{}/graphql", app.address);
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new("node")
-            .arg("audit.mjs")
-            .arg(url)
-            .current_dir(dir)
-            .output()
-    })
-    .await
-    .unwrap_or_else(|e| panic!("{e}"))
-    .unwrap_or_else(|e| panic!("node: {e}"));
+    let output = tests::run_node(&dir, &["audit.mjs", &url]).await;
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(

@@ -57,8 +57,9 @@ impl ConsultationSubscription {
                             }
                         }
                         Err(error) => {
-                            tracing::warn!(%error, "could not replay progress events");
-                            break;
+                            // Keep the subscription: the next quiet period or live event
+                            // re-reads, so a database outage never loses the terminal event.
+                            tracing::warn!(%error, "could not replay progress events; will re-read");
                         }
                     }
                     continue;
