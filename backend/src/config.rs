@@ -39,6 +39,8 @@ pub struct Settings {
     pub auth: AuthSettings,
     /// Upload and request limits.
     pub limits: LimitSettings,
+    /// How uploaded transcripts are read.
+    pub ingest: IngestSettings,
     /// Background job workers.
     pub workers: WorkerSettings,
     /// GraphQL behaviour.
@@ -221,6 +223,73 @@ impl Default for LimitSettings {
             max_files_per_request: 1,
             max_json_body_bytes: 256 * 1024,
         }
+    }
+}
+
+/// How uploaded transcripts are read.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IngestSettings {
+    /// Speaker labels that name the counselor, matched case-insensitively on the label or its
+    /// first word; replaces the built-in list (상담원, 상담사, 직원, agent, rep, …)
+    /// (`CONSULT_COACH__INGEST__AGENT_ALIASES`, comma-separated).
+    pub agent_aliases: Vec<String>,
+    /// Speaker labels that name the customer; replaces the built-in list (고객, 손님, customer,
+    /// caller, …) (`CONSULT_COACH__INGEST__CUSTOMER_ALIASES`, comma-separated).
+    pub customer_aliases: Vec<String>,
+}
+
+impl Default for IngestSettings {
+    fn default() -> Self {
+        let aliases = crate::ingest::transcript::SpeakerAliases::default();
+        Self {
+            agent_aliases: aliases.agent,
+            customer_aliases: aliases.customer,
+        }
+    }
+}
+
+impl IngestSettings {
+    /// The aliases the transcript parser uses (trimmed).
+    pub fn speaker_aliases(&self) -> crate::ingest::transcript::SpeakerAliases {
+        let clean = |list: &[String]| list.iter().map(|a| a.trim().to_owned()).collect();
+        crate::ingest::transcript::SpeakerAliases {
+            agent: clean(&self.agent_aliases),
+            customer: clean(&self.customer_aliases),
+        }
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let aliases = self.speaker_aliases();
+        for (key, list) in [
+            ("ingest.agent_aliases", &aliases.agent),
+            ("ingest.customer_aliases", &aliases.customer),
+        ] {
+            if list.is_empty() {
+                return Err(invalid(key, "needs at least one label"));
+            }
+            if list
+                .iter()
+                .any(|a| a.is_empty() || a.chars().count() > 40 || a.contains(['\n', ':']))
+            {
+                return Err(invalid(
+                    key,
+                    "labels must be 1-40 characters without line breaks or ':'",
+                ));
+            }
+        }
+        let lower = |a: &String| a.to_lowercase();
+        if let Some(both) = aliases
+            .agent
+            .iter()
+            .find(|a| aliases.customer.iter().map(lower).any(|c| c == lower(a)))
+        {
+            return Err(invalid(
+                "ingest.customer_aliases",
+                &format!("'{both}' is also an agent alias"),
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -525,6 +594,16 @@ where
 impl Settings {
     /// Loads defaults, then `file` (or `consult-coach.toml` when present), then the environment.
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        Self::load_with_env(file, None)
+    }
+
+    /// [`Settings::load`] reading `CONSULT_COACH__*` variables from `env` instead of the process
+    /// environment when it is given (tests).
+    fn load_with_env(
+        file: Option<&Path>,
+        env: Option<std::collections::HashMap<String, String>>,
+    ) -> Result<Self, ConfigError> {
+        let from_process = env.is_none();
         let mut builder = config::Config::builder();
         match file {
             Some(path) => builder = builder.add_source(config::File::from(path).required(true)),
@@ -537,9 +616,14 @@ impl Settings {
             config::Environment::with_prefix("CONSULT_COACH")
                 .prefix_separator("__")
                 .separator("__")
-                .try_parsing(true),
+                .try_parsing(true)
+                .list_separator(",")
+                .with_list_parse_key("ingest.agent_aliases")
+                .with_list_parse_key("ingest.customer_aliases")
+                .source(env),
         );
-        if let Ok(url) = std::env::var("DATABASE_URL")
+        if from_process
+            && let Ok(url) = std::env::var("DATABASE_URL")
             && std::env::var("CONSULT_COACH__DATABASE__URL").is_err()
         {
             builder = builder.set_override("database.url", url)?;
@@ -596,6 +680,7 @@ impl Settings {
                 }
             }
         }
+        self.ingest.validate()?;
         if self.database.max_connections == Some(0) {
             return invalid("database.max_connections", "must be at least 1");
         }
@@ -797,6 +882,41 @@ mod tests {
         let err = validation_error(&settings);
         assert!(err.contains("providers.openai.max_concurrency"), "{err}");
         assert!(!err.contains("AIza"), "{err}");
+    }
+
+    #[test]
+    fn speaker_aliases_can_be_replaced_but_not_emptied_or_shared_by_both_sides() {
+        let mut settings = Settings::default();
+        assert!(settings.ingest.agent_aliases.contains(&"상담원".to_owned()));
+        settings.ingest.agent_aliases = vec![" 매니저 ".into(), "Agent".into()];
+        assert!(settings.validate().is_ok());
+        assert_eq!(settings.ingest.speaker_aliases().agent[0], "매니저");
+        settings.ingest.customer_aliases = vec!["agent".into()];
+        let err = validation_error(&settings);
+        assert!(
+            err.contains("ingest.customer_aliases") && err.contains("agent"),
+            "{err}"
+        );
+        settings.ingest.customer_aliases = Vec::new();
+        assert!(validation_error(&settings).contains("at least one"));
+        settings.ingest.customer_aliases = vec!["고객: 김".into()];
+        assert!(validation_error(&settings).contains("1-40 characters"));
+    }
+
+    #[test]
+    fn speaker_aliases_come_from_a_comma_separated_environment_variable() {
+        let env = std::collections::HashMap::from([(
+            "CONSULT_COACH__INGEST__AGENT_ALIASES".to_owned(),
+            "매니저,팀장".to_owned(),
+        )]);
+        let settings = Settings::load_with_env(None, Some(env)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(settings.ingest.agent_aliases, ["매니저", "팀장"]);
+        assert!(
+            settings
+                .ingest
+                .customer_aliases
+                .contains(&"고객".to_owned())
+        );
     }
 
     #[test]

@@ -113,6 +113,7 @@ impl Core {
             analyzer: Arc::new(LocalAnalyzer::default()),
             refiner,
             settings: settings.workers.clone(),
+            aliases: Arc::new(settings.ingest.speaker_aliases()),
         };
         Ok(spawn_workers(ctx, count, shutdown))
     }

@@ -9,6 +9,7 @@ mod m20261125_000001_create_core_tables;
 mod m20261125_000002_create_storage_events;
 mod m20261125_000003_create_accounts;
 mod m20261125_000004_create_llm_calls;
+mod m20261128_000001_add_transcript_details;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_create_storage_events::Migration),
             Box::new(m20261125_000003_create_accounts::Migration),
             Box::new(m20261125_000004_create_llm_calls::Migration),
+            Box::new(m20261128_000001_add_transcript_details::Migration),
         ]
     }
 }

@@ -20,6 +20,10 @@ pub struct Model {
     pub encoding: Option<String>,
     /// Number of PII items redacted.
     pub pii_redactions: i32,
+    /// How speakers were attributed: `labels`, `first_speaker` or `none`.
+    pub speaker_mapping: String,
+    /// Invalid byte sequences replaced with U+FFFD while decoding.
+    pub replaced_chars: i32,
     /// Creation time, epoch ms.
     pub created_at: i64,
 }

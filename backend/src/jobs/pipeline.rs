@@ -20,7 +20,7 @@ use crate::clock::now_ms;
 use crate::entity::{analyses, consultations, improvement_items, transcripts};
 use crate::ingest::IngestError;
 use crate::ingest::text::decode_text;
-use crate::ingest::transcript::parse_transcript;
+use crate::ingest::transcript::parse_transcript_with;
 use crate::service::files::fetch_file;
 use crate::storage::StorageError;
 
@@ -155,15 +155,20 @@ pub async fn process(ctx: &WorkerContext, job: &ClaimedJob) -> Result<(), Pipeli
         StageUpdate::new(
             Stage::Transcribing,
             30,
-            format!("대화를 발화 단위로 나누는 중입니다 ({})", decoded.encoding),
             format!(
-                "Splitting the conversation into turns ({})",
-                decoded.encoding
+                "대화를 발화 단위로 나누는 중입니다 ({}){}",
+                decoded.encoding,
+                replaced_warning_ko(decoded.replaced_chars)
+            ),
+            format!(
+                "Splitting the conversation into turns ({}){}",
+                decoded.encoding,
+                replaced_warning_en(decoded.replaced_chars)
             ),
         ),
     )
     .await?;
-    let parsed = parse_transcript(&decoded.text)?;
+    let parsed = parse_transcript_with(&decoded.text, &ctx.aliases)?;
     let mut turns = parsed.turns;
 
     emit(
@@ -221,6 +226,8 @@ pub async fn process(ctx: &WorkerContext, job: &ClaimedJob) -> Result<(), Pipeli
             .map_err(|e| PipelineError::Task(e.to_string()))?,
         format: parsed.format.to_owned(),
         encoding: decoded.encoding.to_owned(),
+        speaker_mapping: parsed.speaker_mapping.to_owned(),
+        replaced_chars: decoded.replaced_chars,
     };
     store_result(ctx, job, &consultation, stored, &report).await
 }
@@ -229,6 +236,26 @@ struct StoredTranscript {
     turns_json: String,
     format: String,
     encoding: String,
+    speaker_mapping: String,
+    replaced_chars: usize,
+}
+
+/// The warning added to the progress message when decoding replaced invalid bytes.
+fn replaced_warning_ko(replaced: usize) -> String {
+    if replaced == 0 {
+        String::new()
+    } else {
+        format!(" — 읽을 수 없는 문자 {replaced}개를 �로 바꾸었습니다")
+    }
+}
+
+/// [`replaced_warning_ko`] in English.
+fn replaced_warning_en(replaced: usize) -> String {
+    match replaced {
+        0 => String::new(),
+        1 => " — 1 unreadable character was replaced with �".to_owned(),
+        n => format!(" — {n} unreadable characters were replaced with �"),
+    }
 }
 
 async fn store_result(
@@ -251,6 +278,8 @@ async fn store_result(
         format: Set(transcript.format),
         encoding: Set(Some(transcript.encoding)),
         pii_redactions: Set(i32::try_from(pii_total).unwrap_or(i32::MAX)),
+        speaker_mapping: Set(transcript.speaker_mapping),
+        replaced_chars: Set(i32::try_from(transcript.replaced_chars).unwrap_or(i32::MAX)),
         created_at: Set(now),
     }
     .insert(&txn)

@@ -15,6 +15,7 @@ use super::queue::{self, ClaimedJob, JobQueue};
 use crate::analysis::Analyzer;
 use crate::clock::now_ms;
 use crate::config::WorkerSettings;
+use crate::ingest::transcript::SpeakerAliases;
 use crate::llm::Refiner;
 use crate::storage::Storage;
 
@@ -35,6 +36,8 @@ pub struct WorkerContext {
     pub refiner: Option<Arc<Refiner>>,
     /// Worker settings.
     pub settings: WorkerSettings,
+    /// Speaker labels of agents and customers (`ingest.*_aliases`).
+    pub aliases: Arc<SpeakerAliases>,
 }
 
 impl WorkerContext {

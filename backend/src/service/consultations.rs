@@ -493,6 +493,16 @@ pub async fn transcript_turns(
     }
 }
 
+/// How a stored transcript was read (call only after an ownership check); `None` before it is.
+pub async fn transcript_details(
+    db: &DatabaseConnection,
+    consultation_id: &str,
+) -> Result<Option<transcripts::Model>, ConsultationError> {
+    Ok(transcripts::Entity::find_by_id(consultation_id.to_owned())
+        .one(db)
+        .await?)
+}
+
 /// Stored progress events after `after_seq` (call only after an ownership check).
 pub async fn progress_events(
     db: &DatabaseConnection,

@@ -6,6 +6,7 @@ mod authz;
 mod consultations;
 mod faults;
 mod http;
+mod ingest;
 mod kpi;
 mod llm;
 mod malformed;

@@ -1,19 +1,19 @@
 //! GraphQL types of the consultations domain.
 
-use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
 use shared::consultation::{ConsultationStatus, FileType};
 use shared::progress::Stage;
 use shared::report::Report;
 use shared::transcript::Turn;
 
 use crate::clock::to_datetime;
-use crate::entity::consultations;
+use crate::entity::{consultations, transcripts};
 use crate::error::Lang;
 use crate::graphql::context::{lang, map_err, state, viewer};
 use crate::jobs::ProgressEvent as DomainEvent;
 use crate::service::activity::{ActivityKind, track};
 use crate::service::consultations::{
-    failure_message, latest_report, progress_events, transcript_turns,
+    failure_message, latest_report, progress_events, transcript_details, transcript_turns,
 };
 
 /// An uploaded consultation. Only ever built for a viewer allowed to read it.
@@ -117,6 +117,63 @@ impl Consultation {
         transcript_turns(&state(ctx)?.db, &self.0.id)
             .await
             .map_err(map_err(ctx))
+    }
+
+    /// How the uploaded file was read (format, encoding, how speakers were attributed, damaged
+    /// characters), once processed.
+    async fn transcript_info(&self, ctx: &Context<'_>) -> Result<Option<TranscriptInfo>> {
+        Ok(transcript_details(&state(ctx)?.db, &self.0.id)
+            .await
+            .map_err(map_err(ctx))?
+            .map(TranscriptInfo::from))
+    }
+}
+
+/// How speakers were attributed to the counselor and the customer.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum SpeakerMapping {
+    /// By their labels (상담원/고객, agent/customer and the configured aliases).
+    Labels,
+    /// Named speakers without known labels: the first one is taken as the counselor (unless the
+    /// second opens like one). Check the roles in the transcript.
+    FirstSpeaker,
+    /// The file has no speaker information.
+    None,
+}
+
+/// How an uploaded transcript was read.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct TranscriptInfo {
+    /// `upload` (a transcript file) or `stt` (speech-to-text of a recording).
+    pub source: String,
+    /// The recognised format: `labelled_text`, `srt`, `webvtt`, `json`, `jsonl`, `csv`,
+    /// `kakaotalk`.
+    pub format: String,
+    /// The text encoding it was read as (`UTF-8`, `UTF-16LE`, `EUC-KR` …).
+    pub encoding: Option<String>,
+    /// How speakers were attributed.
+    pub speaker_mapping: SpeakerMapping,
+    /// Invalid byte sequences that were replaced with U+FFFD (a damaged or mis-encoded file when
+    /// more than zero).
+    pub replaced_characters: i32,
+    /// Personal information items masked in the stored transcript.
+    pub pii_redactions: i32,
+}
+
+impl From<transcripts::Model> for TranscriptInfo {
+    fn from(row: transcripts::Model) -> Self {
+        Self {
+            source: row.source,
+            format: row.format,
+            encoding: row.encoding,
+            speaker_mapping: match row.speaker_mapping.as_str() {
+                "first_speaker" => SpeakerMapping::FirstSpeaker,
+                "none" => SpeakerMapping::None,
+                _ => SpeakerMapping::Labels,
+            },
+            replaced_characters: row.replaced_chars,
+            pii_redactions: row.pii_redactions,
+        }
     }
 }
 
