@@ -209,7 +209,7 @@ pub fn server_binary() -> PathBuf {
         .unwrap_or_default()
 }
 
-/// A `consult-coach worker` child process; killed when dropped.
+/// A `consult-coach` child process (`worker` or `serve`); killed when dropped.
 pub struct WorkerProcess {
     child: std::process::Child,
     /// Where its log goes.
@@ -230,6 +230,11 @@ impl WorkerProcess {
     pub fn kill_hard(&mut self) {
         self.signal("KILL");
         let _ = self.child.wait();
+    }
+
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// Everything it logged so far.
@@ -259,8 +264,51 @@ impl TestApp {
     /// Starts `consult-coach worker` as a separate process on this app's database and data
     /// directory, with one worker and the extra `CONSULT_COACH__…` variables given.
     pub fn spawn_worker_process(&self, env: &[(&str, String)]) -> WorkerProcess {
+        self.spawn_process("worker", env)
+    }
+
+    /// Starts `consult-coach serve` as a separate process on this app's database, data directory
+    /// and JWT secret, on a free port and without workers; returns it and its port once it
+    /// answers `/healthz`.
+    pub async fn spawn_server_process(&self) -> (WorkerProcess, u16) {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let secret = self
+            .settings
+            .auth
+            .jwt_secret
+            .as_ref()
+            .map(|s| secrecy::ExposeSecret::expose_secret(s).to_owned())
+            .unwrap_or_default();
+        let process = self.spawn_process(
+            "serve",
+            &[
+                ("CONSULT_COACH__SERVER__PORT", port.to_string()),
+                ("CONSULT_COACH__WORKERS__COUNT", "0".to_owned()),
+                ("CONSULT_COACH__AUTH__JWT_SECRET", secret),
+            ],
+        );
+        let url = format!("http://127.0.0.1:{port}/healthz");
+        for _ in 0..300 {
+            if reqwest::get(&url)
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
+                return (process, port);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the server process never answered: {}", process.log());
+    }
+
+    fn spawn_process(&self, subcommand: &str, env: &[(&str, String)]) -> WorkerProcess {
         let data_dir = &self.settings.storage.data_dir;
-        let log_path = data_dir.join(format!("worker-{}.log", uuid::Uuid::new_v4().simple()));
+        let log_path = data_dir.join(format!(
+            "{subcommand}-{}.log",
+            uuid::Uuid::new_v4().simple()
+        ));
         let log = std::fs::File::create(&log_path)
             .unwrap_or_else(|e| panic!("creating {}: {e}", log_path.display()));
         let log_err = log
@@ -268,7 +316,7 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("cloning the log handle: {e}"));
         let binary = server_binary();
         let child = std::process::Command::new(&binary)
-            .arg("worker")
+            .arg(subcommand)
             .current_dir(data_dir)
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -414,35 +462,12 @@ impl TestApp {
 
     /// Opens a graphql-transport-ws socket without sending `connection_init`.
     pub async fn ws_raw(&self) -> Result<WsClient> {
-        let mut request = format!("ws://127.0.0.1:{}/graphql", self.port).into_client_request()?;
-        request
-            .headers_mut()
-            .insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse()?);
-        // No Nagle: small frames go out at once, as browsers send them.
-        let (socket, response) =
-            tokio_tungstenite::connect_async_with_config(request, None, true).await?;
-        if response
-            .headers()
-            .get("sec-websocket-protocol")
-            .and_then(|v| v.to_str().ok())
-            != Some("graphql-transport-ws")
-        {
-            bail!("server did not select graphql-transport-ws");
-        }
-        Ok(WsClient { socket })
+        WsClient::open(self.port).await
     }
 
     /// Opens a graphql-transport-ws connection, acknowledged with `token`.
     pub async fn ws_connect(&self, token: &str) -> Result<WsClient> {
-        let mut client = self.ws_raw().await?;
-        client
-            .send_json(json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {token}")}}))
-            .await?;
-        let ack = client.next_json().await?;
-        if ack["type"] != "connection_ack" {
-            bail!("expected connection_ack, got {ack}");
-        }
-        Ok(client)
+        WsClient::connect(self.port, token).await
     }
 
     /// Subscribes to a consultation's progress and collects events until the stream completes.
@@ -507,6 +532,39 @@ pub struct WsClient {
 }
 
 impl WsClient {
+    /// Opens a graphql-transport-ws socket to the server on `port`, without `connection_init`.
+    pub async fn open(port: u16) -> Result<Self> {
+        let mut request = format!("ws://127.0.0.1:{port}/graphql").into_client_request()?;
+        request
+            .headers_mut()
+            .insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse()?);
+        // No Nagle: small frames go out at once, as browsers send them.
+        let (socket, response) =
+            tokio_tungstenite::connect_async_with_config(request, None, true).await?;
+        if response
+            .headers()
+            .get("sec-websocket-protocol")
+            .and_then(|v| v.to_str().ok())
+            != Some("graphql-transport-ws")
+        {
+            bail!("server did not select graphql-transport-ws");
+        }
+        Ok(Self { socket })
+    }
+
+    /// Opens a socket to the server on `port` and has it acknowledged with `token`.
+    pub async fn connect(port: u16, token: &str) -> Result<Self> {
+        let mut client = Self::open(port).await?;
+        client
+            .send_json(json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {token}")}}))
+            .await?;
+        let ack = client.next_json().await?;
+        if ack["type"] != "connection_ack" {
+            bail!("expected connection_ack, got {ack}");
+        }
+        Ok(client)
+    }
+
     /// Sends a JSON message.
     pub async fn send_json(&mut self, value: Value) -> Result<()> {
         self.socket.send(Message::text(value.to_string())).await?;

@@ -260,3 +260,69 @@ async fn subscriptions_beyond_the_per_socket_cap_are_refused_with_an_error_messa
         "TOO_MANY_SUBSCRIPTIONS"
     );
 }
+
+/// Open file descriptors and resident memory (kB) of a process.
+fn fds_and_rss(pid: u32) -> (usize, u64) {
+    let fds = std::fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, Iterator::count);
+    let rss = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0);
+    (fds, rss)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn vanished_subscribers_leave_no_sockets_behind_and_memory_stays_flat() {
+    let app = spawn_app_with(tests::Db::Sqlite, |s| s.workers.count = 0).await;
+    let token = app.counselor_token("kim@example.com").await;
+    // Never processed: every subscription to it stays open until its client goes away.
+    let id = app.upload_text(&token, "refund.txt", TRANSCRIPT).await;
+    let (server, port) = app.spawn_server_process().await;
+    let pid = server.pid();
+
+    let mut after_cycle = Vec::new();
+    for _ in 0..4 {
+        let mut sockets = Vec::new();
+        for _ in 0..100 {
+            let mut ws = tests::WsClient::connect(port, &token)
+                .await
+                .unwrap_or_else(|e| panic!("{e:#}"));
+            ws.subscribe("1", FOLLOW, json!({ "id": id }))
+                .await
+                .unwrap_or_else(|e| panic!("{e:#}"));
+            sockets.push(ws);
+        }
+        // The first stored event proves the subscriptions are live on the server.
+        for ws in &mut sockets {
+            let first = ws.next_json().await.unwrap_or_else(|e| panic!("{e:#}"));
+            assert_eq!(first["type"], "next", "{first}");
+        }
+        // Vanish: drop the connections without a close frame.
+        drop(sockets);
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        after_cycle.push(fds_and_rss(pid));
+    }
+    // Every vanished socket is closed by the server (no descriptors pile up) …
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let settled = loop {
+        let (fds, rss) = fds_and_rss(pid);
+        if fds <= after_cycle[0].0 + 5 || std::time::Instant::now() > deadline {
+            break (fds, rss);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    assert!(
+        settled.0 <= after_cycle[0].0 + 5,
+        "open descriptors grew: {after_cycle:?} → {settled:?}"
+    );
+    // … and 300 more subscribers that came and went cost no lasting memory.
+    assert!(
+        settled.1 <= after_cycle[0].1 + 4 * 1024,
+        "resident memory grew: {after_cycle:?} → {settled:?}"
+    );
+}
