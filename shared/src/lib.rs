@@ -4,10 +4,12 @@
 //! * [`progress`]: pipeline stages and progress events streamed to subscribers.
 //! * [`consultation`]: consultation file types and statuses.
 //! * [`inputs`]: validated input newtypes (`parse() -> Result`), used by the SPA and the server alike.
+//! * [`kpi`]: the catalogue of the KPI sheet's 42 KPIs, their targets and how a value meets them.
 //! * [`transcript`]: speaker-labelled turns.
 
 pub mod consultation;
 pub mod inputs;
+pub mod kpi;
 pub mod progress;
 pub mod report;
 pub mod transcript;
