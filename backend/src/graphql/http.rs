@@ -319,12 +319,16 @@ pub async fn graphql_post(
                 return too_large(rtype, lang, limits.max_upload_bytes);
             }
             Err(e) => {
-                return error_response(
-                    StatusCode::BAD_REQUEST,
-                    rtype,
-                    "BAD_REQUEST",
-                    &e.to_string(),
-                );
+                tracing::debug!(error = %e, "unreadable multipart upload request");
+                let message = match lang {
+                    Lang::Ko => format!(
+                        "업로드 요청을 읽을 수 없습니다. 요청이 중간에 끊겼거나 파일 이름·형식이 올바르지 않습니다. ({e})"
+                    ),
+                    Lang::En => format!(
+                        "The upload request could not be read: it was cut off, or a file name or part is malformed. ({e})"
+                    ),
+                };
+                return error_response(StatusCode::BAD_REQUEST, rtype, "BAD_REQUEST", &message);
             }
         }
     } else if mime.type_() == mime::APPLICATION && mime.subtype() == mime::JSON {

@@ -98,3 +98,37 @@ async fn queries_deeper_than_the_limit_are_rejected() {
         .to_lowercase();
     assert!(message.contains("nested too deep"), "{body}");
 }
+
+#[tokio::test]
+async fn a_cut_off_multipart_upload_is_refused_with_a_message_in_the_counselors_language() {
+    let app = spawn_app(tests::Db::Sqlite).await;
+    let token = app.counselor_token("kim@example.com").await;
+    let body = "--XyZ\r\nContent-Disposition: form-data; name=\"operations\"\r\n\r\n\
+        {\"query\":\"mutation($file: Upload!) { uploadConsultation(file: $file) { id } }\",\"variables\":{\"file\":null}}\r\n\
+        --XyZ\r\nContent-Disposition: form-data; name=\"map\"\r\n\r\n{\"0\":[\"variables.file\"]}\r\n\
+        --XyZ\r\nContent-Disposition: form-data; name=\"0\"; filename=\"call.txt\"\r\nContent-Type: text/plain\r\n\r\n\
+        상담원: 안녕하세요";
+    for (language, expected) in [
+        ("ko", "업로드 요청을 읽을 수 없습니다"),
+        ("en", "could not be read"),
+    ] {
+        let response = app
+            .client
+            .post(format!("{}/graphql", app.address))
+            .bearer_auth(&token)
+            .header("Accept-Language", language)
+            .header("Content-Type", "multipart/form-data; boundary=XyZ")
+            .body(body)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(response.status().as_u16(), 400);
+        let json: Value = response.json().await.unwrap_or_default();
+        assert_eq!(
+            json["errors"][0]["extensions"]["code"], "BAD_REQUEST",
+            "{json}"
+        );
+        let message = json["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(expected), "{language}: {message}");
+    }
+}

@@ -630,3 +630,52 @@ db_tests! {
         assert!(!row.storage_key.contains("passwd") && !row.storage_key.contains(".."), "{}", row.storage_key);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_100_mb_binary_file_named_txt_is_refused_as_what_it_is_and_leaves_nothing_behind() {
+    let app = tests::spawn_app_with(tests::Db::Sqlite, |s| {
+        s.limits.max_upload_bytes = 128 * 1024 * 1024;
+    })
+    .await;
+    let token = app.counselor_token("kim@example.com").await;
+    // 100 MB of pseudo-random bytes behind a ZIP header: binary through and through.
+    let mut bytes = b"PK\x03\x04\x14\x00\x00\x00\x08\x00".to_vec();
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    bytes.reserve(100 * 1024 * 1024);
+    while bytes.len() < 100 * 1024 * 1024 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        bytes.extend_from_slice(&state.to_le_bytes());
+    }
+    let (code, message) = upload_error(&app, &token, "통화기록.txt", bytes, "text/plain").await;
+    assert_eq!(code, "UNSUPPORTED_FILE_TYPE", "{message}");
+    assert!(
+        message.contains("zip"),
+        "the detected type is named: {message}"
+    );
+    let rows = consultations::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(rows.is_empty(), "nothing was accepted");
+    let stored: u64 = walk_files(&app.settings.storage.data_dir.join("files"));
+    assert_eq!(stored, 0, "no partial file is left in storage");
+}
+
+/// Total bytes of the files under `dir` (0 when it does not exist).
+fn walk_files(dir: &std::path::Path) -> u64 {
+    std::fs::read_dir(dir).map_or(0, |entries| {
+        entries
+            .filter_map(Result::ok)
+            .map(|entry| {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk_files(&path)
+                } else {
+                    entry.metadata().map_or(0, |m| m.len())
+                }
+            })
+            .sum()
+    })
+}
