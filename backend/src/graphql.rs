@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod consultations;
 pub mod context;
+pub mod feedback;
 pub mod http;
 pub mod mutation;
 pub mod query;

@@ -4,6 +4,7 @@
 pub mod activity;
 pub mod api_keys;
 pub mod consultations;
+pub mod feedback;
 pub mod files;
 pub mod kpi;
 pub mod sessions;

@@ -125,6 +125,62 @@ impl Password {
     }
 }
 
+/// A rating of an analysis: 1 (not useful) to 5 (very useful).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rating(u8);
+
+impl Rating {
+    /// Validates a rating.
+    pub fn parse(raw: i64) -> Result<Self, InputError> {
+        match u8::try_from(raw) {
+            Ok(value @ 1..=5) => Ok(Self(value)),
+            _ => Err(InputError::new(
+                "rating",
+                "평점은 1점부터 5점까지 선택해 주세요.",
+                "Ratings go from 1 to 5.",
+            )),
+        }
+    }
+
+    /// The rating, 1-5.
+    pub fn value(self) -> u8 {
+        self.0
+    }
+}
+
+/// An optional feedback comment: trimmed, at most 2,000 characters, line breaks allowed but no
+/// other control characters; blank means none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedbackComment(Option<String>);
+
+impl FeedbackComment {
+    /// Longest accepted comment, in characters.
+    pub const MAX_LEN: usize = 2000;
+
+    /// Validates a comment.
+    pub fn parse(raw: Option<&str>) -> Result<Self, InputError> {
+        let value = raw.map(str::trim).filter(|v| !v.is_empty());
+        if let Some(value) = value
+            && (value.chars().count() > Self::MAX_LEN
+                || value
+                    .chars()
+                    .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')))
+        {
+            return Err(InputError::new(
+                "comment",
+                "의견은 2,000자 이하로, 제어 문자 없이 입력해 주세요.",
+                "Comments must be at most 2,000 characters without control characters.",
+            ));
+        }
+        Ok(Self(value.map(str::to_owned)))
+    }
+
+    /// The comment, when there is one.
+    pub fn as_deref(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+}
+
 /// A consultation title: trimmed, 1-200 characters, no control characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Title(String);
@@ -215,5 +271,24 @@ mod tests {
         assert_eq!(Title::from_file_name("C:\\x\\call.srt").as_str(), "call");
         assert_eq!(Title::from_file_name(".txt").as_str(), "상담");
         assert!(Title::parse("a\u{0007}b").is_err());
+    }
+
+    #[test]
+    fn ratings_are_one_to_five_and_comments_are_bounded() {
+        assert_eq!(Rating::parse(4).map(Rating::value), Ok(4));
+        for bad in [0, 6, -1, 300] {
+            assert!(Rating::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            FeedbackComment::parse(Some("  ")).map(|c| c.as_deref().is_none()),
+            Ok(true)
+        );
+        assert_eq!(
+            FeedbackComment::parse(Some(" 도움이 됐어요\n감사합니다 "))
+                .map(|c| c.as_deref().map(str::to_owned)),
+            Ok(Some("도움이 됐어요\n감사합니다".to_owned()))
+        );
+        assert!(FeedbackComment::parse(Some(&"가".repeat(2001))).is_err());
+        assert!(FeedbackComment::parse(Some("bell\u{7}")).is_err());
     }
 }

@@ -5,7 +5,13 @@ use async_graphql::MergedObject;
 use super::admin::mutation::AdminMutation;
 use super::auth::mutation::AuthMutation;
 use super::consultations::mutation::ConsultationMutation;
+use super::feedback::mutation::FeedbackMutation;
 
 /// Root mutation type.
 #[derive(MergedObject, Default)]
-pub struct Mutation(AuthMutation, ConsultationMutation, AdminMutation);
+pub struct Mutation(
+    AuthMutation,
+    ConsultationMutation,
+    FeedbackMutation,
+    AdminMutation,
+);

@@ -149,6 +149,16 @@ fn expect_reanalyze(actor: Actor) -> &'static str {
     }
 }
 
+/// Only the owner rates; readers who may not rate get FORBIDDEN, others NOT_FOUND.
+fn expect_rate(actor: Actor) -> &'static str {
+    match actor {
+        Actor::Anonymous => "UNAUTHENTICATED",
+        Actor::Owner => "ok",
+        Actor::TeamManager | Actor::Admin | Actor::ReadOnlyApiKey => "FORBIDDEN",
+        Actor::SameTeamCounselor | Actor::OtherTeamManager => "NOT_FOUND",
+    }
+}
+
 fn expect_admin_op(actor: Actor, op: &str) -> &'static str {
     match (actor, op) {
         (Actor::Anonymous, _) => "UNAUTHENTICATED",
@@ -205,6 +215,20 @@ db_tests! {
             }
         }
         // Mutations last: a successful re-analysis adds consultations.
+        for actor in ACTORS {
+            let body = app
+                .graphql(world.token(actor), "mutation($id: ID!) { rateAnalysis(consultationId: $id, input: {rating: 4}) { id } }", json!({"id": id}))
+                .await;
+            if outcome(&body) != expect_rate(actor) {
+                failures.push(format!("{actor:?} rateAnalysis: {}", outcome(&body)));
+            }
+            let read = app
+                .graphql(world.token(actor), "query($id: ID!) { consultation(id: $id) { feedback { rating } } }", json!({"id": id}))
+                .await;
+            if outcome(&read) != expect_consultation(actor) {
+                failures.push(format!("{actor:?} consultation.feedback: {}", outcome(&read)));
+            }
+        }
         for actor in ACTORS {
             let body = app
                 .graphql(world.token(actor), "mutation($id: ID!) { reanalyze(consultationId: $id) { id } }", json!({"id": id}))
@@ -288,6 +312,7 @@ fn the_matrix_covers_every_root_field_of_the_schema() {
         "setLocale",
         "uploadConsultation",
         "reanalyze",
+        "rateAnalysis",
         "createUser",
         "updateUser",
         "createTeam",

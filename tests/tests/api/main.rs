@@ -5,6 +5,7 @@ mod auth;
 mod authz;
 mod consultations;
 mod faults;
+mod feedback;
 mod http;
 mod ingest;
 mod kpi;

@@ -10,11 +10,13 @@ use crate::clock::to_datetime;
 use crate::entity::{consultations, transcripts};
 use crate::error::Lang;
 use crate::graphql::context::{lang, map_err, state, viewer};
+use crate::graphql::feedback::types::AnalysisFeedback;
 use crate::jobs::ProgressEvent as DomainEvent;
 use crate::service::activity::{ActivityKind, track};
 use crate::service::consultations::{
     failure_message, latest_report, progress_events, transcript_details, transcript_turns,
 };
+use crate::service::feedback::ratings_of;
 
 /// An uploaded consultation. Only ever built for a viewer allowed to read it.
 #[derive(Debug, Clone)]
@@ -117,6 +119,18 @@ impl Consultation {
         transcript_turns(&state(ctx)?.db, &self.0.id)
             .await
             .map_err(map_err(ctx))
+    }
+
+    /// Ratings of its analyses, newest first: the owner's, visible to whoever may read the
+    /// consultation (the owner, their team's managers, admins).
+    async fn feedback(&self, ctx: &Context<'_>) -> Result<Vec<AnalysisFeedback>> {
+        let viewer = viewer(ctx)?;
+        Ok(ratings_of(&state(ctx)?.db, &viewer, &self.0.id)
+            .await
+            .map_err(map_err(ctx))?
+            .into_iter()
+            .map(AnalysisFeedback::from)
+            .collect())
     }
 
     /// How the uploaded file was read (format, encoding, how speakers were attributed, damaged
