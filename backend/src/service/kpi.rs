@@ -3,5 +3,8 @@
 //!
 //! * [`pipeline`]: processing performance (§2.1) and the job queue (§2.3) from `consultations` and
 //!   `jobs`.
+//! * [`records`]: analysis quality (§3.1, §4.1), AI API efficiency (§3.2) and storage (§5.1) from
+//!   `analyses`, `feedback`, `llm_calls` and `storage_events`.
 
 pub mod pipeline;
+pub mod records;

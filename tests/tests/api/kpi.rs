@@ -97,4 +97,56 @@ db_tests! {
         assert_eq!(figures.success_rate(), Some(1.0));
         assert_eq!(figures.queue_length, 0);
     }
+
+    async fn quality_llm_and_storage_figures_come_from_analyses_ratings_calls_and_transfers(db: Db) {
+        use consult_coach::service::kpi::records::{analysis_figures, llm_figures, storage_figures};
+        let app = spawn_app_with(db, |_| {}).await;
+        let token = app.counselor_token("kim@example.com").await;
+        let call = "상담원: 안녕하세요, 행복카드 상담원입니다.\n고객: 카드 결제가 안 돼요.\n상담원: 확인해 드리겠습니다. 한도를 올려 드렸습니다.\n고객: 감사합니다.";
+        let first = app.upload_text(&token, "a.txt", call).await;
+        app.wait_for_terminal(&token, &first).await;
+        // The same file again is a re-analysis.
+        let again = app.upload_text(&token, "a-again.txt", call).await;
+        app.wait_for_terminal(&token, &again).await;
+        let rated = app
+            .graphql(
+                Some(&token),
+                "mutation($id: ID!) { rateAnalysis(consultationId: $id, input: {rating: 4}) { id } }",
+                serde_json::json!({ "id": first }),
+            )
+            .await;
+        assert!(rated["errors"].is_null(), "{rated}");
+        let now = consult_coach::clock::now_ms();
+        for (status, retries, latency) in [("200", 0, 1_000), ("200", 1, 3_000), ("503", 2, 5_000), ("NULL", 0, 60_000)] {
+            exec(
+                &app,
+                format!(
+                    "INSERT INTO llm_calls (provider, model, purpose, consultation_id, started_at, latency_ms, status, http_status, retries) \
+                     VALUES ('gemini', 'gemini-test', 'analysis', NULL, {now}, {latency}, 'ok', {status}, {retries})"
+                ),
+            )
+            .await;
+        }
+
+        let analysis = analysis_figures(&app.db, 0, i64::MAX).await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((analysis.analyses, analysis.uploads, analysis.reanalyses), (2, 2, 1));
+        assert_eq!(analysis.reanalysis_rate(), Some(50.0));
+        assert!(analysis.avg_result_chars.is_some_and(|c| c > 100.0), "{analysis:?}");
+        assert!(analysis.avg_improvement_items.is_some_and(|n| (1.0..=5.0).contains(&n)), "{analysis:?}");
+        assert_eq!(analysis.improvement_derivation_rate(), Some(100.0));
+        assert_eq!((analysis.ratings, analysis.avg_rating), (1, Some(4.0)));
+
+        let llm = llm_figures(&app.db, 0, i64::MAX).await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((llm.calls, llm.http_ok, llm.retried), (4, 2, 2));
+        assert_eq!((llm.success_rate(), llm.retry_rate()), (Some(50.0), Some(50.0)));
+        assert_eq!(llm.avg_latency_ms, Some(17_250.0));
+        assert_eq!(llm.calls_per_day(2.0), Some(2.0));
+
+        let storage = storage_figures(&app.db, 0, i64::MAX).await.unwrap_or_else(|e| panic!("{e}"));
+        assert!(storage.uploads >= 1 && storage.downloads >= 2, "{storage:?}");
+        assert_eq!((storage.upload_success_rate(), storage.download_success_rate()), (Some(100.0), Some(100.0)));
+
+        let empty = analysis_figures(&app.db, 0, 1).await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((empty.analyses, empty.avg_rating, empty.reanalysis_rate()), (0, None, None));
+    }
 }
