@@ -41,6 +41,8 @@ pub struct Settings {
     pub limits: LimitSettings,
     /// How uploaded transcripts are read.
     pub ingest: IngestSettings,
+    /// Manager surveys.
+    pub surveys: SurveySettings,
     /// Background job workers.
     pub workers: WorkerSettings,
     /// GraphQL behaviour.
@@ -224,6 +226,25 @@ impl Default for LimitSettings {
             max_json_body_bytes: 256 * 1024,
         }
     }
+}
+
+/// How often managers are asked for a survey.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum SurveyPeriod {
+    /// Once a calendar month (`2026-11`).
+    #[default]
+    Monthly,
+    /// Once a calendar quarter (`2026-Q4`).
+    Quarterly,
+}
+
+/// Manager surveys.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct SurveySettings {
+    /// `monthly` or `quarterly` (`CONSULT_COACH__SURVEYS__PERIOD`, default `monthly`).
+    pub period: SurveyPeriod,
 }
 
 /// How uploaded transcripts are read.

@@ -13,6 +13,7 @@ pub mod llm_calls;
 pub mod login_attempts;
 pub mod refresh_tokens;
 pub mod storage_events;
+pub mod surveys;
 pub mod teams;
 pub mod transcripts;
 pub mod users;

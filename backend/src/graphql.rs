@@ -11,6 +11,7 @@ pub mod mutation;
 pub mod query;
 pub mod schema;
 pub mod subscription;
+pub mod surveys;
 pub mod ws;
 
 pub use schema::{AppSchema, build_schema};

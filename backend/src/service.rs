@@ -8,4 +8,5 @@ pub mod feedback;
 pub mod files;
 pub mod kpi;
 pub mod sessions;
+pub mod surveys;
 pub mod users;

@@ -218,6 +218,7 @@ impl Application {
             login_limiter: login_limiter.clone(),
             refresh_ttl_ms: i64::from(settings.auth.refresh_token_ttl_days) * 24 * 3600 * 1000,
             allow_signup: settings.auth.allow_signup,
+            survey_period: settings.surveys.period,
         };
         let schema = build_schema(state, &settings.graphql);
         let mut workers =

@@ -11,6 +11,7 @@ mod m20261125_000003_create_accounts;
 mod m20261125_000004_create_llm_calls;
 mod m20261128_000001_add_transcript_details;
 mod m20261128_000002_create_feedback;
+mod m20261128_000003_create_surveys;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_create_llm_calls::Migration),
             Box::new(m20261128_000001_add_transcript_details::Migration),
             Box::new(m20261128_000002_create_feedback::Migration),
+            Box::new(m20261128_000003_create_surveys::Migration),
         ]
     }
 }

@@ -148,6 +148,29 @@ impl Rating {
     }
 }
 
+/// A whole number within a survey question's scale (`0..=10` for NPS, `0..=100` for percent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScaleAnswer(u8);
+
+impl ScaleAnswer {
+    /// Validates `raw` against `min..=max` (at most 100); `field` names the question.
+    pub fn parse(raw: i64, min: u8, max: u8, field: &'static str) -> Result<Self, InputError> {
+        match u8::try_from(raw) {
+            Ok(value) if (min..=max).contains(&value) => Ok(Self(value)),
+            _ => Err(InputError::new(
+                field,
+                format!("{min}부터 {max} 사이의 값을 선택해 주세요."),
+                format!("Choose a value from {min} to {max}."),
+            )),
+        }
+    }
+
+    /// The answer.
+    pub fn value(self) -> u8 {
+        self.0
+    }
+}
+
 /// An optional feedback comment: trimmed, at most 2,000 characters, line breaks allowed but no
 /// other control characters; blank means none.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -290,5 +313,21 @@ mod tests {
         );
         assert!(FeedbackComment::parse(Some(&"가".repeat(2001))).is_err());
         assert!(FeedbackComment::parse(Some("bell\u{7}")).is_err());
+    }
+
+    #[test]
+    fn scale_answers_stay_within_their_scale() {
+        assert_eq!(
+            ScaleAnswer::parse(10, 0, 10, "nps").map(ScaleAnswer::value),
+            Ok(10)
+        );
+        assert_eq!(
+            ScaleAnswer::parse(0, 0, 10, "nps").map(ScaleAnswer::value),
+            Ok(0)
+        );
+        let error = ScaleAnswer::parse(11, 0, 10, "nps").err();
+        assert_eq!(error.as_ref().map(|e| e.field), Some("nps"));
+        assert!(error.is_some_and(|e| e.message_ko.contains("0부터 10")));
+        assert!(ScaleAnswer::parse(-1, 0, 100, "timeSavedPct").is_err());
     }
 }

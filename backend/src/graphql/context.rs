@@ -33,6 +33,8 @@ pub struct GqlState {
     pub refresh_ttl_ms: i64,
     /// Whether self sign-up is allowed.
     pub allow_signup: bool,
+    /// How often managers are surveyed.
+    pub survey_period: crate::config::SurveyPeriod,
 }
 
 /// The client's address (the TCP peer).

@@ -6,6 +6,7 @@ use super::admin::mutation::AdminMutation;
 use super::auth::mutation::AuthMutation;
 use super::consultations::mutation::ConsultationMutation;
 use super::feedback::mutation::FeedbackMutation;
+use super::surveys::mutation::SurveyMutation;
 
 /// Root mutation type.
 #[derive(MergedObject, Default)]
@@ -13,5 +14,6 @@ pub struct Mutation(
     AuthMutation,
     ConsultationMutation,
     FeedbackMutation,
+    SurveyMutation,
     AdminMutation,
 );

@@ -5,7 +5,8 @@ use async_graphql::MergedObject;
 use super::admin::query::AdminQuery;
 use super::auth::query::AuthQuery;
 use super::consultations::query::ConsultationQuery;
+use super::surveys::query::SurveyQuery;
 
 /// Root query type.
 #[derive(MergedObject, Default)]
-pub struct Query(AuthQuery, ConsultationQuery, AdminQuery);
+pub struct Query(AuthQuery, ConsultationQuery, SurveyQuery, AdminQuery);

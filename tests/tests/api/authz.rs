@@ -296,7 +296,8 @@ db_tests! {
 #[test]
 fn the_matrix_covers_every_root_field_of_the_schema() {
     let sdl = consult_coach::graphql::schema::schema_sdl();
-    // Matrix rows above, plus the session and own-account fields tested in accounts.rs.
+    // Matrix rows above, plus the session and own-account fields tested in accounts.rs and the
+    // manager-only survey fields tested in surveys.rs.
     let covered = [
         "me",
         "consultations",
@@ -313,6 +314,9 @@ fn the_matrix_covers_every_root_field_of_the_schema() {
         "uploadConsultation",
         "reanalyze",
         "rateAnalysis",
+        "surveyStatus",
+        "mySurveys",
+        "submitSurvey",
         "createUser",
         "updateUser",
         "createTeam",

@@ -14,3 +14,4 @@ mod malformed;
 mod progress;
 mod schema;
 mod storage;
+mod surveys;

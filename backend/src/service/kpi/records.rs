@@ -5,7 +5,9 @@
 //!   re-analysis rate, and counselors' average rating;
 //! * AI API efficiency (§3.2) from `llm_calls`: HTTP success rate, retry rate, average latency,
 //!   calls per day;
-//! * storage (§5.1) from `storage_events`: upload and download success rates.
+//! * storage (§5.1) from `storage_events`: upload and download success rates;
+//! * managers' surveys (§3.1, §4.1, §4.2) from `surveys`: satisfaction, NPS, time saved, perceived
+//!   quality.
 //!
 //! Statements are the same SQL on SQLite and PostgreSQL (epoch-millisecond columns; averages cast
 //! to `DOUBLE PRECISION`, which PostgreSQL would otherwise return as `NUMERIC`).
@@ -97,6 +99,32 @@ impl StorageFigures {
     /// 파일 다운로드 성공률, percent.
     pub fn download_success_rate(&self) -> Option<f64> {
         percent(self.downloads_ok, self.downloads)
+    }
+}
+
+/// Survey figures (answers given or changed in the range).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SurveyFigures {
+    /// Answers.
+    pub answers: i64,
+    /// Average satisfaction, 1-5.
+    pub avg_satisfaction: Option<f64>,
+    /// Average would-recommend answer, 0-10 (the sheet's "7/10 이상").
+    pub avg_nps_answer: Option<f64>,
+    /// Answers of 9-10.
+    pub promoters: i64,
+    /// Answers of 0-6.
+    pub detractors: i64,
+    /// Average time saved, percent.
+    pub avg_time_saved_pct: Option<f64>,
+    /// Average perceived quality, 1-5.
+    pub avg_quality: Option<f64>,
+}
+
+impl SurveyFigures {
+    /// The net promoter score, -100..=100 (promoters minus detractors, in percent).
+    pub fn net_promoter_score(&self) -> Option<f64> {
+        percent(self.promoters - self.detractors, self.answers)
     }
 }
 
@@ -199,5 +227,37 @@ pub async fn storage_figures<C: ConnectionTrait>(
         uploads_ok: count(&row, "uploads_ok")?,
         downloads: count(&row, "downloads")?,
         downloads_ok: count(&row, "downloads_ok")?,
+    })
+}
+
+/// Computes [`SurveyFigures`] over answers given or changed in `[from_ms, to_ms)`.
+#[tracing::instrument(skip(conn))]
+pub async fn survey_figures<C: ConnectionTrait>(
+    conn: &C,
+    from_ms: i64,
+    to_ms: i64,
+) -> Result<SurveyFigures, DbErr> {
+    let row = one_row(
+        conn,
+        format!(
+            "SELECT COUNT(*) AS answers, \
+               CAST(AVG(satisfaction) AS DOUBLE PRECISION) AS satisfaction, \
+               CAST(AVG(nps) AS DOUBLE PRECISION) AS nps, \
+               SUM(CASE WHEN nps >= 9 THEN 1 ELSE 0 END) AS promoters, \
+               SUM(CASE WHEN nps <= 6 THEN 1 ELSE 0 END) AS detractors, \
+               CAST(AVG(time_saved_pct) AS DOUBLE PRECISION) AS time_saved, \
+               CAST(AVG(quality_score) AS DOUBLE PRECISION) AS quality \
+             FROM surveys WHERE updated_at >= {from_ms} AND updated_at < {to_ms}"
+        ),
+    )
+    .await?;
+    Ok(SurveyFigures {
+        answers: count(&row, "answers")?,
+        avg_satisfaction: row.try_get("", "satisfaction")?,
+        avg_nps_answer: row.try_get("", "nps")?,
+        promoters: count(&row, "promoters")?,
+        detractors: count(&row, "detractors")?,
+        avg_time_saved_pct: row.try_get("", "time_saved")?,
+        avg_quality: row.try_get("", "quality")?,
     })
 }

@@ -1,0 +1,5 @@
+//! GraphQL of manager surveys: `surveyStatus`, `mySurveys`, `submitSurvey`.
+
+pub mod mutation;
+pub mod query;
+pub mod types;

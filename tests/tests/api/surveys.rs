@@ -1,0 +1,80 @@
+//! Managers answer a survey each period (monthly by default): satisfaction, NPS, time saved,
+//! perceived quality. The sources of the satisfaction, NPS and time-saved KPIs.
+
+use consult_coach::auth::Role;
+use consult_coach::service::kpi::records::survey_figures;
+use serde_json::{Value, json};
+use tests::{db_tests, spawn_app};
+
+const SUBMIT: &str = "mutation($input: SurveyInput!) { submitSurvey(input: $input) {
+    id period satisfaction nps timeSavedPct qualityScore comment } }";
+const STATUS: &str = "{ surveyStatus { period due current { id nps } } mySurveys { id period } }";
+
+fn code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("ok")
+}
+
+db_tests! {
+    async fn a_manager_answers_the_periods_survey_once_and_may_change_the_answer(db: Db) {
+        let app = spawn_app(db).await;
+        app.create_user("lead@example.com", "password-for-tests", Role::Manager).await;
+        let lead = app.login("lead@example.com", "password-for-tests").await;
+
+        let before = app.graphql(Some(&lead), STATUS, json!({})).await;
+        assert!(before["errors"].is_null(), "{before}");
+        let period = before["data"]["surveyStatus"]["period"].as_str().unwrap_or_default().to_owned();
+        let expected = consult_coach::service::surveys::period_of(
+            consult_coach::config::SurveyPeriod::Monthly,
+            consult_coach::clock::now_ms(),
+        );
+        assert_eq!(period, expected, "monthly by default");
+        assert_eq!(before["data"]["surveyStatus"]["due"], true, "a reminder is due");
+
+        let answer = json!({ "satisfaction": 4, "nps": 9, "timeSavedPct": 70, "qualityScore": 4, "comment": " 코칭 시간이 줄었어요 " });
+        let first = app.graphql(Some(&lead), SUBMIT, json!({ "input": answer })).await;
+        assert!(first["errors"].is_null(), "{first}");
+        assert_eq!(first["data"]["submitSurvey"]["comment"], "코칭 시간이 줄었어요");
+        let changed = json!({ "satisfaction": 5, "nps": 6, "timeSavedPct": 80, "qualityScore": 3 });
+        let second = app.graphql(Some(&lead), SUBMIT, json!({ "input": changed })).await;
+        assert_eq!(second["data"]["submitSurvey"]["id"], first["data"]["submitSurvey"]["id"], "one per period");
+
+        let after = app.graphql(Some(&lead), STATUS, json!({})).await;
+        assert_eq!(after["data"]["surveyStatus"]["due"], false);
+        assert_eq!(after["data"]["surveyStatus"]["current"]["nps"], 6);
+        assert_eq!(after["data"]["mySurveys"].as_array().map(Vec::len), Some(1));
+
+        let figures = survey_figures(&app.db, 0, i64::MAX).await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((figures.answers, figures.avg_nps_answer, figures.avg_time_saved_pct), (1, Some(6.0), Some(80.0)));
+        assert_eq!((figures.promoters, figures.detractors), (0, 1));
+        assert_eq!(figures.net_promoter_score(), Some(-100.0));
+    }
+
+    async fn only_managers_answer_surveys_and_answers_stay_within_their_scales(db: Db) {
+        let app = spawn_app(db).await;
+        let counselor = app.counselor_token("kim@example.com").await;
+        let admin = app.login(tests::ADMIN_EMAIL, tests::ADMIN_PASSWORD).await;
+        let valid = json!({ "satisfaction": 4, "nps": 8, "timeSavedPct": 50, "qualityScore": 4 });
+        for (who, token) in [("counselor", Some(&counselor)), ("admin", Some(&admin))] {
+            let body = app.graphql(token.map(String::as_str), SUBMIT, json!({ "input": valid })).await;
+            assert_eq!(code(&body), "FORBIDDEN", "{who}: {body}");
+            let status = app.graphql(token.map(String::as_str), STATUS, json!({})).await;
+            assert_eq!(code(&status), "FORBIDDEN", "{who}: {status}");
+        }
+        assert_eq!(code(&app.graphql(None, SUBMIT, json!({ "input": valid })).await), "UNAUTHENTICATED");
+
+        app.create_user("lead@example.com", "password-for-tests", Role::Manager).await;
+        let lead = app.login("lead@example.com", "password-for-tests").await;
+        for (field, bad, words) in [("satisfaction", 0, "1부터 5"), ("nps", 11, "0부터 10"), ("timeSavedPct", 101, "0부터 100"), ("qualityScore", 6, "1부터 5")] {
+            let mut input = valid.clone();
+            input[field] = json!(bad);
+            let body = app.graphql(Some(&lead), SUBMIT, json!({ "input": input })).await;
+            assert_eq!(code(&body), "BAD_USER_INPUT", "{field}: {body}");
+            let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+            assert!(message.contains(words), "{field}: {message}");
+        }
+        let status = app.graphql(Some(&lead), STATUS, json!({})).await;
+        assert_eq!(status["data"]["surveyStatus"]["due"], true, "nothing was stored");
+    }
+}
