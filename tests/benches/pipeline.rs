@@ -187,10 +187,7 @@ async fn idle_rss() -> Result<Option<u64>> {
         return Ok(None);
     };
     let dir = tempfile::tempdir()?;
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-        listener.local_addr()?.port()
-    };
+    let port = tests::free_port();
     let mut child = std::process::Command::new(binary)
         .arg("serve")
         .current_dir(dir.path())
@@ -209,13 +206,10 @@ async fn idle_rss() -> Result<Option<u64>> {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     tokio::time::sleep(Duration::from_secs(3)).await;
-    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id()))?;
+    let rss = tests::resident_kb(child.id());
     let _ = child.kill();
     let _ = child.wait();
-    Ok(status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok()))
+    Ok(rss)
 }
 
 #[tokio::main(flavor = "multi_thread")]

@@ -271,10 +271,7 @@ impl TestApp {
     /// and JWT secret, on a free port and without workers; returns it and its port once it
     /// answers `/healthz`.
     pub async fn spawn_server_process(&self) -> (WorkerProcess, u16) {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .unwrap_or_else(|e| panic!("{e}"));
+        let port = free_port();
         let secret = self
             .settings
             .auth
@@ -630,6 +627,23 @@ macro_rules! db_tests {
     };
 }
 
+/// A free TCP port on the loopback interface.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("no free port: {e}"))
+}
+
+/// Resident memory of a process in kB (`VmRSS` of `/proc/PID/status`), when readable.
+pub fn resident_kb(pid: u32) -> Option<u64> {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
 /// Runs `node ARGS…` in `dir` (off the async runtime) and returns its output.
 pub async fn run_node(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
     let dir = dir.to_path_buf();
@@ -675,10 +689,7 @@ impl PrivatePostgres {
             .prefix("cc-private-pg")
             .tempdir()
             .unwrap_or_else(|e| panic!("{e}"));
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .unwrap_or_else(|e| panic!("{e}"));
+        let port = free_port();
         let cluster = Self { bin, dir, port };
         if is_root() {
             let status = std::process::Command::new("chown")

@@ -83,8 +83,32 @@ async fn emit(
     job: &ClaimedJob,
     update: StageUpdate,
 ) -> Result<(), PipelineError> {
+    emit_stage(ctx, job, update, None).await
+}
+
+/// [`emit`], and when `processing_since` is given, in the same transaction, marks the
+/// consultation `processing` since then.
+async fn emit_stage(
+    ctx: &WorkerContext,
+    job: &ClaimedJob,
+    update: StageUpdate,
+    processing_since: Option<i64>,
+) -> Result<(), PipelineError> {
     let now = now_ms();
     let txn = begin_fenced(ctx, job, now).await?;
+    if let Some(started) = processing_since {
+        consultations::Entity::update_many()
+            .col_expr(
+                consultations::Column::Status,
+                shared::consultation::ConsultationStatus::Processing
+                    .as_str()
+                    .into(),
+            )
+            .col_expr(consultations::Column::ProcessingStartedAt, started.into())
+            .filter(consultations::Column::Id.eq(job.consultation_id.as_str()))
+            .exec(&txn)
+            .await?;
+    }
     let event = insert_event(&txn, &ctx.bus, &job.consultation_id, update, now).await?;
     txn.commit().await?;
     ctx.bus.publish(event);
@@ -116,39 +140,22 @@ pub async fn process(ctx: &WorkerContext, job: &ClaimedJob) -> Result<(), Pipeli
     let id = consultation.id.as_str();
     // The first attempt's start is kept: queue wait is created → first processing start.
     let started = consultation.processing_started_at.unwrap_or_else(now_ms);
-    {
-        let now = now_ms();
-        let txn = begin_fenced(ctx, job, now).await?;
-        consultations::Entity::update_many()
-            .col_expr(
-                consultations::Column::Status,
-                shared::consultation::ConsultationStatus::Processing
-                    .as_str()
-                    .into(),
-            )
-            .col_expr(consultations::Column::ProcessingStartedAt, started.into())
-            .filter(consultations::Column::Id.eq(id))
-            .exec(&txn)
-            .await?;
-        let event = insert_event(
-            &txn,
-            &ctx.bus,
-            id,
-            StageUpdate::new(
-                Stage::Decoding,
-                10,
-                "파일을 읽는 중입니다",
-                "Reading the file",
-            ),
-            now,
-        )
-        .await?;
-        txn.commit().await?;
-        ctx.bus.publish(event);
-    }
+    emit_stage(
+        ctx,
+        job,
+        StageUpdate::new(
+            Stage::Decoding,
+            10,
+            "파일을 읽는 중입니다",
+            "Reading the file",
+        ),
+        Some(started),
+    )
+    .await?;
     let bytes = fetch_file(&ctx.db, &ctx.storage, &consultation.storage_key).await?;
     let decoded = decode_text(&bytes)?;
 
+    let (warning_ko, warning_en) = replaced_warning(decoded.replaced_chars);
     emit(
         ctx,
         job,
@@ -156,14 +163,12 @@ pub async fn process(ctx: &WorkerContext, job: &ClaimedJob) -> Result<(), Pipeli
             Stage::Transcribing,
             30,
             format!(
-                "대화를 발화 단위로 나누는 중입니다 ({}){}",
-                decoded.encoding,
-                replaced_warning_ko(decoded.replaced_chars)
+                "대화를 발화 단위로 나누는 중입니다 ({}){warning_ko}",
+                decoded.encoding
             ),
             format!(
-                "Splitting the conversation into turns ({}){}",
-                decoded.encoding,
-                replaced_warning_en(decoded.replaced_chars)
+                "Splitting the conversation into turns ({}){warning_en}",
+                decoded.encoding
             ),
         ),
     )
@@ -240,21 +245,19 @@ struct StoredTranscript {
     replaced_chars: usize,
 }
 
-/// The warning added to the progress message when decoding replaced invalid bytes.
-fn replaced_warning_ko(replaced: usize) -> String {
-    if replaced == 0 {
-        String::new()
-    } else {
-        format!(" — 읽을 수 없는 문자 {replaced}개를 �로 바꾸었습니다")
-    }
-}
-
-/// [`replaced_warning_ko`] in English.
-fn replaced_warning_en(replaced: usize) -> String {
+/// The warning added to the progress message (Korean, English) when decoding replaced invalid
+/// bytes; empty when none were.
+fn replaced_warning(replaced: usize) -> (String, String) {
     match replaced {
-        0 => String::new(),
-        1 => " — 1 unreadable character was replaced with �".to_owned(),
-        n => format!(" — {n} unreadable characters were replaced with �"),
+        0 => (String::new(), String::new()),
+        1 => (
+            " — 읽을 수 없는 문자 1개를 �로 바꾸었습니다".to_owned(),
+            " — 1 unreadable character was replaced with �".to_owned(),
+        ),
+        n => (
+            format!(" — 읽을 수 없는 문자 {n}개를 �로 바꾸었습니다"),
+            format!(" — {n} unreadable characters were replaced with �"),
+        ),
     }
 }
 

@@ -73,7 +73,7 @@ async fn run_worker(ctx: WorkerContext, worker_id: String, shutdown: Cancellatio
         match queue::claim(&ctx.db, &worker_id, now_ms(), lease_ms).await {
             Ok(Some(job)) => {
                 let ctx = ctx.clone();
-                run_job(ctx, job, lease_ms).await;
+                run_job(ctx, job).await;
                 // Look again at once: more may be waiting.
             }
             Ok(None) => {
@@ -96,7 +96,8 @@ async fn run_worker(ctx: WorkerContext, worker_id: String, shutdown: Cancellatio
 }
 
 #[tracing::instrument(skip_all, fields(job = %job.id, consultation = %job.consultation_id, attempt = job.attempt))]
-async fn run_job(ctx: WorkerContext, job: ClaimedJob, lease_ms: i64) {
+async fn run_job(ctx: WorkerContext, job: ClaimedJob) {
+    let lease_ms = ctx.lease_ms();
     // Cancelled when the heartbeat finds the lease gone: the pipeline stops at once instead of
     // working for a result that its fenced writes would refuse anyway.
     let lease_lost = CancellationToken::new();

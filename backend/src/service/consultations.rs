@@ -466,15 +466,24 @@ pub async fn latest_report(
     db: &DatabaseConnection,
     consultation_id: &str,
 ) -> Result<Option<Report>, ConsultationError> {
-    let row = analyses::Entity::find()
+    latest_analysis(db, consultation_id)
+        .await?
+        .map(|r| {
+            serde_json::from_str(&r.report).map_err(|e| ConsultationError::Corrupt(e.to_string()))
+        })
+        .transpose()
+}
+
+/// The latest (highest version) analysis row (call only after an ownership check).
+pub async fn latest_analysis(
+    db: &DatabaseConnection,
+    consultation_id: &str,
+) -> Result<Option<analyses::Model>, DbErr> {
+    analyses::Entity::find()
         .filter(analyses::Column::ConsultationId.eq(consultation_id))
         .order_by_desc(analyses::Column::Version)
         .one(db)
-        .await?;
-    row.map(|r| {
-        serde_json::from_str(&r.report).map_err(|e| ConsultationError::Corrupt(e.to_string()))
-    })
-    .transpose()
+        .await
 }
 
 /// The redacted transcript turns (call only after an ownership check).
@@ -482,10 +491,7 @@ pub async fn transcript_turns(
     db: &DatabaseConnection,
     consultation_id: &str,
 ) -> Result<Vec<Turn>, ConsultationError> {
-    let row = transcripts::Entity::find_by_id(consultation_id.to_owned())
-        .one(db)
-        .await?;
-    match row {
+    match transcript_details(db, consultation_id).await? {
         Some(r) => {
             serde_json::from_str(&r.turns).map_err(|e| ConsultationError::Corrupt(e.to_string()))
         }

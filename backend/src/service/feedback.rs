@@ -12,10 +12,10 @@ use shared::report::Report;
 
 use crate::auth::Viewer;
 use crate::clock::now_ms;
-use crate::entity::{analyses, feedback, item_feedback, users};
+use crate::entity::{feedback, item_feedback, users};
 use crate::error::{AccessError, Lang, UserFacingError, internal_message};
 use crate::service::activity::{ActivityKind, track};
-use crate::service::consultations::{ConsultationError, get_consultation};
+use crate::service::consultations::{ConsultationError, get_consultation, latest_analysis};
 
 /// Why a rating could not be stored or read.
 #[derive(Debug, thiserror::Error)]
@@ -129,10 +129,7 @@ pub async fn rate_analysis(
     if consultation.owner_id != viewer.user_id {
         return Err(AccessError::Forbidden.into());
     }
-    let analysis = analyses::Entity::find()
-        .filter(analyses::Column::ConsultationId.eq(consultation_id))
-        .order_by_desc(analyses::Column::Version)
-        .one(db)
+    let analysis = latest_analysis(db, consultation_id)
         .await?
         .ok_or(FeedbackError::NotAnalysed)?;
     let report: Report = serde_json::from_str(&analysis.report)
@@ -221,18 +218,22 @@ pub async fn ratings_of(
         .order_by_desc(feedback::Column::UpdatedAt)
         .all(db)
         .await?;
+    // All item judgements in one query, then grouped per rating.
+    let mut items = item_feedback::Entity::find()
+        .filter(item_feedback::Column::FeedbackId.is_in(rows.iter().map(|r| r.id.clone())))
+        .order_by_asc(item_feedback::Column::Position)
+        .all(db)
+        .await?;
     let mut views = Vec::with_capacity(rows.len());
     for row in rows {
-        let items = item_feedback::Entity::find()
-            .filter(item_feedback::Column::FeedbackId.eq(row.id.clone()))
-            .order_by_asc(item_feedback::Column::Position)
-            .all(db)
-            .await?;
+        let (its_items, rest): (Vec<_>, Vec<_>) =
+            items.into_iter().partition(|i| i.feedback_id == row.id);
+        items = rest;
         views.push(RatingView {
             author: author_name(db, &row.user_id).await?,
             mine: row.user_id == viewer.user_id,
             feedback: row,
-            items,
+            items: its_items,
         });
     }
     Ok(views)

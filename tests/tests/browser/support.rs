@@ -1,7 +1,6 @@
 //! Shared browser-test helpers: starting ChromeDriver and Chromium, waiting for elements and
 //! texts, filling forms, reading `localStorage`, answering confirmation dialogs, screenshots.
 
-use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -27,13 +26,6 @@ impl Drop for Driver {
     }
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap_or_else(|e| panic!("no free port: {e}"))
-}
-
 /// Starts ChromeDriver and a headless Chromium with a fresh profile.
 pub async fn start_browser() -> (Driver, Client) {
     let chromedriver =
@@ -43,7 +35,7 @@ pub async fn start_browser() -> (Driver, Client) {
         std::path::Path::new(&chromedriver).exists() && std::path::Path::new(&chromium).exists(),
         "Chromium and ChromeDriver are needed: run the README's test command (scripts/test.sh), which installs them"
     );
-    let port = free_port();
+    let port = tests::free_port();
     let child = Command::new(&chromedriver)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
