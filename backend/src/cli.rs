@@ -56,6 +56,12 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Record security checks for the KPIs.
+    Audit {
+        /// What to record.
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Analyse a transcript file offline and print the report as JSON; with `--jsonl`, analyse
     /// every conversation of a JSONL file and print one summary line per conversation.
     Analyze {
@@ -67,6 +73,20 @@ pub enum Command {
         /// moments, moment_turns, pii}` per line.
         #[arg(long)]
         jsonl: bool,
+    },
+}
+
+/// Audit subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Record the result of `cargo audit --json` (run where the advisory database is reachable)
+    /// for the vulnerabilities KPI.
+    Record {
+        /// The JSON report (`-` reads standard input).
+        report: PathBuf,
+        /// The tool that produced it.
+        #[arg(long, default_value = "cargo-audit")]
+        tool: String,
     },
 }
 

@@ -43,6 +43,8 @@ pub struct Settings {
     pub ingest: IngestSettings,
     /// Manager surveys.
     pub surveys: SurveySettings,
+    /// How the KPIs are measured and reported.
+    pub kpi: KpiSettings,
     /// Background job workers.
     pub workers: WorkerSettings,
     /// GraphQL behaviour.
@@ -245,6 +247,64 @@ pub enum SurveyPeriod {
 pub struct SurveySettings {
     /// `monthly` or `quarterly` (`CONSULT_COACH__SURVEYS__PERIOD`, default `monthly`).
     pub period: SurveyPeriod,
+}
+
+/// How the KPIs are measured and reported.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct KpiSettings {
+    /// Seconds between the samples every process stores of its requests, health, CPU and memory
+    /// (`CONSULT_COACH__KPI__SAMPLE_INTERVAL_SECS`, default 60, 1-60).
+    pub sample_interval_secs: u64,
+    /// The offset from UTC of the days KPIs are counted in, minutes
+    /// (`CONSULT_COACH__KPI__UTC_OFFSET_MINUTES`, default 540: Korea Standard Time).
+    pub utc_offset_minutes: i32,
+    /// Days after a flagged improvement item in which later consultations of the same counselor
+    /// decide whether it improved (`CONSULT_COACH__KPI__COACHING_WINDOW_DAYS`, default 30).
+    pub coaching_window_days: u32,
+    /// The LLM provider's daily call quota the daily-calls KPI is compared with; none: no limit
+    /// (`CONSULT_COACH__KPI__LLM_DAILY_QUOTA`).
+    pub llm_daily_quota: Option<u64>,
+    /// The database size budget in MiB the queue's share is measured against (the sheet's Redis
+    /// memory) (`CONSULT_COACH__KPI__DB_BUDGET_MB`, default 100, the sheet's database target).
+    pub db_budget_mb: u64,
+}
+
+impl Default for KpiSettings {
+    fn default() -> Self {
+        Self {
+            sample_interval_secs: 60,
+            utc_offset_minutes: 540,
+            coaching_window_days: 30,
+            llm_daily_quota: None,
+            db_budget_mb: 100,
+        }
+    }
+}
+
+impl KpiSettings {
+    fn validate(&self) -> Result<(), ConfigError> {
+        check_range(
+            "kpi.sample_interval_secs",
+            self.sample_interval_secs,
+            1..=60,
+        )?;
+        check_range(
+            "kpi.utc_offset_minutes",
+            self.utc_offset_minutes,
+            -720..=840,
+        )?;
+        check_range(
+            "kpi.coaching_window_days",
+            self.coaching_window_days,
+            1..=365,
+        )?;
+        if let Some(quota) = self.llm_daily_quota {
+            check_range("kpi.llm_daily_quota", quota, 1..=100_000_000)?;
+        }
+        check_range("kpi.db_budget_mb", self.db_budget_mb, 1..=10_000_000)?;
+        Ok(())
+    }
 }
 
 /// How uploaded transcripts are read.
@@ -702,6 +762,7 @@ impl Settings {
             }
         }
         self.ingest.validate()?;
+        self.kpi.validate()?;
         if self.database.max_connections == Some(0) {
             return invalid("database.max_connections", "must be at least 1");
         }

@@ -12,6 +12,8 @@ pub mod jobs;
 pub mod llm_calls;
 pub mod login_attempts;
 pub mod refresh_tokens;
+pub mod security_audits;
+pub mod server_samples;
 pub mod storage_events;
 pub mod surveys;
 pub mod teams;

@@ -73,6 +73,7 @@ pub fn internal_message(lang: Lang) -> String {
 pub fn to_graphql_error<E: UserFacingError>(err: E, lang: Lang) -> async_graphql::Error {
     if err.is_internal() {
         tracing::error!(error = %err, "internal error");
+        crate::telemetry::metrics::METRICS.http_errors.inc();
     }
     let code = err.code();
     async_graphql::Error::new(err.user_message(lang)).extend_with(|_, ext| ext.set("code", code))

@@ -7,6 +7,7 @@ pub mod consultations;
 pub mod context;
 pub mod feedback;
 pub mod http;
+pub mod kpi;
 pub mod mutation;
 pub mod query;
 pub mod schema;

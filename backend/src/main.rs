@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::Parser;
-use consult_coach::cli::{Cli, Command, UserCommand, analyze_file, analyze_jsonl_file, bilingual};
+use consult_coach::cli::{
+    AuditCommand, Cli, Command, UserCommand, analyze_file, analyze_jsonl_file, bilingual,
+};
 use consult_coach::config::Settings;
 use consult_coach::service::users::{
     NewUser, UserUpdate, create_user, generate_password, operator_list_users, operator_update_user,
@@ -71,6 +73,7 @@ fn main() -> ExitCode {
                 Ok(())
             }
             Command::User { command } => user_command(settings, command).await,
+            Command::Audit { command } => audit_command(settings, command).await,
             Command::Analyze { .. } => Ok(()),
         }
     });
@@ -157,6 +160,11 @@ async fn run_workers(settings: Settings) -> anyhow::Result<()> {
         "workers running; Ctrl-C or SIGTERM to stop"
     );
     workers.extend(core.start_listener(&settings, shutdown.clone()));
+    workers.push(core.start_sampler(
+        &settings,
+        consult_coach::telemetry::sampler::ProcessRole::Worker,
+        shutdown.clone(),
+    ));
     wait_for_stop_signal().await?;
     tracing::info!("stopping: running jobs finish or their leases expire");
     shutdown.cancel();
@@ -266,6 +274,35 @@ async fn user_command(settings: Settings, command: UserCommand) -> anyhow::Resul
                 },
             )
             .await
+        }
+    }
+}
+
+async fn audit_command(settings: Settings, command: AuditCommand) -> anyhow::Result<()> {
+    use consult_coach::service::security::{parse_cargo_audit, record_audit};
+    match command {
+        AuditCommand::Record { report, tool } => {
+            let mut json = String::new();
+            if report.as_os_str() == "-" {
+                std::io::stdin().read_to_string(&mut json)?;
+            } else {
+                json = std::fs::read_to_string(&report)
+                    .with_context(|| format!("reading {}", report.display()))?;
+            }
+            let summary = parse_cargo_audit(&json)?;
+            let core = Core::open(&settings).await?;
+            record_audit(&core.db, &tool, &summary, consult_coach::clock::now_ms()).await?;
+            writeln!(
+                std::io::stdout(),
+                "보안 점검 기록됨 / audit recorded: {} vulnerabilities{}",
+                summary.count,
+                if summary.advisories.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", summary.advisories.join(", "))
+                }
+            )?;
+            Ok(())
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod consultations;
 pub mod feedback;
 pub mod files;
 pub mod kpi;
+pub mod security;
 pub mod sessions;
 pub mod surveys;
 pub mod users;

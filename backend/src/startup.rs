@@ -5,8 +5,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use actix_files::{Files, NamedFile};
+use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse, fn_service};
-use actix_web::middleware::{Compress, DefaultHeaders};
+use actix_web::middleware::{Compress, DefaultHeaders, Next, from_fn};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use anyhow::Context as _;
 use sea_orm::DatabaseConnection;
@@ -27,6 +28,7 @@ use crate::jobs::{JobQueue, ProgressBus, WorkerContext, spawn_workers};
 use crate::llm::Refiner;
 use crate::service::users::{InitialAdmin, ensure_admin};
 use crate::storage::Storage;
+use crate::telemetry::sampler::{ProcessRole, spawn_sampler};
 
 /// A running (not yet awaited) server with its workers.
 pub struct Application {
@@ -86,6 +88,21 @@ impl Core {
                 shutdown,
             )
         })
+    }
+
+    /// Starts storing this process's samples (requests, health, CPU, memory) for the KPIs.
+    pub fn start_sampler(
+        &self,
+        settings: &Settings,
+        role: ProcessRole,
+        shutdown: CancellationToken,
+    ) -> JoinHandle<()> {
+        spawn_sampler(
+            self.db.clone(),
+            role,
+            std::time::Duration::from_secs(settings.kpi.sample_interval_secs),
+            shutdown,
+        )
     }
 
     /// Starts `count` in-process workers.
@@ -160,6 +177,37 @@ async fn healthz(health: web::Data<DbHealth>) -> HttpResponse {
     }
 }
 
+/// Prometheus' scrape endpoint: the process's metrics in the text format.
+async fn metrics() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(crate::telemetry::metrics::METRICS.encode())
+}
+
+/// Times every API request (WebSocket upgrades excepted: they last as long as the socket) and
+/// counts server errors, for the API response-time and error-rate KPIs.
+async fn measure_api(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    use crate::telemetry::metrics::METRICS;
+    let timed = !is_upgrade(req.request());
+    let started = std::time::Instant::now();
+    let response = next.call(req).await;
+    if timed {
+        METRICS
+            .http_duration
+            .observe(started.elapsed().as_secs_f64());
+        if response
+            .as_ref()
+            .map_or(true, |r| r.status().is_server_error())
+        {
+            METRICS.http_errors.inc();
+        }
+    }
+    response
+}
+
 async fn graphql_get_or_ws(
     req: HttpRequest,
     payload: web::Payload,
@@ -219,6 +267,7 @@ impl Application {
             refresh_ttl_ms: i64::from(settings.auth.refresh_token_ttl_days) * 24 * 3600 * 1000,
             allow_signup: settings.auth.allow_signup,
             survey_period: settings.surveys.period,
+            kpi: settings.kpi.clone(),
         };
         let schema = build_schema(state, &settings.graphql);
         let mut workers =
@@ -242,6 +291,7 @@ impl Application {
         let db = core.db.clone();
         let health = DbHealth::new(core.db.clone());
         workers.push(health.spawn_monitor(std::time::Duration::from_secs(2), shutdown.clone()));
+        workers.push(core.start_sampler(&settings, ProcessRole::Serve, shutdown.clone()));
         let server = HttpServer::new(move || {
             let index = static_dir.join("index.html");
             let spa_fallback = fn_service(move |req: ServiceRequest| {
@@ -271,8 +321,10 @@ impl Application {
                 .app_data(web::Data::new(db.clone()))
                 .app_data(web::Data::new(health.clone()))
                 .route("/healthz", web::get().to(healthz))
+                .route("/metrics", web::get().to(metrics))
                 .service(
                     web::resource("/graphql")
+                        .wrap(from_fn(measure_api))
                         .route(web::post().to(graphql_post))
                         .route(web::get().to(graphql_get_or_ws)),
                 )

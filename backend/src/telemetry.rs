@@ -1,4 +1,9 @@
-//! Logging through `tracing`: human-readable by default, JSON lines when configured.
+//! Logging through `tracing` (human-readable by default, JSON lines when configured), the
+//! process's Prometheus metrics ([`metrics`]) and the sampler that stores them per interval in
+//! `server_samples` for the KPIs ([`sampler`]).
+
+pub mod metrics;
+pub mod sampler;
 
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::format::FmtSpan;

@@ -12,6 +12,7 @@ mod m20261125_000004_create_llm_calls;
 mod m20261128_000001_add_transcript_details;
 mod m20261128_000002_create_feedback;
 mod m20261128_000003_create_surveys;
+mod m20261129_000001_create_kpi_sources;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_add_transcript_details::Migration),
             Box::new(m20261128_000002_create_feedback::Migration),
             Box::new(m20261128_000003_create_surveys::Migration),
+            Box::new(m20261129_000001_create_kpi_sources::Migration),
         ]
     }
 }

@@ -204,6 +204,70 @@ impl FeedbackComment {
     }
 }
 
+/// A range of whole calendar days, both ends included (`YYYY-MM-DD`), for KPIs and reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayRange {
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+}
+
+impl DayRange {
+    /// Longest accepted range, in days (two years, leap day included).
+    pub const MAX_DAYS: i64 = 731;
+
+    /// Validates two `YYYY-MM-DD` dates: real dates, `from` not after `to`, at most
+    /// [`Self::MAX_DAYS`] days.
+    pub fn parse(from: &str, to: &str) -> Result<Self, InputError> {
+        let date = |raw: &str, field: &'static str| {
+            chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {
+                InputError::new(
+                    field,
+                    "날짜는 YYYY-MM-DD 형식의 실제 날짜로 입력해 주세요.",
+                    "Dates must be real dates written as YYYY-MM-DD.",
+                )
+            })
+        };
+        let (from, to) = (date(from, "from")?, date(to, "to")?);
+        if from > to {
+            return Err(InputError::new(
+                "to",
+                "끝 날짜는 시작 날짜와 같거나 그 이후여야 합니다.",
+                "The end date must not be before the start date.",
+            ));
+        }
+        let range = Self { from, to };
+        if range.days() > Self::MAX_DAYS {
+            return Err(InputError::new(
+                "to",
+                format!("기간은 최대 {}일까지 조회할 수 있습니다.", Self::MAX_DAYS),
+                format!("A range may span at most {} days.", Self::MAX_DAYS),
+            ));
+        }
+        Ok(range)
+    }
+
+    /// The first day.
+    pub fn from(&self) -> chrono::NaiveDate {
+        self.from
+    }
+
+    /// The last day (included).
+    pub fn to(&self) -> chrono::NaiveDate {
+        self.to
+    }
+
+    /// Number of days, both ends included.
+    pub fn days(&self) -> i64 {
+        (self.to - self.from).num_days() + 1
+    }
+
+    /// The first and last day as days since 1970-01-01.
+    pub fn epoch_days(&self) -> (i64, i64) {
+        let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+        ((self.from - epoch).num_days(), (self.to - epoch).num_days())
+    }
+}
+
 /// A consultation title: trimmed, 1-200 characters, no control characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Title(String);
@@ -252,6 +316,29 @@ impl Title {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_range_accepts_real_ordered_dates_within_two_years_only() {
+        let range =
+            DayRange::parse("2026-11-01", " 2026-11-30 ").unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(range.days(), 30);
+        assert_eq!(range.epoch_days(), (20_758, 20_787));
+        assert!(
+            DayRange::parse("2026-02-29", "2026-03-01").is_err(),
+            "not a date"
+        );
+        assert!(
+            DayRange::parse("2026-11-30", "2026-11-01").is_err(),
+            "reversed"
+        );
+        assert!(
+            DayRange::parse("11/01/2026", "2026-11-30").is_err(),
+            "format"
+        );
+        assert!(DayRange::parse("2024-01-01", "2025-12-31").is_ok());
+        let error = DayRange::parse("2024-01-01", "2026-01-02").err();
+        assert_eq!(error.map(|e| e.field), Some("to"), "longer than 731 days");
+    }
 
     #[test]
     fn emails_are_trimmed_lowercased_and_checked() {

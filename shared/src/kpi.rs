@@ -333,7 +333,7 @@ pub const CATALOGUE: [Kpi; 42] = [
         unit: Unit::Count,
         target: Target::AtLeast(50.0),
         target_ko: "50건/주",
-        measured_by: "consultations created per week (Monday-based, average over the range's weeks)",
+        measured_by: "consultations created in the range, per 7 days (each day's point: the 7 days ending on it)",
     },
     Kpi {
         id: "monthly_uploads",
@@ -343,7 +343,7 @@ pub const CATALOGUE: [Kpi; 42] = [
         unit: Unit::Count,
         target: Target::AtLeast(200.0),
         target_ko: "200건/월",
-        measured_by: "consultations created per calendar month (average over the range's months)",
+        measured_by: "consultations created in the range, per 30 days (each day's point: the 30 days ending on it)",
     },
     Kpi {
         id: "file_type_mix",
@@ -378,7 +378,7 @@ pub const CATALOGUE: [Kpi; 42] = [
         unit: Unit::Users,
         target: Target::AtLeast(20.0),
         target_ko: "20명/주",
-        measured_by: "distinct users with an upload activity event per week (average)",
+        measured_by: "distinct users with an upload activity event in the 7 days ending on each day (average over the range)",
     },
     Kpi {
         id: "return_rate",
@@ -638,7 +638,7 @@ pub const CATALOGUE: [Kpi; 42] = [
         unit: Unit::Percent,
         target: Target::AtLeast(20.0),
         target_ko: "20% 향상",
-        measured_by: "change of each counselor's average overall score from their first consultations to the range, with managers' perceived quality from surveys",
+        measured_by: "change of each analysis' overall score against its counselor's baseline (the average of their first five analyses), in percent; managers' perceived quality from surveys beside it",
     },
     Kpi {
         id: "coaching_effectiveness",

@@ -38,6 +38,19 @@ pub struct Report {
 }
 
 impl Report {
+    /// How many of the three categories (attitude, problem solving, communication) the report
+    /// explains with a rationale: the KPI sheet's "분석 항목 커버리지".
+    pub fn covered_categories(&self) -> u8 {
+        [
+            &self.scores.attitude,
+            &self.scores.problem_solving,
+            &self.scores.communication,
+        ]
+        .iter()
+        .map(|s| u8::from(!s.rationale.trim().is_empty()))
+        .sum()
+    }
+
     /// Number of characters of coaching text (summary, rationales, items): the KPI sheet's "분석 결과 길이".
     pub fn result_chars(&self) -> usize {
         let scores = [

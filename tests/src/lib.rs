@@ -386,6 +386,20 @@ impl TestApp {
         }
     }
 
+    /// The `kpis` board over `from..=to` (`YYYY-MM-DD`) as `token` sees it: each KPI's id,
+    /// value, status, sample size and details. Fails the test on errors.
+    pub async fn kpi_board(&self, token: &str, from: &str, to: &str) -> Value {
+        let body = self
+            .graphql(
+                Some(token),
+                "query($r: DayRangeInput!) { kpis(range: $r) { kpis { id value status sampleSize details { key value } } } }",
+                json!({"r": {"from": from, "to": to}}),
+            )
+            .await;
+        assert!(body["errors"].is_null(), "{body}");
+        body["data"]["kpis"].clone()
+    }
+
     /// Creates a user directly through the service and returns its id.
     pub async fn create_user(&self, email: &str, password: &str, role: Role) -> String {
         let new = NewUser {
@@ -797,4 +811,19 @@ fn is_root() -> bool {
         .arg("-u")
         .output()
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// One KPI of a `kpis` board, by id.
+pub fn kpi_of(board: &Value, id: &str) -> Value {
+    board["kpis"]
+        .as_array()
+        .and_then(|all| all.iter().find(|k| k["id"] == id).cloned())
+        .unwrap_or_else(|| panic!("no KPI {id} in {board}"))
+}
+
+/// Today in the default KPI time zone (Korea, UTC+9), `YYYY-MM-DD`.
+pub fn kpi_today() -> String {
+    consult_coach::clock::to_datetime(consult_coach::clock::now_ms() + 9 * 3_600_000)
+        .format("%Y-%m-%d")
+        .to_string()
 }

@@ -34,6 +34,9 @@ pub struct Model {
     pub result_chars: i32,
     /// Creation time, epoch ms.
     pub created_at: i64,
+    /// How many of the three categories the report explains (category coverage KPI); absent for
+    /// analyses stored before it was recorded.
+    pub covered_categories: Option<i16>,
 }
 
 /// Relations are joined explicitly in services.

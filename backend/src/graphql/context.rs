@@ -35,6 +35,8 @@ pub struct GqlState {
     pub allow_signup: bool,
     /// How often managers are surveyed.
     pub survey_period: crate::config::SurveyPeriod,
+    /// How KPIs are measured.
+    pub kpi: crate::config::KpiSettings,
 }
 
 /// The client's address (the TCP peer).

@@ -5,8 +5,15 @@ use async_graphql::MergedObject;
 use super::admin::query::AdminQuery;
 use super::auth::query::AuthQuery;
 use super::consultations::query::ConsultationQuery;
+use super::kpi::query::KpiQuery;
 use super::surveys::query::SurveyQuery;
 
 /// Root query type.
 #[derive(MergedObject, Default)]
-pub struct Query(AuthQuery, ConsultationQuery, SurveyQuery, AdminQuery);
+pub struct Query(
+    AuthQuery,
+    ConsultationQuery,
+    SurveyQuery,
+    KpiQuery,
+    AdminQuery,
+);

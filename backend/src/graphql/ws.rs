@@ -137,6 +137,7 @@ pub async fn graphql_ws(
             .and_then(|v| v.to_str().ok()),
     );
     let (mut response, session, stream) = actix_ws::handle(&req, payload)?;
+    crate::telemetry::metrics::METRICS.ws_attempted();
     response.headers_mut().insert(
         header::SEC_WEBSOCKET_PROTOCOL,
         HeaderValue::from_static(protocol.sec_websocket_protocol()),
@@ -288,6 +289,7 @@ async fn run_socket(
                 Some(WsMessage::Text(text)) => {
                     if !acknowledged && text.contains("\"connection_ack\"") {
                         acknowledged = true;
+                        crate::telemetry::metrics::METRICS.ws_acknowledged();
                     }
                     if track_ids {
                         forget_finished(&text, &active);

@@ -305,6 +305,7 @@ async fn store_result(
         communication_score: Set(score(report.scores.communication.score)),
         improvement_count: Set(i16::try_from(report.improvements.len()).unwrap_or(i16::MAX)),
         result_chars: Set(i32::try_from(report.result_chars()).unwrap_or(i32::MAX)),
+        covered_categories: Set(Some(i16::from(report.covered_categories()))),
         created_at: Set(now),
     }
     .insert(&txn)

@@ -1,6 +1,7 @@
 //! Activity events (login, upload, view, download, share, feedback), each with the user and a
 //! session id: the login's refresh-token family, split into a new session after 30 idle minutes.
-//! These are the raw records behind DAU, WAU, the return rate and uploads per session.
+//! These are the raw records behind DAU, WAU, the return rate and uploads per session
+//! ([`crate::service::kpi`]).
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -122,66 +123,6 @@ pub async fn track<C: ConnectionTrait>(
     }
 }
 
-/// Engagement over a time range `[from_ms, to_ms)`, as the KPI sheet defines it (§1.2).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Engagement {
-    /// Users with at least one upload in the range (DAU over a day, WAU over a week).
-    pub active_uploaders: i64,
-    /// Users who had uploaded before the range.
-    pub previous_uploaders: i64,
-    /// Of those, the ones who uploaded again in the range.
-    pub returning_uploaders: i64,
-    /// Uploads in the range.
-    pub uploads: i64,
-    /// Sessions with at least one upload in the range.
-    pub upload_sessions: i64,
-}
-
-impl Engagement {
-    /// 재방문율: the share of earlier uploaders who uploaded again in the range.
-    pub fn return_rate(&self) -> Option<f64> {
-        (self.previous_uploaders > 0)
-            .then(|| self.returning_uploaders as f64 / self.previous_uploaders as f64)
-    }
-
-    /// 평균 세션당 업로드 수: uploads per session that uploaded.
-    pub fn uploads_per_session(&self) -> Option<f64> {
-        (self.upload_sessions > 0).then(|| self.uploads as f64 / self.upload_sessions as f64)
-    }
-}
-
-/// Computes [`Engagement`] over `[from_ms, to_ms)` from `activity_events`.
-pub async fn engagement<C: ConnectionTrait>(
-    conn: &C,
-    from_ms: i64,
-    to_ms: i64,
-) -> Result<Engagement, DbErr> {
-    use sea_orm::Statement;
-    // The bounds are integers from our own code, inlined so the statement is the same SQL on
-    // SQLite and PostgreSQL (positional `?` cannot repeat a parameter).
-    let (from, to) = (from_ms, to_ms);
-    let sql = format!(
-        "SELECT \
-           (SELECT COUNT(DISTINCT user_id) FROM activity_events WHERE kind = 'upload' AND at >= {from} AND at < {to}) AS active, \
-           (SELECT COUNT(DISTINCT user_id) FROM activity_events WHERE kind = 'upload' AND at < {from}) AS previous, \
-           (SELECT COUNT(DISTINCT e.user_id) FROM activity_events e WHERE e.kind = 'upload' AND e.at >= {from} AND e.at < {to} \
-              AND EXISTS (SELECT 1 FROM activity_events p WHERE p.user_id = e.user_id AND p.kind = 'upload' AND p.at < {from})) AS returning_users, \
-           (SELECT COUNT(*) FROM activity_events WHERE kind = 'upload' AND at >= {from} AND at < {to}) AS uploads, \
-           (SELECT COUNT(DISTINCT session_id) FROM activity_events WHERE kind = 'upload' AND at >= {from} AND at < {to}) AS sessions"
-    );
-    let row = conn
-        .query_one(Statement::from_string(conn.get_database_backend(), sql))
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound("engagement".into()))?;
-    Ok(Engagement {
-        active_uploaders: row.try_get("", "active")?,
-        previous_uploaders: row.try_get("", "previous")?,
-        returning_uploaders: row.try_get("", "returning_users")?,
-        uploads: row.try_get("", "uploads")?,
-        upload_sessions: row.try_get("", "sessions")?,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,53 +173,6 @@ mod tests {
             .into_iter()
             .map(|e| (e.kind, e.session_id))
             .collect()
-    }
-
-    #[tokio::test]
-    async fn dau_wau_return_rate_and_uploads_per_session_follow_the_kpi_sheet_on_fixed_days() {
-        let db = db_with_user("u1").await;
-        for user in ["u2", "u3"] {
-            insert_user(&db, user).await;
-        }
-        const DAY: i64 = 24 * 60 * MIN;
-        let monday = 1_767_571_200_000; // 2026-01-05 00:00 UTC
-        let events = [
-            // Last week: u1 and u2 upload.
-            ("u1", "a", monday - 3 * DAY),
-            ("u2", "b", monday - 2 * DAY),
-            // Monday: u1 uploads twice in one session, u3 (new) once.
-            ("u1", "c", monday + 9 * 60 * MIN),
-            ("u1", "c", monday + 9 * 60 * MIN + 10 * MIN),
-            ("u3", "d", monday + 10 * 60 * MIN),
-            // Wednesday: u1 again, new session.
-            ("u1", "e", monday + 2 * DAY),
-        ];
-        for (user, family, at) in events {
-            record_activity(&db, &viewer(user, family), ActivityKind::Upload, None, at)
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
-        }
-        let monday_only = engagement(&db, monday, monday + DAY)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(monday_only.active_uploaders, 2, "DAU on Monday: u1 and u3");
-        assert_eq!(
-            monday_only.uploads_per_session(),
-            Some(1.5),
-            "3 uploads in 2 sessions"
-        );
-        let week = engagement(&db, monday, monday + 7 * DAY)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(week.active_uploaders, 2, "WAU: u1 and u3");
-        assert_eq!(
-            (week.previous_uploaders, week.returning_uploaders),
-            (2, 1),
-            "u1 of u1, u2 came back"
-        );
-        assert_eq!(week.return_rate(), Some(0.5));
-        assert_eq!(week.uploads, 4);
-        assert_eq!(week.uploads_per_session(), Some(4.0 / 3.0));
     }
 
     #[tokio::test]

@@ -1,11 +1,199 @@
-//! The product's measurements of itself (KPI sheet, `../shared/spec/kpi-sheet.ko.md`): each
-//! submodule computes one group of figures from the product's own records over a time range.
+//! The product's measurements of itself (KPI sheet, `../shared/spec/kpi-sheet.ko.md`): every
+//! catalogue KPI over a range of days, for everyone, a team or one counselor, with its status
+//! against the sheet's target and a daily series.
 //!
-//! * [`pipeline`]: processing performance (§2.1) and the job queue (§2.3) from `consultations` and
-//!   `jobs`.
-//! * [`records`]: analysis quality (§3.1, §4.1), AI API efficiency (§3.2), storage (§5.1) and
-//!   managers' surveys (§4.2) from `analyses`, `feedback`, `llm_calls`, `storage_events` and
-//!   `surveys`.
+//! * [`sources`] reads the records (consultations, analyses, improvement items, feedback,
+//!   surveys, LLM calls, storage events, activity, server samples, audits) into per-day sums;
+//! * [`tally`] holds those sums, which add up across days;
+//! * [`evaluate`] turns them into values, statuses and series.
+//!
+//! Managers and admins only (API keys need `kpis:read`); a manager may look at the whole
+//! organisation, their own team, or a counselor of their team.
 
-pub mod pipeline;
-pub mod records;
+pub mod evaluate;
+pub mod sources;
+pub mod tally;
+
+use sea_orm::{DatabaseConnection, DbErr, EntityTrait};
+use shared::inputs::{DayRange, InputError};
+
+use crate::auth::{Role, Viewer};
+use crate::config::KpiSettings;
+use crate::entity::{teams, users};
+use crate::error::{AccessError, Lang, UserFacingError, internal_message};
+use evaluate::{EvalSettings, Outcome, evaluate_all};
+use sources::{Scope, Window, read_records};
+
+/// Why KPIs could not be computed.
+#[derive(Debug, thiserror::Error)]
+pub enum KpiError {
+    /// Invalid input.
+    #[error(transparent)]
+    Input(#[from] InputError),
+    /// Not allowed.
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    /// No such team or counselor.
+    #[error("team or counselor not found")]
+    NotFound,
+    /// No KPI with this id.
+    #[error("unknown KPI {0}")]
+    UnknownKpi(String),
+    /// Database failure.
+    #[error("database: {0}")]
+    Db(#[from] DbErr),
+}
+
+impl UserFacingError for KpiError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Input(e) => e.code(),
+            Self::Access(e) => e.code(),
+            Self::NotFound | Self::UnknownKpi(_) => "NOT_FOUND",
+            Self::Db(_) => "INTERNAL",
+        }
+    }
+
+    fn user_message(&self, lang: Lang) -> String {
+        match self {
+            Self::Input(e) => e.user_message(lang),
+            Self::Access(e) => e.user_message(lang),
+            Self::NotFound => lang
+                .pick(
+                    "팀 또는 상담원을 찾을 수 없습니다.",
+                    "Team or counselor not found.",
+                )
+                .to_owned(),
+            Self::UnknownKpi(id) => match lang {
+                Lang::Ko => format!("'{id}' KPI를 찾을 수 없습니다."),
+                Lang::En => format!("There is no KPI '{id}'."),
+            },
+            Self::Db(_) => internal_message(lang),
+        }
+    }
+}
+
+/// What to compute.
+#[derive(Debug, Clone)]
+pub struct KpiQuery {
+    /// The days.
+    pub range: DayRange,
+    /// Only this team's records (KPIs of the system as a whole are not filtered).
+    pub team_id: Option<String>,
+    /// Only this counselor's records.
+    pub counselor_id: Option<String>,
+}
+
+/// Every KPI over a range.
+#[derive(Debug, Clone)]
+pub struct KpiBoard {
+    /// The days.
+    pub range: DayRange,
+    /// The same days as epoch days in the configured offset.
+    pub window: Window,
+    /// The scope computed.
+    pub scope: Scope,
+    /// One outcome per catalogue KPI, in the sheet's order.
+    pub outcomes: Vec<Outcome>,
+}
+
+fn parse_id(raw: &str, field: &'static str) -> Result<String, KpiError> {
+    uuid::Uuid::parse_str(raw.trim())
+        .map(|id| id.to_string())
+        .map_err(|_| {
+            KpiError::Input(InputError {
+                field,
+                message_ko: "올바른 ID가 아닙니다.".into(),
+                message_en: "This is not a valid id.".into(),
+            })
+        })
+}
+
+/// Checks who may see which scope, and that the team or counselor exists.
+async fn authorize_scope(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    query: &KpiQuery,
+) -> Result<Scope, KpiError> {
+    if !viewer.is_manager_or_admin() {
+        return Err(AccessError::Forbidden.into());
+    }
+    let team_id = query
+        .team_id
+        .as_deref()
+        .map(|t| parse_id(t, "teamId"))
+        .transpose()?;
+    let counselor_id = query
+        .counselor_id
+        .as_deref()
+        .map(|c| parse_id(c, "counselorId"))
+        .transpose()?;
+    let is_manager = viewer.role == Role::Manager;
+    if let Some(team) = &team_id {
+        teams::Entity::find_by_id(team.clone())
+            .one(db)
+            .await?
+            .ok_or(KpiError::NotFound)?;
+        if is_manager && viewer.team_id.as_ref() != Some(team) {
+            return Err(AccessError::Forbidden.into());
+        }
+    }
+    if let Some(counselor) = &counselor_id {
+        let user = users::Entity::find_by_id(counselor.clone())
+            .one(db)
+            .await?
+            .ok_or(KpiError::NotFound)?;
+        if team_id.is_some() && user.team_id != team_id {
+            return Err(KpiError::NotFound);
+        }
+        if is_manager && !viewer.can_read_owned_by(&user.id, user.team_id.as_deref()) {
+            return Err(AccessError::Forbidden.into());
+        }
+    }
+    Ok(Scope {
+        team_id,
+        user_id: counselor_id,
+    })
+}
+
+/// Computes every KPI for `query`, as `viewer` may see it, at `now_ms`.
+///
+/// Errors: [`KpiError::Access`] for counselors and for a manager asking about another team or
+/// its members, [`KpiError::NotFound`] for an unknown team or counselor, [`KpiError::Input`] for
+/// malformed ids.
+#[tracing::instrument(skip(db, settings, viewer), fields(user = %viewer.user_id))]
+pub async fn kpi_board(
+    db: &DatabaseConnection,
+    settings: &KpiSettings,
+    viewer: &Viewer,
+    query: KpiQuery,
+    now_ms: i64,
+) -> Result<KpiBoard, KpiError> {
+    let scope = authorize_scope(db, viewer, &query).await?;
+    let (first_day, last_day) = query.range.epoch_days();
+    let window = Window {
+        first_day,
+        last_day,
+        offset_ms: i64::from(settings.utc_offset_minutes) * 60_000,
+    };
+    let coaching_window_ms = i64::from(settings.coaching_window_days) * sources::DAY_MS;
+    let records = read_records(db, window, &scope, coaching_window_ms).await?;
+    let outcomes = evaluate_all(
+        &records,
+        window,
+        EvalSettings {
+            llm_daily_quota: settings.llm_daily_quota.map(|q| q as f64),
+            db_budget_bytes: settings.db_budget_mb as f64 * 1024.0 * 1024.0,
+            now_ms,
+            sample_interval_ms: i64::try_from(settings.sample_interval_secs)
+                .unwrap_or(60)
+                .saturating_mul(1000),
+        },
+    );
+    Ok(KpiBoard {
+        range: query.range,
+        window,
+        scope,
+        outcomes,
+    })
+}

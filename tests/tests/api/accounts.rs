@@ -191,12 +191,13 @@ db_tests! {
             .flatten()
             .and_then(|r| r.try_get::<i64>("", "n").ok());
         assert_eq!(sessions, Some(1));
-        let figures = consult_coach::service::activity::engagement(&app.db, 0, i64::MAX)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!((figures.active_uploaders, figures.uploads, figures.upload_sessions), (1, 1, 1));
-        assert_eq!(figures.uploads_per_session(), Some(1.0));
-        assert_eq!(figures.return_rate(), None, "nobody uploaded before the range");
+        let admin = app.login(tests::ADMIN_EMAIL, tests::ADMIN_PASSWORD).await;
+        let day = tests::kpi_today();
+        let board = app.kpi_board(&admin, &day, &day).await;
+        let figure = |id: &str| tests::kpi_of(&board, id);
+        assert_eq!(figure("dau")["value"], 1.0);
+        assert_eq!(figure("uploads_per_session")["value"], 1.0);
+        assert_eq!(figure("return_rate")["status"], "NO_DATA", "nobody uploaded before the range");
     }
 }
 

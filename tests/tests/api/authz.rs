@@ -34,6 +34,7 @@ struct World {
     tokens: Vec<(Actor, Option<String>)>,
     consultation: String,
     team_manager_key_id: String,
+    team_a: String,
 }
 
 impl World {
@@ -120,6 +121,7 @@ async fn build_world(db: tests::Db) -> World {
         app,
         consultation,
         team_manager_key_id: key_id,
+        team_a,
     }
 }
 
@@ -172,7 +174,40 @@ fn expect_admin_op(actor: Actor, op: &str) -> &'static str {
     }
 }
 
+/// KPIs: managers and admins; a manager only of the whole organisation or their own team.
+fn expect_kpis(actor: Actor, own_team_only: bool) -> &'static str {
+    match actor {
+        Actor::Anonymous => "UNAUTHENTICATED",
+        Actor::TeamManager | Actor::Admin => "ok",
+        Actor::OtherTeamManager if !own_team_only => "ok",
+        _ => "FORBIDDEN",
+    }
+}
+
 db_tests! {
+    async fn every_kpi_query_is_allowed_or_denied_per_role_and_team(db: Db) {
+        let world = build_world(db).await;
+        let app = &world.app;
+        let range = json!({"from": "2026-01-01", "to": "2026-01-31"});
+        let mut failures = Vec::new();
+        for actor in ACTORS {
+            let token = world.token(actor);
+            let cases = [
+                ("kpis", "query($r: DayRangeInput!) { kpis(range: $r) { summary { met } } }", json!({"r": range}), false),
+                ("kpis(teamId)", "query($r: DayRangeInput!, $t: ID) { kpis(range: $r, teamId: $t) { kpis { id value } } }", json!({"r": range, "t": world.team_a}), true),
+                ("kpi", "query($r: DayRangeInput!, $t: ID) { kpi(id: \"dau\", range: $r, teamId: $t) { value } }", json!({"r": range, "t": world.team_a}), true),
+            ];
+            for (name, query, variables, own_team_only) in cases {
+                let body = app.graphql(token, query, variables).await;
+                let expected = expect_kpis(actor, own_team_only);
+                if outcome(&body) != expected {
+                    failures.push(format!("{actor:?} {name}: {} (expected {expected})", outcome(&body)));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "authorization matrix violations:\n{}", failures.join("\n"));
+    }
+
     async fn every_consultation_operation_is_allowed_or_denied_per_role_and_ownership(db: Db) {
         let world = build_world(db).await;
         let app = &world.app;
@@ -323,6 +358,8 @@ fn the_matrix_covers_every_root_field_of_the_schema() {
         "createApiKey",
         "revokeApiKey",
         "analysisProgress",
+        "kpis",
+        "kpi",
     ];
     let mut root_fields = Vec::new();
     for root in ["type Query {", "type Mutation {", "type Subscription {"] {

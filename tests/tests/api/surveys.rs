@@ -2,7 +2,6 @@
 //! perceived quality. The sources of the satisfaction, NPS and time-saved KPIs.
 
 use consult_coach::auth::Role;
-use consult_coach::service::kpi::records::survey_figures;
 use serde_json::{Value, json};
 use tests::{db_tests, spawn_app};
 
@@ -45,10 +44,12 @@ db_tests! {
         assert_eq!(after["data"]["surveyStatus"]["current"]["nps"], 6);
         assert_eq!(after["data"]["mySurveys"].as_array().map(Vec::len), Some(1));
 
-        let figures = survey_figures(&app.db, 0, i64::MAX).await.unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!((figures.answers, figures.avg_nps_answer, figures.avg_time_saved_pct), (1, Some(6.0), Some(80.0)));
-        assert_eq!((figures.promoters, figures.detractors), (0, 1));
-        assert_eq!(figures.net_promoter_score(), Some(-100.0));
+        let day = tests::kpi_today();
+        let board = app.kpi_board(&lead, &day, &day).await;
+        let figure = |id: &str| tests::kpi_of(&board, id);
+        assert_eq!((figure("nps")["value"].as_f64(), figure("nps")["sampleSize"].as_i64()), (Some(6.0), Some(1)), "the changed answer counts once");
+        assert_eq!(figure("nps")["details"], json!([{"key": "net_promoter_score", "value": -100.0}]), "one detractor");
+        assert_eq!(figure("time_saved")["value"], 80.0);
     }
 
     async fn only_managers_answer_surveys_and_answers_stay_within_their_scales(db: Db) {

@@ -1,0 +1,541 @@
+//! Reads the product's records into per-day [`Tally`]s and the few non-additive figures (distinct
+//! uploaders, sessions, sizes, audits), one grouped statement per table.
+//!
+//! Days are counted in the configured UTC offset: `day = (at + offset) / 86 400 000`. The
+//! statements are the same SQL on SQLite and PostgreSQL: epoch-millisecond columns, integers from
+//! our own code inlined (the team and counselor filters are validated UUIDs), and every sum that
+//! PostgreSQL would return as `NUMERIC` cast to `DOUBLE PRECISION`.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use sea_orm::{ConnectionTrait, DbErr, QueryResult, Statement};
+
+use super::tally::{Mean, Tally, file_type_index};
+
+/// Milliseconds per day.
+pub const DAY_MS: i64 = 86_400_000;
+
+/// How many of a counselor's first analyses make their baseline score.
+pub const BASELINE_ANALYSES: i64 = 5;
+
+/// The days looked at before the range, for the rolling weekly and monthly figures.
+pub const LOOKBACK_DAYS: i64 = 29;
+
+/// A range of whole days in the configured offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// First day (days since the epoch, in the offset).
+    pub first_day: i64,
+    /// Last day, inclusive.
+    pub last_day: i64,
+    /// The offset from UTC, ms.
+    pub offset_ms: i64,
+}
+
+impl Window {
+    /// When `day` starts, epoch ms.
+    pub fn day_start(&self, day: i64) -> i64 {
+        day * DAY_MS - self.offset_ms
+    }
+
+    /// Start of the range, epoch ms.
+    pub fn from_ms(&self) -> i64 {
+        self.day_start(self.first_day)
+    }
+
+    /// End of the range (exclusive), epoch ms.
+    pub fn to_ms(&self) -> i64 {
+        self.day_start(self.last_day + 1)
+    }
+
+    /// Number of days.
+    pub fn days(&self) -> i64 {
+        self.last_day - self.first_day + 1
+    }
+
+    fn day_of(&self, column: &str) -> String {
+        format!("(({column} + {}) / {DAY_MS})", self.offset_ms)
+    }
+}
+
+/// Whose records count: everyone's, a team's or one counselor's. Ids are validated UUIDs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scope {
+    /// Members of this team.
+    pub team_id: Option<String>,
+    /// This user only.
+    pub user_id: Option<String>,
+}
+
+impl Scope {
+    /// ` AND <column> …` restricting a user-id column to the scope, or nothing.
+    fn users(&self, column: &str) -> String {
+        match (&self.user_id, &self.team_id) {
+            (Some(user), _) => format!(" AND {column} = '{user}'"),
+            (None, Some(team)) => {
+                format!(" AND {column} IN (SELECT id FROM users WHERE team_id = '{team}')")
+            }
+            (None, None) => String::new(),
+        }
+    }
+
+    /// Whether the whole organisation is in scope.
+    pub fn is_everyone(&self) -> bool {
+        self.user_id.is_none() && self.team_id.is_none()
+    }
+}
+
+/// Everything the KPIs are computed from.
+#[derive(Debug, Clone, Default)]
+pub struct Records {
+    /// Per-day figures, including the lookback days before the range.
+    pub days: BTreeMap<i64, Tally>,
+    /// Distinct uploaders per day, from 6 days before the range.
+    pub uploaders: BTreeMap<i64, HashSet<String>>,
+    /// Each uploader's first upload day (before the range's end).
+    pub first_upload_day: HashMap<String, i64>,
+    /// Upload events and distinct upload sessions over the whole range.
+    pub range_sessions: (i64, i64),
+    /// Upload events and distinct upload sessions per day.
+    pub day_sessions: BTreeMap<i64, (i64, i64)>,
+    /// Consultations stored before the range.
+    pub files_before: i64,
+    /// When the first serve process sample was taken, epoch ms.
+    pub first_sample_ms: Option<i64>,
+    /// Largest sampled database size per day, bytes.
+    pub db_bytes: BTreeMap<i64, i64>,
+    /// Largest sampled size of the queue's tables per day, bytes.
+    pub queue_bytes: BTreeMap<i64, i64>,
+    /// Recorded dependency audits before the range's end: (when, vulnerabilities).
+    pub audits: Vec<(i64, i64)>,
+}
+
+async fn rows<C: ConnectionTrait>(conn: &C, sql: String) -> Result<Vec<QueryResult>, DbErr> {
+    conn.query_all(Statement::from_string(conn.get_database_backend(), sql))
+        .await
+}
+
+fn int(row: &QueryResult, column: &str) -> Result<i64, DbErr> {
+    Ok(row.try_get::<Option<i64>>("", column)?.unwrap_or(0))
+}
+
+fn float(row: &QueryResult, column: &str) -> Result<f64, DbErr> {
+    Ok(row.try_get::<Option<f64>>("", column)?.unwrap_or(0.0))
+}
+
+fn mean(row: &QueryResult, sum: &str, n: &str) -> Result<Mean, DbErr> {
+    Ok(Mean {
+        sum: float(row, sum)?,
+        n: int(row, n)?,
+    })
+}
+
+/// Reads every source for `window` and `scope`; `coaching_window_ms` is how long after a flagged
+/// item later consultations decide whether it improved.
+#[tracing::instrument(skip(conn))]
+pub async fn read_records<C: ConnectionTrait>(
+    conn: &C,
+    window: Window,
+    scope: &Scope,
+    coaching_window_ms: i64,
+) -> Result<Records, DbErr> {
+    let mut records = Records::default();
+    let reader = Reader {
+        conn,
+        window,
+        scope,
+    };
+    reader.consultations(&mut records).await?;
+    reader.analyses(&mut records).await?;
+    reader.score_changes(&mut records).await?;
+    reader.coaching(coaching_window_ms, &mut records).await?;
+    reader.feedback_and_surveys(&mut records).await?;
+    reader.llm_and_storage(&mut records).await?;
+    reader.activity(&mut records).await?;
+    reader.samples(&mut records).await?;
+    reader.audits(&mut records).await?;
+    Ok(records)
+}
+
+impl Records {
+    fn day(&mut self, row: &QueryResult) -> Result<&mut Tally, DbErr> {
+        let day = int(row, "day")?;
+        Ok(self.days.entry(day).or_default())
+    }
+}
+
+/// Reads one scope's records over one window.
+struct Reader<'a, C> {
+    conn: &'a C,
+    window: Window,
+    scope: &'a Scope,
+}
+
+impl<C: ConnectionTrait> Reader<'_, C> {
+    async fn consultations(&self, records: &mut Records) -> Result<(), DbErr> {
+        let (conn, w, scope) = (self.conn, self.window, self.scope);
+        let (from, to) = (w.day_start(w.first_day - LOOKBACK_DAYS), w.to_ms());
+        let sql = format!(
+            "SELECT {day} AS day, file_type, COUNT(*) AS uploads, \
+               SUM(CASE WHEN status = 'completed' THEN 1 ELSE 0 END) AS completed, \
+               SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed, \
+               CAST(SUM(CASE WHEN status = 'completed' THEN completed_at - created_at END) AS DOUBLE PRECISION) AS processing, \
+               SUM(CASE WHEN status = 'completed' AND completed_at IS NOT NULL THEN 1 ELSE 0 END) AS processing_n, \
+               CAST(SUM(processing_started_at - created_at) AS DOUBLE PRECISION) AS wait, \
+               COUNT(processing_started_at) AS wait_n, \
+               SUM(CASE WHEN reanalysis_of IS NOT NULL THEN 1 ELSE 0 END) AS reanalyses \
+             FROM consultations WHERE created_at >= {from} AND created_at < {to}{users} \
+             GROUP BY {day}, file_type",
+            day = w.day_of("created_at"),
+            users = scope.users("owner_id"),
+        );
+        for row in rows(conn, sql).await? {
+            let file_type: String = row.try_get("", "file_type")?;
+            let Some(i) = file_type_index(&file_type) else {
+                continue;
+            };
+            let tally = records.day(&row)?;
+            tally.uploads[i] += int(&row, "uploads")?;
+            tally.completed[i] += int(&row, "completed")?;
+            tally.failed[i] += int(&row, "failed")?;
+            tally.processing_ms[i] += mean(&row, "processing", "processing_n")?;
+            tally.queue_wait_ms += mean(&row, "wait", "wait_n")?;
+            tally.reanalyses += int(&row, "reanalyses")?;
+        }
+        let (from, to) = (w.from_ms(), w.to_ms());
+        let sql = format!(
+            "SELECT {day} AS day, COUNT(*) AS completed, \
+               SUM(CASE WHEN EXISTS (SELECT 1 FROM activity_events e WHERE e.consultation_id = c.id \
+                 AND e.kind IN ('download', 'share')) THEN 1 ELSE 0 END) AS used \
+             FROM consultations c WHERE c.status = 'completed' AND c.completed_at >= {from} \
+               AND c.completed_at < {to}{users} GROUP BY {day}",
+            day = w.day_of("c.completed_at"),
+            users = scope.users("c.owner_id"),
+        );
+        for row in rows(conn, sql).await? {
+            let tally = records.day(&row)?;
+            tally.completed_reports += int(&row, "completed")?;
+            tally.utilised_reports += int(&row, "used")?;
+        }
+        let sql = format!(
+            "SELECT COUNT(*) AS n FROM consultations WHERE created_at < {from}{users}",
+            users = scope.users("owner_id"),
+        );
+        if let Some(row) = rows(conn, sql).await?.first() {
+            records.files_before = int(row, "n")?;
+        }
+        Ok(())
+    }
+
+    async fn analyses(&self, records: &mut Records) -> Result<(), DbErr> {
+        let (conn, w, scope) = (self.conn, self.window, self.scope);
+        let sql = format!(
+            "SELECT {day} AS day, COUNT(*) AS analyses, \
+               CAST(SUM(a.result_chars) AS DOUBLE PRECISION) AS chars, \
+               SUM(CASE WHEN a.improvement_count > 0 THEN 1 ELSE 0 END) AS with_items, \
+               CAST(SUM(a.improvement_count) AS DOUBLE PRECISION) AS items, \
+               COUNT(a.covered_categories) AS coverage_known, \
+               SUM(CASE WHEN a.covered_categories = 3 THEN 1 ELSE 0 END) AS covered_all \
+             FROM analyses a JOIN consultations c ON c.id = a.consultation_id \
+             WHERE a.created_at >= {from} AND a.created_at < {to}{users} GROUP BY {day}",
+            day = w.day_of("a.created_at"),
+            from = w.from_ms(),
+            to = w.to_ms(),
+            users = scope.users("c.owner_id"),
+        );
+        for row in rows(conn, sql).await? {
+            let tally = records.day(&row)?;
+            let analyses = int(&row, "analyses")?;
+            tally.analyses += analyses;
+            tally.result_chars += Mean {
+                sum: float(&row, "chars")?,
+                n: analyses,
+            };
+            tally.with_improvements += int(&row, "with_items")?;
+            tally.improvement_items += Mean {
+                sum: float(&row, "items")?,
+                n: analyses,
+            };
+            tally.coverage_known += int(&row, "coverage_known")?;
+            tally.covered_all += int(&row, "covered_all")?;
+        }
+        Ok(())
+    }
+
+    /// Each analysis after a counselor's first [`BASELINE_ANALYSES`] is compared with the average
+    /// overall score of those first ones (상담 품질 점수 개선).
+    async fn score_changes(&self, records: &mut Records) -> Result<(), DbErr> {
+        let (conn, w, scope) = (self.conn, self.window, self.scope);
+        let sql = format!(
+            "WITH ranked AS ( \
+               SELECT c.owner_id AS owner_id, a.overall_score AS score, a.created_at AS at, \
+                 ROW_NUMBER() OVER (PARTITION BY c.owner_id ORDER BY a.created_at, a.id) AS rn \
+               FROM analyses a JOIN consultations c ON c.id = a.consultation_id \
+               WHERE a.created_at < {to}{users}), \
+             baseline AS ( \
+               SELECT owner_id, AVG(CAST(score AS DOUBLE PRECISION)) AS base FROM ranked \
+               WHERE rn <= {n} GROUP BY owner_id HAVING COUNT(*) = {n}) \
+             SELECT {day} AS day, \
+               CAST(SUM((r.score - b.base) * 100.0 / b.base) AS DOUBLE PRECISION) AS change, \
+               COUNT(*) AS changes \
+             FROM ranked r JOIN baseline b ON b.owner_id = r.owner_id \
+             WHERE r.rn > {n} AND b.base > 0 AND r.at >= {from} GROUP BY {day}",
+            day = w.day_of("r.at"),
+            from = w.from_ms(),
+            to = w.to_ms(),
+            n = BASELINE_ANALYSES,
+            users = scope.users("c.owner_id"),
+        );
+        for row in rows(conn, sql).await? {
+            records.day(&row)?.score_change_pct += mean(&row, "change", "changes")?;
+        }
+        Ok(())
+    }
+
+    /// An improvement item flagged in the range is followed up when the same counselor has another
+    /// (not re-analysed) consultation analysed within the coaching window; it improved when none of
+    /// those triggers its code again, or their average score in its category is higher.
+    async fn coaching(&self, window_ms: i64, records: &mut Records) -> Result<(), DbErr> {
+        let (conn, w, scope) = (self.conn, self.window, self.scope);
+        let category_score = |a: &str| {
+            format!(
+                "(CASE i.category WHEN 'attitude' THEN {a}.attitude_score \
+                 WHEN 'problem_solving' THEN {a}.problem_solving_score ELSE {a}.communication_score END)"
+            )
+        };
+        let later = |a: &str, c: &str| {
+            format!(
+                "{c}.owner_id = c.owner_id AND {c}.id <> c.id AND {c}.reanalysis_of IS NULL \
+                 AND {a}.created_at > a.created_at AND {a}.created_at <= a.created_at + {window_ms}"
+            )
+        };
+        let sql = format!(
+            "SELECT {day} AS day, COUNT(*) AS followed, \
+               SUM(CASE WHEN NOT EXISTS ( \
+                   SELECT 1 FROM improvement_items i2 JOIN analyses a2 ON a2.id = i2.analysis_id \
+                   JOIN consultations c2 ON c2.id = a2.consultation_id \
+                   WHERE i2.code = i.code AND {later2}) \
+                 OR (SELECT AVG(CAST({score3} AS DOUBLE PRECISION)) FROM analyses a3 \
+                   JOIN consultations c3 ON c3.id = a3.consultation_id WHERE {later3}) > {score} \
+                 THEN 1 ELSE 0 END) AS improved \
+             FROM improvement_items i JOIN analyses a ON a.id = i.analysis_id \
+             JOIN consultations c ON c.id = a.consultation_id \
+             WHERE a.created_at >= {from} AND a.created_at < {to}{users} \
+               AND EXISTS (SELECT 1 FROM analyses a4 JOIN consultations c4 ON c4.id = a4.consultation_id \
+                 WHERE {later4}) \
+             GROUP BY {day}",
+            day = w.day_of("a.created_at"),
+            from = w.from_ms(),
+            to = w.to_ms(),
+            users = scope.users("c.owner_id"),
+            later2 = later("a2", "c2"),
+            later3 = later("a3", "c3"),
+            later4 = later("a4", "c4"),
+            score3 = category_score("a3"),
+            score = category_score("a"),
+        );
+        for row in rows(conn, sql).await? {
+            let tally = records.day(&row)?;
+            tally.items_followed += int(&row, "followed")?;
+            tally.items_improved += int(&row, "improved")?;
+        }
+        Ok(())
+    }
+
+    async fn feedback_and_surveys(&self, records: &mut Records) -> Result<(), DbErr> {
+        let (conn, w, scope) = (self.conn, self.window, self.scope);
+        let (from, to) = (w.from_ms(), w.to_ms());
+        let sql = format!(
+            "SELECT {day} AS day, COUNT(*) AS n, CAST(SUM(rating) AS DOUBLE PRECISION) AS rating \
+             FROM feedback WHERE updated_at >= {from} AND updated_at < {to}{users} GROUP BY {day}",
+            day = w.day_of("updated_at"),
+            users = scope.users("user_id"),
+        );
+        for row in rows(conn, sql).await? {
+            records.day(&row)?.rating += mean(&row, "rating", "n")?;
+        }
+        // A counselor's own figures have no survey: surveys are managers' answers about their team.
+        if scope.user_id.is_some() {
+            return Ok(());
+        }
+        let sql = format!(
+            "SELECT {day} AS day, COUNT(*) AS n, \
+               CAST(SUM(satisfaction) AS DOUBLE PRECISION) AS satisfaction, \
+               CAST(SUM(nps) AS DOUBLE PRECISION) AS nps, \
+               SUM(CASE WHEN nps >= 9 THEN 1 ELSE 0 END) AS promoters, \
+               SUM(CASE WHEN nps <= 6 THEN 1 ELSE 0 END) AS detractors, \
+               CAST(SUM(time_saved_pct) AS DOUBLE PRECISION) AS time_saved, \
+               CAST(SUM(quality_score) AS DOUBLE PRECISION) AS quality \
+             FROM surveys WHERE updated_at >= {from} AND updated_at < {to}{users} GROUP BY {day}",
+            day = w.day_of("updated_at"),
+            users = scope.users("manager_id"),
+        );
+        for row in rows(conn, sql).await? {
+            let tally = records.day(&row)?;
+            tally.survey_satisfaction += mean(&row, "satisfaction", "n")?;
+            tally.survey_nps += mean(&row, "nps", "n")?;
+            tally.promoters += int(&row, "promoters")?;
+            tally.detractors += int(&row, "detractors")?;
+            tally.survey_time_saved += mean(&row, "time_saved", "n")?;
+            tally.survey_quality += mean(&row, "quality", "n")?;
+        }
+        Ok(())
+    }
+
+    async fn llm_and_storage(&self, records: &mut Records) -> Result<(), DbErr> {
+        let (conn, w, scope) = (self.conn, self.window, self.scope);
+        let (from, to) = (w.from_ms(), w.to_ms());
+        let consultations = if scope.is_everyone() {
+            String::new()
+        } else {
+            format!(
+                " AND consultation_id IN (SELECT id FROM consultations WHERE 1 = 1{})",
+                scope.users("owner_id")
+            )
+        };
+        let sql = format!(
+            "SELECT {day} AS day, COUNT(*) AS calls, \
+               SUM(CASE WHEN http_status >= 200 AND http_status < 300 THEN 1 ELSE 0 END) AS ok, \
+               SUM(CASE WHEN retries > 0 THEN 1 ELSE 0 END) AS retried, \
+               CAST(SUM(latency_ms) AS DOUBLE PRECISION) AS latency, COUNT(latency_ms) AS latency_n \
+             FROM llm_calls WHERE started_at >= {from} AND started_at < {to}{consultations} \
+             GROUP BY {day}",
+            day = w.day_of("started_at"),
+        );
+        for row in rows(conn, sql).await? {
+            let tally = records.day(&row)?;
+            tally.llm_calls += int(&row, "calls")?;
+            tally.llm_ok += int(&row, "ok")?;
+            tally.llm_retried += int(&row, "retried")?;
+            tally.llm_latency_ms += mean(&row, "latency", "latency_n")?;
+        }
+        let sql = format!(
+            "SELECT {day} AS day, \
+               SUM(CASE WHEN op = 'upload' THEN 1 ELSE 0 END) AS uploads, \
+               SUM(CASE WHEN op = 'upload' AND ok THEN 1 ELSE 0 END) AS uploads_ok, \
+               SUM(CASE WHEN op = 'download' THEN 1 ELSE 0 END) AS downloads, \
+               SUM(CASE WHEN op = 'download' AND ok THEN 1 ELSE 0 END) AS downloads_ok \
+             FROM storage_events WHERE at >= {from} AND at < {to} GROUP BY {day}",
+            day = w.day_of("at"),
+        );
+        for row in rows(conn, sql).await? {
+            let tally = records.day(&row)?;
+            tally.storage_uploads += int(&row, "uploads")?;
+            tally.storage_uploads_ok += int(&row, "uploads_ok")?;
+            tally.storage_downloads += int(&row, "downloads")?;
+            tally.storage_downloads_ok += int(&row, "downloads_ok")?;
+        }
+        Ok(())
+    }
+
+    async fn activity(&self, records: &mut Records) -> Result<(), DbErr> {
+        let (conn, w, scope) = (self.conn, self.window, self.scope);
+        let (from, to) = (w.from_ms(), w.to_ms());
+        let users = scope.users("user_id");
+        let sql = format!(
+            "SELECT DISTINCT user_id, {day} AS day FROM activity_events \
+             WHERE kind = 'upload' AND at >= {since} AND at < {to}{users}",
+            day = w.day_of("at"),
+            since = w.day_start(w.first_day - 6),
+        );
+        for row in rows(conn, sql).await? {
+            let user: String = row.try_get("", "user_id")?;
+            records
+                .uploaders
+                .entry(int(&row, "day")?)
+                .or_default()
+                .insert(user);
+        }
+        let sql = format!(
+            "SELECT user_id, MIN(at) AS first_at FROM activity_events \
+             WHERE kind = 'upload' AND at < {to}{users} GROUP BY user_id"
+        );
+        for row in rows(conn, sql).await? {
+            let user: String = row.try_get("", "user_id")?;
+            let first = int(&row, "first_at")?;
+            records
+                .first_upload_day
+                .insert(user, (first + w.offset_ms).div_euclid(DAY_MS));
+        }
+        let sql = format!(
+            "SELECT {day} AS day, COUNT(*) AS uploads, COUNT(DISTINCT session_id) AS sessions \
+             FROM activity_events WHERE kind = 'upload' AND at >= {from} AND at < {to}{users} \
+             GROUP BY {day}",
+            day = w.day_of("at"),
+        );
+        for row in rows(conn, sql).await? {
+            records.day_sessions.insert(
+                int(&row, "day")?,
+                (int(&row, "uploads")?, int(&row, "sessions")?),
+            );
+        }
+        let sql = format!(
+            "SELECT COUNT(*) AS uploads, COUNT(DISTINCT session_id) AS sessions \
+             FROM activity_events WHERE kind = 'upload' AND at >= {from} AND at < {to}{users}"
+        );
+        if let Some(row) = rows(conn, sql).await?.first() {
+            records.range_sessions = (int(row, "uploads")?, int(row, "sessions")?);
+        }
+        Ok(())
+    }
+
+    async fn samples(&self, records: &mut Records) -> Result<(), DbErr> {
+        let (conn, w) = (self.conn, self.window);
+        let sql = format!(
+            "SELECT {day} AS day, CAST(SUM(requests) AS BIGINT) AS requests, \
+               CAST(SUM(request_errors) AS BIGINT) AS errors, \
+               CAST(SUM(request_ms_sum) AS DOUBLE PRECISION) AS request_ms, \
+               CAST(SUM(ws_attempts) AS BIGINT) AS ws_attempts, \
+               CAST(SUM(ws_acked) AS BIGINT) AS ws_acked, \
+               COUNT(DISTINCT CASE WHEN role = 'serve' AND health_ok > 0 THEN (at - 1) / 60000 END) AS up_minutes, \
+               CAST(SUM(cpu_pct) AS DOUBLE PRECISION) AS cpu, COUNT(cpu_pct) AS cpu_n, \
+               CAST(SUM(CASE WHEN mem_total_bytes > 0 THEN rss_bytes * 100.0 / mem_total_bytes END) AS DOUBLE PRECISION) AS mem, \
+               SUM(CASE WHEN mem_total_bytes > 0 AND rss_bytes IS NOT NULL THEN 1 ELSE 0 END) AS mem_n, \
+               CAST(SUM(queue_length) AS DOUBLE PRECISION) AS queue, COUNT(queue_length) AS queue_n, \
+               MAX(db_bytes) AS db_bytes, MAX(queue_bytes) AS queue_bytes \
+             FROM server_samples WHERE at > {from} AND at <= {to} GROUP BY {day}",
+            // A sample is stored at the end of its interval: it belongs to the millisecond before.
+            day = w.day_of("(at - 1)"),
+            from = w.from_ms(),
+            to = w.to_ms(),
+        );
+        for row in rows(conn, sql).await? {
+            let day = int(&row, "day")?;
+            if let Some(bytes) = row.try_get::<Option<i64>>("", "db_bytes")? {
+                records.db_bytes.insert(day, bytes);
+            }
+            if let Some(bytes) = row.try_get::<Option<i64>>("", "queue_bytes")? {
+                records.queue_bytes.insert(day, bytes);
+            }
+            let tally = records.day(&row)?;
+            tally.requests += int(&row, "requests")?;
+            tally.request_errors += int(&row, "errors")?;
+            tally.request_ms += float(&row, "request_ms")?;
+            tally.ws_attempts += int(&row, "ws_attempts")?;
+            tally.ws_acked += int(&row, "ws_acked")?;
+            tally.up_minutes += int(&row, "up_minutes")?;
+            tally.cpu_pct += mean(&row, "cpu", "cpu_n")?;
+            tally.mem_pct += mean(&row, "mem", "mem_n")?;
+            tally.queue_length += mean(&row, "queue", "queue_n")?;
+        }
+        let sql = "SELECT MIN(at) AS first_at FROM server_samples WHERE role = 'serve'".to_owned();
+        if let Some(row) = rows(conn, sql).await?.first() {
+            records.first_sample_ms = row.try_get::<Option<i64>>("", "first_at")?;
+        }
+        Ok(())
+    }
+
+    async fn audits(&self, records: &mut Records) -> Result<(), DbErr> {
+        let (conn, w) = (self.conn, self.window);
+        let sql = format!(
+            "SELECT at, advisories FROM security_audits WHERE at < {} ORDER BY at",
+            w.to_ms()
+        );
+        for row in rows(conn, sql).await? {
+            let at: i64 = row.try_get("", "at")?;
+            let advisories: i32 = row.try_get("", "advisories")?;
+            records.audits.push((at, i64::from(advisories)));
+        }
+        Ok(())
+    }
+}
