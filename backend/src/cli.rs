@@ -56,6 +56,9 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Back the database up now (SQLite: `VACUUM INTO`; PostgreSQL: `pg_dump`) into
+    /// `backup.dir`, keeping the newest `backup.keep` backups.
+    Backup,
     /// Record security checks for the KPIs.
     Audit {
         /// What to record.

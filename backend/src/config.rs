@@ -45,6 +45,8 @@ pub struct Settings {
     pub surveys: SurveySettings,
     /// How the KPIs are measured and reported.
     pub kpi: KpiSettings,
+    /// Database backups.
+    pub backup: BackupSettings,
     /// Background job workers.
     pub workers: WorkerSettings,
     /// GraphQL behaviour.
@@ -304,6 +306,32 @@ impl KpiSettings {
         }
         check_range("kpi.db_budget_mb", self.db_budget_mb, 1..=10_000_000)?;
         Ok(())
+    }
+}
+
+/// Database backups: SQLite with `VACUUM INTO`, PostgreSQL with `pg_dump`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BackupSettings {
+    /// Where backups are written (`CONSULT_COACH__BACKUP__DIR`, default `<data_dir>/backups`).
+    pub dir: Option<PathBuf>,
+    /// How many backups to keep; older ones are deleted (`CONSULT_COACH__BACKUP__KEEP`, default 7).
+    pub keep: u32,
+    /// Hours between automatic backups made by `serve`; 0 turns them off
+    /// (`CONSULT_COACH__BACKUP__INTERVAL_HOURS`, default 24).
+    pub interval_hours: u32,
+    /// The `pg_dump` program for PostgreSQL (`CONSULT_COACH__BACKUP__PG_DUMP`, default `pg_dump`).
+    pub pg_dump: PathBuf,
+}
+
+impl Default for BackupSettings {
+    fn default() -> Self {
+        Self {
+            dir: None,
+            keep: 7,
+            interval_hours: 24,
+            pg_dump: PathBuf::from("pg_dump"),
+        }
     }
 }
 
@@ -763,6 +791,12 @@ impl Settings {
         }
         self.ingest.validate()?;
         self.kpi.validate()?;
+        check_range("backup.keep", self.backup.keep, 1..=1000)?;
+        check_range(
+            "backup.interval_hours",
+            self.backup.interval_hours,
+            0..=24 * 31,
+        )?;
         if self.database.max_connections == Some(0) {
             return invalid("database.max_connections", "must be at least 1");
         }
@@ -870,6 +904,14 @@ impl Settings {
             ));
         }
         Ok(())
+    }
+
+    /// The directory backups are written to.
+    pub fn backup_dir(&self) -> PathBuf {
+        self.backup
+            .dir
+            .clone()
+            .unwrap_or_else(|| self.storage.data_dir.join("backups"))
     }
 
     /// The database URL in effect (the embedded SQLite file when none is configured).

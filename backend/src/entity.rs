@@ -3,6 +3,7 @@
 pub mod activity_events;
 pub mod analyses;
 pub mod api_keys;
+pub mod backups;
 pub mod consultations;
 pub mod feedback;
 pub mod improvement_items;

@@ -74,6 +74,7 @@ fn main() -> ExitCode {
             }
             Command::User { command } => user_command(settings, command).await,
             Command::Audit { command } => audit_command(settings, command).await,
+            Command::Backup => backup_command(settings).await,
             Command::Analyze { .. } => Ok(()),
         }
     });
@@ -276,6 +277,21 @@ async fn user_command(settings: Settings, command: UserCommand) -> anyhow::Resul
             .await
         }
     }
+}
+
+async fn backup_command(settings: Settings) -> anyhow::Result<()> {
+    use consult_coach::service::backups::{BackupPlan, Trigger, run_backup};
+    let core = Core::open(&settings).await?;
+    let plan = BackupPlan::from_settings(&settings);
+    let row = run_backup(&core.db, &plan, Trigger::Manual).await?;
+    writeln!(
+        std::io::stdout(),
+        "백업 완료 / backed up: {} ({} bytes, {} ms)",
+        plan.dir.join(&row.file_name).display(),
+        row.bytes,
+        row.duration_ms
+    )?;
+    Ok(())
 }
 
 async fn audit_command(settings: Settings, command: AuditCommand) -> anyhow::Result<()> {

@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod api_keys;
+pub mod backups;
 pub mod consultations;
 pub mod feedback;
 pub mod files;

@@ -26,6 +26,7 @@ use crate::graphql::ws::{graphql_ws, is_upgrade};
 use crate::graphql::{AppSchema, build_schema};
 use crate::jobs::{JobQueue, ProgressBus, WorkerContext, spawn_workers};
 use crate::llm::Refiner;
+use crate::service::backups::{BackupPlan, spawn_backup_schedule};
 use crate::service::users::{InitialAdmin, ensure_admin};
 use crate::storage::Storage;
 use crate::telemetry::sampler::{ProcessRole, spawn_sampler};
@@ -268,6 +269,7 @@ impl Application {
             allow_signup: settings.auth.allow_signup,
             survey_period: settings.surveys.period,
             kpi: settings.kpi.clone(),
+            backup_plan: BackupPlan::from_settings(&settings),
         };
         let schema = build_schema(state, &settings.graphql);
         let mut workers =
@@ -292,6 +294,11 @@ impl Application {
         let health = DbHealth::new(core.db.clone());
         workers.push(health.spawn_monitor(std::time::Duration::from_secs(2), shutdown.clone()));
         workers.push(core.start_sampler(&settings, ProcessRole::Serve, shutdown.clone()));
+        workers.extend(spawn_backup_schedule(
+            core.db.clone(),
+            BackupPlan::from_settings(&settings),
+            shutdown.clone(),
+        ));
         let server = HttpServer::new(move || {
             let index = static_dir.join("index.html");
             let spa_fallback = fn_service(move |req: ServiceRequest| {

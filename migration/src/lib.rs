@@ -13,6 +13,8 @@ mod m20261128_000001_add_transcript_details;
 mod m20261128_000002_create_feedback;
 mod m20261128_000003_create_surveys;
 mod m20261129_000001_create_kpi_sources;
+mod m20261129_000002_create_backups;
+mod support;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -29,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_create_feedback::Migration),
             Box::new(m20261128_000003_create_surveys::Migration),
             Box::new(m20261129_000001_create_kpi_sources::Migration),
+            Box::new(m20261129_000002_create_backups::Migration),
         ]
     }
 }

@@ -13,6 +13,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::support::{create_index, drop_index};
+
 /// Creates the KPI source tables and columns.
 pub struct Migration;
 
@@ -194,36 +196,6 @@ impl MigrationTrait for Migration {
             .drop_table(Table::drop().table(ServerSamples::Table).to_owned())
             .await
     }
-}
-
-/// Creates the index `name` on `table (columns…)`.
-async fn create_index<T, C>(
-    manager: &SchemaManager<'_>,
-    name: &str,
-    table: T,
-    columns: &[C],
-) -> Result<(), DbErr>
-where
-    T: IntoIden + 'static,
-    C: IntoIden + Copy + 'static,
-{
-    let mut index = Index::create();
-    index.name(name).table(table);
-    for column in columns {
-        index.col(*column);
-    }
-    manager.create_index(index.to_owned()).await
-}
-
-/// Drops the index `name` of `table`.
-async fn drop_index<T: IntoIden + 'static>(
-    manager: &SchemaManager<'_>,
-    name: &str,
-    table: T,
-) -> Result<(), DbErr> {
-    manager
-        .drop_index(Index::drop().name(name).table(table).to_owned())
-        .await
 }
 
 #[derive(DeriveIden, Clone, Copy)]

@@ -72,7 +72,9 @@ pub fn eval_path(relative: &str) -> PathBuf {
         .join(relative)
 }
 
-async fn fresh_postgres_url() -> Result<String> {
+/// Creates an empty database on the test PostgreSQL server (`TEST_DATABASE_URL`) and returns its
+/// URL.
+pub async fn fresh_postgres_url() -> Result<String> {
     let base = std::env::var("TEST_DATABASE_URL").context(
         "TEST_DATABASE_URL is not set: run the README's test command (scripts/test.sh), which starts PostgreSQL",
     )?;
@@ -102,6 +104,8 @@ pub async fn test_settings(db: Db, data_dir: &std::path::Path) -> Result<Setting
     settings.graphql.introspection = true;
     settings.workers.poll_interval_ms = 200;
     settings.limits.max_upload_bytes = 2 * 1024 * 1024;
+    // Backups are made on request in tests (tests/api/backups.rs turns the schedule on).
+    settings.backup.interval_hours = 0;
     if db == Db::Postgres {
         settings.database.url = Some(SecretString::from(fresh_postgres_url().await?));
     }
@@ -320,6 +324,7 @@ impl TestApp {
             .env("DATABASE_URL", self.settings.database_url())
             .env("CONSULT_COACH__STORAGE__DATA_DIR", data_dir)
             .env("CONSULT_COACH__WORKERS__COUNT", "1")
+            .env("CONSULT_COACH__BACKUP__INTERVAL_HOURS", "0")
             .env(
                 "CONSULT_COACH__WORKERS__LEASE_SECS",
                 self.settings.workers.lease_secs.to_string(),
@@ -337,6 +342,23 @@ impl TestApp {
                 )
             });
         WorkerProcess { child, log_path }
+    }
+
+    /// Runs `consult-coach <args>` to completion on this app's database and data directory,
+    /// with extra `CONSULT_COACH__…` variables; returns its exit status and output.
+    pub fn run_cli(&self, args: &[&str], env: &[(&str, String)]) -> std::process::Output {
+        let data_dir = &self.settings.storage.data_dir;
+        std::process::Command::new(server_binary())
+            .args(args)
+            .current_dir(data_dir)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DATABASE_URL", self.settings.database_url())
+            .env("CONSULT_COACH__STORAGE__DATA_DIR", data_dir)
+            .env("CONSULT_COACH__LOG__FILTER", "warn")
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+            .output()
+            .unwrap_or_else(|e| panic!("running consult-coach {args:?}: {e}"))
     }
 
     /// Starts another server process-alike on the same database and data directory (as a second

@@ -37,6 +37,8 @@ pub struct GqlState {
     pub survey_period: crate::config::SurveyPeriod,
     /// How KPIs are measured.
     pub kpi: crate::config::KpiSettings,
+    /// Where and how backups are made.
+    pub backup_plan: crate::service::backups::BackupPlan,
 }
 
 /// The client's address (the TCP peer).

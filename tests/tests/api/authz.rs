@@ -289,6 +289,8 @@ db_tests! {
                 ("createUser", format!("mutation {{ createUser(input: {{email: \"new-{suffix}@example.com\", password: \"new-user-password\", role: COUNSELOR}}) {{ id }} }}")),
                 ("createTeam", format!("mutation {{ createTeam(name: \"team-{suffix}\") {{ id }} }}")),
                 ("createApiKey", "mutation { createApiKey(name: \"k\", scopes: [KPIS_READ]) { secret } }".to_owned()),
+                ("backups", "{ backups { id } }".to_owned()),
+                ("runBackup", "mutation { runBackup { id } }".to_owned()),
             ];
             for (op, query) in ops {
                 let body = app.graphql(token, &query, json!({})).await;
@@ -360,6 +362,8 @@ fn the_matrix_covers_every_root_field_of_the_schema() {
         "analysisProgress",
         "kpis",
         "kpi",
+        "backups",
+        "runBackup",
     ];
     let mut root_fields = Vec::new();
     for root in ["type Query {", "type Mutation {", "type Subscription {"] {

@@ -3,6 +3,7 @@
 mod accounts;
 mod auth;
 mod authz;
+mod backups;
 mod consultations;
 mod faults;
 mod feedback;

@@ -3,11 +3,12 @@
 use async_graphql::{Context, ID, Object, Result};
 use shared::inputs::{Email, Password};
 
-use super::types::{ApiKey, CreateUserInput, CreatedApiKey, Team, UpdateUserInput};
+use super::types::{ApiKey, Backup, CreateUserInput, CreatedApiKey, Team, UpdateUserInput};
 use crate::auth::Scope;
 use crate::graphql::auth::types::User;
 use crate::graphql::context::{map_err, state, viewer};
 use crate::service::api_keys::{create_api_key, revoke_api_key};
+use crate::service::backups::backup_now;
 use crate::service::users::{
     NewUser, UserError, UserUpdate, admin_create_user, create_team, update_user,
 };
@@ -83,6 +84,16 @@ impl AdminMutation {
     async fn revoke_api_key(&self, ctx: &Context<'_>, id: ID) -> Result<ApiKey> {
         let viewer = viewer(ctx)?;
         let row = revoke_api_key(&state(ctx)?.db, &viewer, &id)
+            .await
+            .map_err(map_err(ctx))?;
+        Ok(row.into())
+    }
+
+    /// Backs the database up now (admins only); the attempt appears in `backups` either way.
+    async fn run_backup(&self, ctx: &Context<'_>) -> Result<Backup> {
+        let viewer = viewer(ctx)?;
+        let state = state(ctx)?;
+        let row = backup_now(&state.db, &viewer, &state.backup_plan)
             .await
             .map_err(map_err(ctx))?;
         Ok(row.into())

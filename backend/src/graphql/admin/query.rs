@@ -2,10 +2,11 @@
 
 use async_graphql::{Context, Object, Result};
 
-use super::types::{ApiKey, Team};
+use super::types::{ApiKey, Backup, Team};
 use crate::graphql::auth::types::User;
 use crate::graphql::context::{map_err, state, viewer};
 use crate::service::api_keys::list_api_keys;
+use crate::service::backups::list_backups;
 use crate::service::users::{list_teams, list_users};
 
 /// Administration queries.
@@ -39,5 +40,22 @@ impl AdminQuery {
             .await
             .map_err(map_err(ctx))?;
         Ok(rows.into_iter().map(ApiKey::from).collect())
+    }
+
+    /// The most recent database backups, newest first (admins only; at most 200).
+    async fn backups(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] limit: i32,
+    ) -> Result<Vec<Backup>> {
+        let viewer = viewer(ctx)?;
+        let rows = list_backups(
+            &state(ctx)?.db,
+            &viewer,
+            u64::try_from(limit.max(1)).unwrap_or(1),
+        )
+        .await
+        .map_err(map_err(ctx))?;
+        Ok(rows.into_iter().map(Backup::from).collect())
     }
 }

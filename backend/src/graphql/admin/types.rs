@@ -4,7 +4,7 @@ use async_graphql::{ID, InputObject, SimpleObject};
 
 use crate::auth::{Role, Scope};
 use crate::clock::to_datetime;
-use crate::entity::{api_keys, teams};
+use crate::entity::{api_keys, backups, teams};
 use crate::service::api_keys::parse_scopes;
 
 /// A team of counselors with its managers.
@@ -101,4 +101,43 @@ pub struct UpdateUserInput {
     /// Remove from any team.
     #[graphql(default)]
     pub clear_team: bool,
+}
+
+/// A database backup.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct Backup {
+    /// Identifier.
+    pub id: ID,
+    /// When it started.
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// `sqlite` or `postgres`.
+    pub kind: String,
+    /// `scheduled` or `manual`.
+    pub trigger: String,
+    /// The file's name in the backup directory.
+    pub file_name: String,
+    /// Its size in bytes (0 when it failed).
+    pub bytes: i64,
+    /// How long it took, milliseconds.
+    pub duration_ms: i64,
+    /// Whether it worked.
+    pub ok: bool,
+    /// Why it failed.
+    pub error: Option<String>,
+}
+
+impl From<backups::Model> for Backup {
+    fn from(b: backups::Model) -> Self {
+        Self {
+            id: ID(b.id),
+            at: to_datetime(b.at),
+            kind: b.kind,
+            trigger: b.trigger,
+            file_name: b.file_name,
+            bytes: b.bytes,
+            duration_ms: b.duration_ms,
+            ok: b.ok,
+            error: b.error,
+        }
+    }
 }

@@ -289,7 +289,8 @@ impl Evaluator<'_> {
                 let last = self.records.audits.iter().rev().find(|(at, _)| *at < end);
                 scalar(last.map(|(_, n)| *n as f64), i64::from(last.is_some()))
             }
-            // Not recorded yet: backups and the log scanner arrive with their own features.
+            "backup_frequency" => scalar(Some(t.backups_ok as f64 / days), t.backups_ok),
+            // Not recorded yet: the log scanner arrives with its own feature.
             _ => (None, 0),
         }
     }

@@ -153,7 +153,7 @@ pub async fn read_records<C: ConnectionTrait>(
     reader.llm_and_storage(&mut records).await?;
     reader.activity(&mut records).await?;
     reader.samples(&mut records).await?;
-    reader.audits(&mut records).await?;
+    reader.backups_and_audits(&mut records).await?;
     Ok(records)
 }
 
@@ -525,8 +525,18 @@ impl<C: ConnectionTrait> Reader<'_, C> {
         Ok(())
     }
 
-    async fn audits(&self, records: &mut Records) -> Result<(), DbErr> {
+    async fn backups_and_audits(&self, records: &mut Records) -> Result<(), DbErr> {
         let (conn, w) = (self.conn, self.window);
+        let sql = format!(
+            "SELECT {day} AS day, SUM(CASE WHEN ok THEN 1 ELSE 0 END) AS ok FROM backups \
+             WHERE at >= {from} AND at < {to} GROUP BY {day}",
+            day = w.day_of("at"),
+            from = w.from_ms(),
+            to = w.to_ms(),
+        );
+        for row in rows(conn, sql).await? {
+            records.day(&row)?.backups_ok += int(&row, "ok")?;
+        }
         let sql = format!(
             "SELECT at, advisories FROM security_audits WHERE at < {} ORDER BY at",
             w.to_ms()

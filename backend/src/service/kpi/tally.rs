@@ -120,6 +120,8 @@ pub struct Tally {
     pub mem_pct: Mean,
     /// Jobs waiting, as sampled.
     pub queue_length: Mean,
+    /// Successful database backups.
+    pub backups_ok: i64,
 }
 
 impl AddAssign<&Tally> for Tally {
@@ -167,6 +169,7 @@ impl AddAssign<&Tally> for Tally {
         self.cpu_pct += o.cpu_pct;
         self.mem_pct += o.mem_pct;
         self.queue_length += o.queue_length;
+        self.backups_ok += o.backups_ok;
     }
 }
 
