@@ -59,6 +59,12 @@ pub enum Command {
     /// Back the database up now (SQLite: `VACUUM INTO`; PostgreSQL: `pg_dump`) into
     /// `backup.dir`, keeping the newest `backup.keep` backups.
     Backup,
+    /// KPI reports.
+    Report {
+        /// Which report.
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
     /// Record security checks for the KPIs.
     Audit {
         /// What to record.
@@ -76,6 +82,23 @@ pub enum Command {
         /// moments, moment_turns, pii}` per line.
         #[arg(long)]
         jsonl: bool,
+    },
+}
+
+/// Report subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Write (or rewrite) and print the weekly KPI report in the sheet's template.
+    Weekly {
+        /// Any day of the week (`YYYY-MM-DD`); default: the last complete week.
+        #[arg(long)]
+        week: Option<String>,
+        /// Print the English rendering instead of the Korean one.
+        #[arg(long)]
+        english: bool,
+        /// Also write the Markdown to this file.
+        #[arg(long)]
+        output: Option<PathBuf>,
     },
 }
 

@@ -270,6 +270,9 @@ pub struct KpiSettings {
     /// The database size budget in MiB the queue's share is measured against (the sheet's Redis
     /// memory) (`CONSULT_COACH__KPI__DB_BUDGET_MB`, default 100, the sheet's database target).
     pub db_budget_mb: u64,
+    /// Whether `serve` writes last week's KPI report on its own once the week is over
+    /// (`CONSULT_COACH__KPI__WEEKLY_REPORTS`, default true).
+    pub weekly_reports: bool,
 }
 
 impl Default for KpiSettings {
@@ -280,6 +283,7 @@ impl Default for KpiSettings {
             coaching_window_days: 30,
             llm_daily_quota: None,
             db_budget_mb: 100,
+            weekly_reports: true,
         }
     }
 }

@@ -20,3 +20,4 @@ pub mod surveys;
 pub mod teams;
 pub mod transcripts;
 pub mod users;
+pub mod weekly_reports;

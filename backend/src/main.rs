@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::Parser;
 use consult_coach::cli::{
-    AuditCommand, Cli, Command, UserCommand, analyze_file, analyze_jsonl_file, bilingual,
+    AuditCommand, Cli, Command, ReportCommand, UserCommand, analyze_file, analyze_jsonl_file,
+    bilingual,
 };
 use consult_coach::config::Settings;
 use consult_coach::service::users::{
@@ -75,6 +76,7 @@ fn main() -> ExitCode {
             Command::User { command } => user_command(settings, command).await,
             Command::Audit { command } => audit_command(settings, command).await,
             Command::Backup => backup_command(settings).await,
+            Command::Report { command } => report_command(settings, command).await,
             Command::Analyze { .. } => Ok(()),
         }
     });
@@ -275,6 +277,46 @@ async fn user_command(settings: Settings, command: UserCommand) -> anyhow::Resul
                 },
             )
             .await
+        }
+    }
+}
+
+async fn report_command(settings: Settings, command: ReportCommand) -> anyhow::Result<()> {
+    use consult_coach::service::reports::{
+        ReportTrigger, last_complete_week, parse_week, write_weekly_report,
+    };
+    match command {
+        ReportCommand::Weekly {
+            week,
+            english,
+            output,
+        } => {
+            let now = consult_coach::clock::now_ms();
+            let week_start = match week {
+                Some(day) => parse_week(&day).map_err(|e| anyhow::anyhow!(bilingual(&e)))?,
+                None => last_complete_week(&settings.kpi, now),
+            };
+            let core = Core::open(&settings).await?;
+            let row = write_weekly_report(
+                &core.db,
+                &settings.kpi,
+                week_start,
+                ReportTrigger::Manual,
+                now,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!(bilingual(&e)))?;
+            let markdown = if english {
+                row.markdown_en
+            } else {
+                row.markdown_ko
+            };
+            if let Some(path) = output {
+                std::fs::write(&path, &markdown)
+                    .with_context(|| format!("writing {}", path.display()))?;
+            }
+            write!(std::io::stdout(), "{markdown}")?;
+            Ok(())
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod consultations;
 pub mod feedback;
 pub mod files;
 pub mod kpi;
+pub mod reports;
 pub mod security;
 pub mod sessions;
 pub mod surveys;

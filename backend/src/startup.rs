@@ -294,6 +294,13 @@ impl Application {
         let health = DbHealth::new(core.db.clone());
         workers.push(health.spawn_monitor(std::time::Duration::from_secs(2), shutdown.clone()));
         workers.push(core.start_sampler(&settings, ProcessRole::Serve, shutdown.clone()));
+        if settings.kpi.weekly_reports {
+            workers.push(crate::service::reports::spawn_weekly_reports(
+                core.db.clone(),
+                settings.kpi.clone(),
+                shutdown.clone(),
+            ));
+        }
         workers.extend(spawn_backup_schedule(
             core.db.clone(),
             BackupPlan::from_settings(&settings),

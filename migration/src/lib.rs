@@ -14,6 +14,7 @@ mod m20261128_000002_create_feedback;
 mod m20261128_000003_create_surveys;
 mod m20261129_000001_create_kpi_sources;
 mod m20261129_000002_create_backups;
+mod m20261129_000003_create_weekly_reports;
 mod support;
 
 /// The ordered list of migrations.
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_create_surveys::Migration),
             Box::new(m20261129_000001_create_kpi_sources::Migration),
             Box::new(m20261129_000002_create_backups::Migration),
+            Box::new(m20261129_000003_create_weekly_reports::Migration),
         ]
     }
 }

@@ -106,6 +106,8 @@ pub async fn test_settings(db: Db, data_dir: &std::path::Path) -> Result<Setting
     settings.limits.max_upload_bytes = 2 * 1024 * 1024;
     // Backups are made on request in tests (tests/api/backups.rs turns the schedule on).
     settings.backup.interval_hours = 0;
+    // Likewise weekly reports (tests/api/reports.rs turns them on).
+    settings.kpi.weekly_reports = false;
     if db == Db::Postgres {
         settings.database.url = Some(SecretString::from(fresh_postgres_url().await?));
     }
@@ -325,6 +327,7 @@ impl TestApp {
             .env("CONSULT_COACH__STORAGE__DATA_DIR", data_dir)
             .env("CONSULT_COACH__WORKERS__COUNT", "1")
             .env("CONSULT_COACH__BACKUP__INTERVAL_HOURS", "0")
+            .env("CONSULT_COACH__KPI__WEEKLY_REPORTS", "false")
             .env(
                 "CONSULT_COACH__WORKERS__LEASE_SECS",
                 self.settings.workers.lease_secs.to_string(),
@@ -373,12 +376,24 @@ impl TestApp {
         }
     }
 
-    /// Posts a GraphQL request (JSON) and returns the response body.
+    /// Posts a GraphQL request (JSON) in Korean and returns the response body.
     pub async fn graphql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        self.graphql_with_language(token, query, variables, "ko")
+            .await
+    }
+
+    /// Posts a GraphQL request (JSON) with `Accept-Language: language`; returns the body.
+    pub async fn graphql_with_language(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+        language: &str,
+    ) -> Value {
         let mut request = self
             .client
             .post(format!("{}/graphql", self.address))
-            .header("Accept-Language", "ko")
+            .header("Accept-Language", language)
             .json(&json!({"query": query, "variables": variables}));
         if let Some(token) = token {
             request = request.bearer_auth(token);

@@ -1,4 +1,6 @@
-//! GraphQL of the KPIs: `kpis(range, teamId, counselorId)` and `kpi(id, range, …)`.
+//! GraphQL of the KPIs: `kpis(range, teamId, counselorId)`, `kpi(id, range, …)`, and the weekly
+//! report (`weeklyReports`, `weeklyReport`, `generateWeeklyReport`).
 
+pub mod mutation;
 pub mod query;
 pub mod types;

@@ -6,6 +6,7 @@ use super::admin::mutation::AdminMutation;
 use super::auth::mutation::AuthMutation;
 use super::consultations::mutation::ConsultationMutation;
 use super::feedback::mutation::FeedbackMutation;
+use super::kpi::mutation::KpiMutation;
 use super::surveys::mutation::SurveyMutation;
 
 /// Root mutation type.
@@ -15,5 +16,6 @@ pub struct Mutation(
     ConsultationMutation,
     FeedbackMutation,
     SurveyMutation,
+    KpiMutation,
     AdminMutation,
 );

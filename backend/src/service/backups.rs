@@ -22,6 +22,7 @@ use crate::clock::now_ms;
 use crate::config::Settings;
 use crate::entity::backups;
 use crate::error::{AccessError, Lang, UserFacingError, internal_message};
+use crate::jobs::periodic::spawn_periodic;
 
 /// Why a backup failed or could not be listed.
 #[derive(Debug, thiserror::Error)]
@@ -324,16 +325,14 @@ pub fn spawn_backup_schedule(
     shutdown: CancellationToken,
 ) -> Option<JoinHandle<()>> {
     let interval = plan.interval?;
-    let check_every = interval.min(Duration::from_secs(600));
-    Some(tokio::spawn(async move {
-        loop {
-            backup_if_due(&db, &plan, interval).await;
-            tokio::select! {
-                () = shutdown.cancelled() => break,
-                () = tokio::time::sleep(check_every) => {}
-            }
-        }
-    }))
+    Some(spawn_periodic(
+        interval.min(Duration::from_secs(600)),
+        shutdown,
+        move || {
+            let (db, plan) = (db.clone(), plan.clone());
+            async move { backup_if_due(&db, &plan, interval).await }
+        },
+    ))
 }
 
 #[cfg(test)]

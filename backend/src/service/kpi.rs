@@ -39,6 +39,9 @@ pub enum KpiError {
     /// No KPI with this id.
     #[error("unknown KPI {0}")]
     UnknownKpi(String),
+    /// No weekly report for that week.
+    #[error("no report for that week")]
+    NoReport,
     /// Database failure.
     #[error("database: {0}")]
     Db(#[from] DbErr),
@@ -49,7 +52,7 @@ impl UserFacingError for KpiError {
         match self {
             Self::Input(e) => e.code(),
             Self::Access(e) => e.code(),
-            Self::NotFound | Self::UnknownKpi(_) => "NOT_FOUND",
+            Self::NotFound | Self::UnknownKpi(_) | Self::NoReport => "NOT_FOUND",
             Self::Db(_) => "INTERNAL",
         }
     }
@@ -68,6 +71,12 @@ impl UserFacingError for KpiError {
                 Lang::Ko => format!("'{id}' KPI를 찾을 수 없습니다."),
                 Lang::En => format!("There is no KPI '{id}'."),
             },
+            Self::NoReport => lang
+                .pick(
+                    "그 주의 리포트가 없습니다.",
+                    "There is no report for that week.",
+                )
+                .to_owned(),
             Self::Db(_) => internal_message(lang),
         }
     }
@@ -156,6 +165,41 @@ async fn authorize_scope(
     })
 }
 
+fn window_of(settings: &KpiSettings, range: DayRange) -> Window {
+    let (first_day, last_day) = range.epoch_days();
+    Window {
+        first_day,
+        last_day,
+        offset_ms: i64::from(settings.utc_offset_minutes) * 60_000,
+    }
+}
+
+/// Computes every KPI over `range` for `scope` at `now_ms`, without access checks (the weekly
+/// report and authorised callers).
+pub async fn compute_outcomes(
+    db: &DatabaseConnection,
+    settings: &KpiSettings,
+    range: DayRange,
+    scope: Scope,
+    now_ms: i64,
+) -> Result<Vec<Outcome>, KpiError> {
+    let window = window_of(settings, range);
+    let coaching_window_ms = i64::from(settings.coaching_window_days) * sources::DAY_MS;
+    let records = read_records(db, window, &scope, coaching_window_ms).await?;
+    Ok(evaluate_all(
+        &records,
+        window,
+        EvalSettings {
+            llm_daily_quota: settings.llm_daily_quota.map(|q| q as f64),
+            db_budget_bytes: settings.db_budget_mb as f64 * 1024.0 * 1024.0,
+            now_ms,
+            sample_interval_ms: i64::try_from(settings.sample_interval_secs)
+                .unwrap_or(60)
+                .saturating_mul(1000),
+        },
+    ))
+}
+
 /// Computes every KPI for `query`, as `viewer` may see it, at `now_ms`.
 ///
 /// Errors: [`KpiError::Access`] for counselors and for a manager asking about another team or
@@ -170,26 +214,8 @@ pub async fn kpi_board(
     now_ms: i64,
 ) -> Result<KpiBoard, KpiError> {
     let scope = authorize_scope(db, viewer, &query).await?;
-    let (first_day, last_day) = query.range.epoch_days();
-    let window = Window {
-        first_day,
-        last_day,
-        offset_ms: i64::from(settings.utc_offset_minutes) * 60_000,
-    };
-    let coaching_window_ms = i64::from(settings.coaching_window_days) * sources::DAY_MS;
-    let records = read_records(db, window, &scope, coaching_window_ms).await?;
-    let outcomes = evaluate_all(
-        &records,
-        window,
-        EvalSettings {
-            llm_daily_quota: settings.llm_daily_quota.map(|q| q as f64),
-            db_budget_bytes: settings.db_budget_mb as f64 * 1024.0 * 1024.0,
-            now_ms,
-            sample_interval_ms: i64::try_from(settings.sample_interval_secs)
-                .unwrap_or(60)
-                .saturating_mul(1000),
-        },
-    );
+    let window = window_of(settings, query.range);
+    let outcomes = compute_outcomes(db, settings, query.range, scope.clone(), now_ms).await?;
     Ok(KpiBoard {
         range: query.range,
         window,

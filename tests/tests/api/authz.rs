@@ -196,6 +196,9 @@ db_tests! {
                 ("kpis", "query($r: DayRangeInput!) { kpis(range: $r) { summary { met } } }", json!({"r": range}), false),
                 ("kpis(teamId)", "query($r: DayRangeInput!, $t: ID) { kpis(range: $r, teamId: $t) { kpis { id value } } }", json!({"r": range, "t": world.team_a}), true),
                 ("kpi", "query($r: DayRangeInput!, $t: ID) { kpi(id: \"dau\", range: $r, teamId: $t) { value } }", json!({"r": range, "t": world.team_a}), true),
+                ("generateWeeklyReport", "mutation { generateWeeklyReport(weekOf: \"2026-01-05\") { id } }", json!({}), false),
+                ("weeklyReports", "{ weeklyReports { id } }", json!({}), false),
+                ("weeklyReport", "{ weeklyReport(weekOf: \"2026-01-05\") { markdown } }", json!({}), false),
             ];
             for (name, query, variables, own_team_only) in cases {
                 let body = app.graphql(token, query, variables).await;
@@ -364,6 +367,9 @@ fn the_matrix_covers_every_root_field_of_the_schema() {
         "kpi",
         "backups",
         "runBackup",
+        "weeklyReports",
+        "weeklyReport",
+        "generateWeeklyReport",
     ];
     let mut root_fields = Vec::new();
     for root in ["type Query {", "type Mutation {", "type Subscription {"] {

@@ -13,6 +13,7 @@ mod kpi;
 mod llm;
 mod malformed;
 mod progress;
+mod reports;
 mod schema;
 mod storage;
 mod surveys;

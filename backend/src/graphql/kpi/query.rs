@@ -3,11 +3,12 @@
 use async_graphql::{Context, ID, Object, Result};
 use shared::inputs::DayRange;
 
-use super::types::{DayRangeInput, KpiBoard, KpiResult};
+use super::types::{DayRangeInput, KpiBoard, KpiResult, WeeklyReport};
 use crate::auth::Scope;
 use crate::clock::now_ms;
-use crate::graphql::context::{map_err, state, viewer_with};
+use crate::graphql::context::{lang, map_err, state, viewer, viewer_with};
 use crate::service::kpi::{KpiError, KpiQuery as Query, kpi_board};
+use crate::service::reports::{find_report, list_reports};
 
 /// KPI queries.
 #[derive(Default)]
@@ -79,5 +80,36 @@ impl KpiQuery {
             .find(|o| o.kpi.id == id)
             .map(|o| KpiResult::from_outcome(o, window, quota))
             .ok_or_else(|| map_err(ctx)(KpiError::UnknownKpi(id)))
+    }
+
+    /// Stored weekly KPI reports, newest week first (managers and admins; API keys need
+    /// `kpis:read`).
+    async fn weekly_reports(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 12)] limit: i32,
+    ) -> Result<Vec<WeeklyReport>> {
+        let viewer = viewer(ctx)?;
+        let rows = list_reports(
+            &state(ctx)?.db,
+            &viewer,
+            u64::try_from(limit.max(1)).unwrap_or(1),
+        )
+        .await
+        .map_err(map_err(ctx))?;
+        let lang = lang(ctx);
+        Ok(rows
+            .into_iter()
+            .map(|r| WeeklyReport::from_row(r, lang))
+            .collect())
+    }
+
+    /// The stored report of the week containing `weekOf` (`YYYY-MM-DD`).
+    async fn weekly_report(&self, ctx: &Context<'_>, week_of: String) -> Result<WeeklyReport> {
+        let viewer = viewer(ctx)?;
+        let row = find_report(&state(ctx)?.db, &viewer, &week_of)
+            .await
+            .map_err(map_err(ctx))?;
+        Ok(WeeklyReport::from_row(row, lang(ctx)))
     }
 }

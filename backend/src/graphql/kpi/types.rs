@@ -3,6 +3,8 @@
 use async_graphql::{Enum, ID, InputObject, SimpleObject};
 use shared::kpi::{Direction, KpiGroup, KpiStatus, KpiValue, Target, Unit};
 
+use crate::entity::weekly_reports;
+use crate::error::Lang;
 use crate::service::kpi::KpiBoard as Board;
 use crate::service::kpi::evaluate::{Outcome, Point};
 use crate::service::kpi::sources::Window;
@@ -271,6 +273,50 @@ impl KpiBoard {
                 no_data: count(KpiStatus::NoData),
             },
             kpis,
+        }
+    }
+}
+
+/// A weekly KPI report (the sheet's §8 template, filled in).
+#[derive(SimpleObject, Debug, Clone)]
+pub struct WeeklyReport {
+    /// Identifier.
+    pub id: ID,
+    /// The week's Monday, `YYYY-MM-DD`.
+    pub week_start: String,
+    /// The week's Sunday, `YYYY-MM-DD`.
+    pub week_end: String,
+    /// `scheduled` (written once the week was over) or `manual`.
+    pub trigger: String,
+    /// When it was (last) written.
+    pub generated_at: chrono::DateTime<chrono::Utc>,
+    /// The report as Markdown in the request's language (`Accept-Language`; Korean by default).
+    pub markdown: String,
+    /// The report in Korean.
+    pub markdown_ko: String,
+    /// The report in English.
+    pub markdown_en: String,
+}
+
+impl WeeklyReport {
+    /// Converts a stored report for a reader of `lang`.
+    pub fn from_row(row: weekly_reports::Model, lang: Lang) -> Self {
+        let week_end = chrono::NaiveDate::parse_from_str(&row.week_start, "%Y-%m-%d")
+            .map(|d| {
+                (d + chrono::Duration::days(6))
+                    .format("%Y-%m-%d")
+                    .to_string()
+            })
+            .unwrap_or_default();
+        Self {
+            id: ID(row.id),
+            week_end,
+            trigger: row.trigger,
+            generated_at: crate::clock::to_datetime(row.generated_at),
+            markdown: lang.pick(&row.markdown_ko, &row.markdown_en).to_owned(),
+            markdown_ko: row.markdown_ko,
+            markdown_en: row.markdown_en,
+            week_start: row.week_start,
         }
     }
 }

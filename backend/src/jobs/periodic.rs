@@ -1,0 +1,30 @@
+//! Housekeeping that runs every so often inside `serve` (scheduled backups, weekly reports): run
+//! once at start, then after every interval, until shutdown. Each task decides for itself
+//! whether anything is due, so a restart never repeats or skips work.
+
+use std::future::Future;
+use std::time::Duration;
+
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+/// Runs `task` now and then every `every`, until `shutdown`.
+pub fn spawn_periodic<F, Fut>(
+    every: Duration,
+    shutdown: CancellationToken,
+    task: F,
+) -> JoinHandle<()>
+where
+    F: Fn() -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send,
+{
+    tokio::spawn(async move {
+        loop {
+            task().await;
+            tokio::select! {
+                () = shutdown.cancelled() => break,
+                () = tokio::time::sleep(every) => {}
+            }
+        }
+    })
+}
