@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Consult Coach needs on a fresh Debian machine that has only the Rust toolchain.
 #   scripts/setup.sh run   build tools for the web app (wasm32 target, trunk, wasm-bindgen, wasm-opt)
-#   scripts/setup.sh test  the same, plus Chromium + ChromeDriver, PostgreSQL, cargo-nextest and the
-#                          Node packages of the conformance audit
+#   scripts/setup.sh test  the same, plus Chromium + ChromeDriver, PostgreSQL (server and client
+#                          tools), promtool, moto_server, cargo-nextest and the Node packages of
+#                          the conformance audit
 # Everything already present at the right version is skipped. Meant to be sourced by run.sh/test.sh
 # (it exports PATH), but it also works on its own.
 set -euo pipefail
@@ -12,7 +13,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TOOLS=${CC_TOOLS_DIR:-$HOME/.cache/consult-coach/tools}
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132.0.0
-export PATH="$TOOLS/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export PATH="$TOOLS/node_modules/.bin:$TOOLS/prometheus/usr/bin:$HOME/.cargo/bin:$PATH"
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 
@@ -70,6 +71,21 @@ if [ "$MODE" = "test" ]; then
   fi
   if ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 && [ -z "${DATABASE_URL:-}" ]; then
     apt_install postgresql
+  fi
+  # pg_dump and pg_restore for the backup tests, also against a given DATABASE_URL.
+  if ! command -v pg_dump >/dev/null 2>&1 || ! command -v pg_restore >/dev/null 2>&1; then
+    apt_install postgresql-client
+  fi
+  # promtool checks the /metrics exposition; unpacked from Debian's package, so no Prometheus
+  # service gets installed or started.
+  if ! command -v promtool >/dev/null 2>&1; then
+    log "unpacking promtool from Debian's prometheus package"
+    if [ -z "$APT_UPDATED" ]; then $SUDO apt-get update -qq; APT_UPDATED=1; fi
+    PROM_TMP=$(mktemp -d)
+    (cd "$PROM_TMP" && apt-get download prometheus >/dev/null 2>&1)
+    mkdir -p "$TOOLS/prometheus"
+    dpkg-deb -x "$PROM_TMP"/prometheus_*.deb "$TOOLS/prometheus"
+    rm -rf "$PROM_TMP"
   fi
   if ! command -v cargo-nextest >/dev/null 2>&1; then
     log "installing cargo-nextest"

@@ -178,8 +178,10 @@ async fn healthz(health: web::Data<DbHealth>) -> HttpResponse {
     }
 }
 
-/// Prometheus' scrape endpoint: the process's metrics in the text format.
-async fn metrics() -> HttpResponse {
+/// Prometheus' scrape endpoint: the process's metrics in the text format, with the job queue
+/// measured now.
+async fn metrics(db: web::Data<DatabaseConnection>) -> HttpResponse {
+    crate::telemetry::metrics::measure_queue(db.get_ref()).await;
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(crate::telemetry::metrics::METRICS.encode())

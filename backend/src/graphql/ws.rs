@@ -186,6 +186,7 @@ async fn run_socket(
     session: actix_ws::Session,
     stream: actix_ws::MessageStream,
 ) {
+    let _open = crate::telemetry::metrics::OpenSocket::open();
     let (in_tx, mut in_rx) = tokio::sync::mpsc::channel::<String>(16);
     let active: ActiveIds = Arc::default();
     // Ids are tracked for graphql-transport-ws only (the legacy protocol has no 4409).

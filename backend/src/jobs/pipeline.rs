@@ -23,6 +23,7 @@ use crate::ingest::text::decode_text;
 use crate::ingest::transcript::parse_transcript_with;
 use crate::service::files::fetch_file;
 use crate::storage::StorageError;
+use crate::telemetry::metrics::StageTimer;
 
 /// Why processing a consultation failed.
 #[derive(Debug, thiserror::Error)]
@@ -152,10 +153,12 @@ pub async fn process(ctx: &WorkerContext, job: &ClaimedJob) -> Result<(), Pipeli
         Some(started),
     )
     .await?;
+    let mut timer = StageTimer::start(Stage::Decoding.as_str());
     let bytes = fetch_file(&ctx.db, &ctx.storage, &consultation.storage_key).await?;
     let decoded = decode_text(&bytes)?;
 
     let (warning_ko, warning_en) = replaced_warning(decoded.replaced_chars);
+    timer.next(Stage::Transcribing.as_str());
     emit(
         ctx,
         job,
@@ -176,6 +179,7 @@ pub async fn process(ctx: &WorkerContext, job: &ClaimedJob) -> Result<(), Pipeli
     let parsed = parse_transcript_with(&decoded.text, &ctx.aliases)?;
     let mut turns = parsed.turns;
 
+    timer.next(Stage::Redacting.as_str());
     emit(
         ctx,
         job,
@@ -189,6 +193,7 @@ pub async fn process(ctx: &WorkerContext, job: &ClaimedJob) -> Result<(), Pipeli
     .await?;
     let pii = redact_turns(&mut turns);
 
+    timer.next(Stage::Analyzing.as_str());
     emit(
         ctx,
         job,
@@ -234,7 +239,10 @@ pub async fn process(ctx: &WorkerContext, job: &ClaimedJob) -> Result<(), Pipeli
         speaker_mapping: parsed.speaker_mapping.to_owned(),
         replaced_chars: decoded.replaced_chars,
     };
-    store_result(ctx, job, &consultation, stored, &report).await
+    timer.next("storing");
+    store_result(ctx, job, &consultation, stored, &report).await?;
+    timer.finish();
+    Ok(())
 }
 
 struct StoredTranscript {

@@ -53,6 +53,11 @@ pub struct CallRecord<'a> {
 /// Stores one call. The error text has already been scrubbed of credentials by the provider.
 pub async fn record_call(db: &DatabaseConnection, call: CallRecord<'_>) -> Result<(), DbErr> {
     let stats = call.stats;
+    crate::telemetry::metrics::METRICS.llm_call(
+        call.provider,
+        call.error.map_or("ok", LlmError::status_code),
+        stats.latency,
+    );
     let to_i32 = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
     llm_calls::ActiveModel {
         provider: Set(call.provider.to_owned()),

@@ -36,6 +36,7 @@ async fn record_transfer(
     result: Result<u64, &StorageError>,
     started: Instant,
 ) {
+    crate::telemetry::metrics::METRICS.storage_op(op.as_str(), result.is_ok(), started.elapsed());
     let latency_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
     let (ok, bytes, error) = match result {
         Ok(bytes) => (true, i64::try_from(bytes).unwrap_or(i64::MAX), None),

@@ -12,6 +12,7 @@ mod ingest;
 mod kpi;
 mod llm;
 mod malformed;
+mod metrics;
 mod progress;
 mod reports;
 mod schema;
