@@ -59,6 +59,12 @@ pub enum Command {
     /// Back the database up now (SQLite: `VACUUM INTO`; PostgreSQL: `pg_dump`) into
     /// `backup.dir`, keeping the newest `backup.keep` backups.
     Backup,
+    /// KPI maintenance.
+    Kpi {
+        /// What to do.
+        #[command(subcommand)]
+        command: KpiCommand,
+    },
     /// KPI reports.
     Report {
         /// Which report.
@@ -83,6 +89,14 @@ pub enum Command {
         #[arg(long)]
         jsonl: bool,
     },
+}
+
+/// KPI maintenance subcommands.
+#[derive(Debug, Subcommand)]
+pub enum KpiCommand {
+    /// Recompute the derived KPI columns (baselines, follow-ups of improvement items) from the
+    /// records, after records were imported or corrected by hand.
+    Rebuild,
 }
 
 /// Report subcommands.

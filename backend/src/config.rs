@@ -300,6 +300,12 @@ impl KpiSettings {
             self.utc_offset_minutes,
             -720..=840,
         )?;
+        if self.utc_offset_minutes % 15 != 0 {
+            return Err(invalid(
+                "kpi.utc_offset_minutes",
+                "must be a multiple of 15 minutes (as every time zone is)",
+            ));
+        }
         check_range(
             "kpi.coaching_window_days",
             self.coaching_window_days,

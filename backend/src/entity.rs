@@ -14,6 +14,7 @@ pub mod llm_calls;
 pub mod login_attempts;
 pub mod refresh_tokens;
 pub mod security_audits;
+pub mod security_incidents;
 pub mod server_samples;
 pub mod storage_events;
 pub mod surveys;

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::Parser;
 use consult_coach::cli::{
-    AuditCommand, Cli, Command, ReportCommand, UserCommand, analyze_file, analyze_jsonl_file,
-    bilingual,
+    AuditCommand, Cli, Command, KpiCommand, ReportCommand, UserCommand, analyze_file,
+    analyze_jsonl_file, bilingual,
 };
 use consult_coach::config::Settings;
 use consult_coach::service::users::{
@@ -31,6 +31,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    consult_coach::telemetry::secrets::install(&settings);
     init_tracing(&settings.log);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -77,6 +78,9 @@ fn main() -> ExitCode {
             Command::Audit { command } => audit_command(settings, command).await,
             Command::Backup => backup_command(settings).await,
             Command::Report { command } => report_command(settings, command).await,
+            Command::Kpi {
+                command: KpiCommand::Rebuild,
+            } => rebuild_kpi_columns(settings).await,
             Command::Analyze { .. } => Ok(()),
         }
     });
@@ -166,6 +170,10 @@ async fn run_workers(settings: Settings) -> anyhow::Result<()> {
     workers.push(core.start_sampler(
         &settings,
         consult_coach::telemetry::sampler::ProcessRole::Worker,
+        shutdown.clone(),
+    ));
+    workers.extend(consult_coach::telemetry::secrets::spawn_incident_recorder(
+        core.db.clone(),
         shutdown.clone(),
     ));
     wait_for_stop_signal().await?;
@@ -279,6 +287,19 @@ async fn user_command(settings: Settings, command: UserCommand) -> anyhow::Resul
             .await
         }
     }
+}
+
+async fn rebuild_kpi_columns(settings: Settings) -> anyhow::Result<()> {
+    use consult_coach::service::kpi::followups::settle_followups;
+    let core = Core::open(&settings).await?;
+    migration::kpi_columns::rebuild(&core.db).await?;
+    let window = i64::from(settings.kpi.coaching_window_days) * 86_400_000;
+    let decided = settle_followups(&core.db, consult_coach::clock::now_ms(), window).await?;
+    writeln!(
+        std::io::stdout(),
+        "KPI 파생 값 재계산 완료 / derived KPI columns rebuilt ({decided} follow-ups decided)"
+    )?;
+    Ok(())
 }
 
 async fn report_command(settings: Settings, command: ReportCommand) -> anyhow::Result<()> {

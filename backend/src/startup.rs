@@ -296,6 +296,10 @@ impl Application {
         let health = DbHealth::new(core.db.clone());
         workers.push(health.spawn_monitor(std::time::Duration::from_secs(2), shutdown.clone()));
         workers.push(core.start_sampler(&settings, ProcessRole::Serve, shutdown.clone()));
+        workers.extend(crate::telemetry::secrets::spawn_incident_recorder(
+            core.db.clone(),
+            shutdown.clone(),
+        ));
         if settings.kpi.weekly_reports {
             workers.push(crate::service::reports::spawn_weekly_reports(
                 core.db.clone(),
@@ -303,6 +307,31 @@ impl Application {
                 shutdown.clone(),
             ));
         }
+        workers.push(crate::service::kpi::followups::spawn_settlement(
+            core.db.clone(),
+            i64::from(settings.kpi.coaching_window_days) * crate::service::kpi::sources::DAY_MS,
+            shutdown.clone(),
+        ));
+        workers.push(crate::jobs::periodic::spawn_periodic(
+            std::time::Duration::from_secs(300),
+            shutdown.clone(),
+            {
+                let db = core.db.clone();
+                move || {
+                    let db = db.clone();
+                    async move {
+                        if let Err(error) = crate::service::kpi::sources::roll_up_samples(
+                            &db,
+                            crate::clock::now_ms(),
+                        )
+                        .await
+                        {
+                            tracing::warn!(%error, "server samples not rolled up");
+                        }
+                    }
+                }
+            },
+        ));
         workers.extend(spawn_backup_schedule(
             core.db.clone(),
             BackupPlan::from_settings(&settings),

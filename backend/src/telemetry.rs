@@ -1,9 +1,11 @@
 //! Logging through `tracing` (human-readable by default, JSON lines when configured), the
 //! process's Prometheus metrics ([`metrics`]) and the sampler that stores them per interval in
-//! `server_samples` for the KPIs ([`sampler`]).
+//! `server_samples` for the KPIs ([`sampler`]), and the secret scanner every log line passes
+//! ([`secrets`]).
 
 pub mod metrics;
 pub mod sampler;
+pub mod secrets;
 
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::format::FmtSpan;
@@ -17,7 +19,7 @@ pub fn init_tracing(settings: &LogSettings) {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_span_events(FmtSpan::NONE)
-        .with_writer(std::io::stderr);
+        .with_writer(secrets::ScrubbedStderr);
     let _ = if settings.json {
         builder.json().try_init()
     } else {

@@ -5,6 +5,7 @@
 
 pub use sea_orm_migration::prelude::*;
 
+pub mod kpi_columns;
 mod m20261125_000001_create_core_tables;
 mod m20261125_000002_create_storage_events;
 mod m20261125_000003_create_accounts;
@@ -15,6 +16,9 @@ mod m20261128_000003_create_surveys;
 mod m20261129_000001_create_kpi_sources;
 mod m20261129_000002_create_backups;
 mod m20261129_000003_create_weekly_reports;
+mod m20261129_000004_create_security_incidents;
+mod m20261129_000005_add_kpi_followups;
+mod m20261129_000006_create_server_rollups;
 mod support;
 
 /// The ordered list of migrations.
@@ -34,6 +38,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_create_kpi_sources::Migration),
             Box::new(m20261129_000002_create_backups::Migration),
             Box::new(m20261129_000003_create_weekly_reports::Migration),
+            Box::new(m20261129_000004_create_security_incidents::Migration),
+            Box::new(m20261129_000005_add_kpi_followups::Migration),
+            Box::new(m20261129_000006_create_server_rollups::Migration),
         ]
     }
 }

@@ -648,7 +648,7 @@ pub const CATALOGUE: [Kpi; 42] = [
         unit: Unit::Percent,
         target: Target::AtLeast(60.0),
         target_ko: "60% 이상",
-        measured_by: "improvement items (by code) that later consultations of the same counselor no longer trigger, over items followed up",
+        measured_by: "improvement items whose follow-up window ended in the range: those the same counselor's later consultations no longer trigger (or whose category score rose), over those followed up",
     },
     // 4.2 사용자 가치
     Kpi {

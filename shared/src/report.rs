@@ -99,6 +99,17 @@ pub struct Scores {
     pub overall: CategoryScore,
 }
 
+impl Scores {
+    /// The score of one category.
+    pub fn of(&self, category: Category) -> &CategoryScore {
+        match category {
+            Category::Attitude => &self.attitude,
+            Category::ProblemSolving => &self.problem_solving,
+            Category::Communication => &self.communication,
+        }
+    }
+}
+
 /// One category's score with its explanation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]

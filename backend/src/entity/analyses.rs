@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// One row of `analyses`.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "analyses")]
 pub struct Model {
     /// Primary key (UUID).
@@ -37,6 +37,9 @@ pub struct Model {
     /// How many of the three categories the report explains (category coverage KPI); absent for
     /// analyses stored before it was recorded.
     pub covered_categories: Option<i16>,
+    /// The counselor's baseline (average overall score of their first five analyses), on every
+    /// analysis after those five.
+    pub baseline_score: Option<f64>,
 }
 
 /// Relations are joined explicitly in services.

@@ -22,6 +22,7 @@ use crate::ingest::IngestError;
 use crate::ingest::text::decode_text;
 use crate::ingest::transcript::parse_transcript_with;
 use crate::service::files::fetch_file;
+use crate::service::kpi::followups::baseline_for;
 use crate::storage::StorageError;
 use crate::telemetry::metrics::StageTimer;
 
@@ -296,6 +297,7 @@ async fn store_result(
     .insert(&txn)
     .await?;
     let version = next_analysis_version(&txn, &consultation.id).await?;
+    let baseline = baseline_for(&txn, &consultation.owner_id).await?;
     let analysis_id = uuid::Uuid::now_v7().to_string();
     let report_json =
         serde_json::to_string(report).map_err(|e| PipelineError::Task(e.to_string()))?;
@@ -314,6 +316,7 @@ async fn store_result(
         improvement_count: Set(i16::try_from(report.improvements.len()).unwrap_or(i16::MAX)),
         result_chars: Set(i32::try_from(report.result_chars()).unwrap_or(i32::MAX)),
         covered_categories: Set(Some(i16::from(report.covered_categories()))),
+        baseline_score: Set(baseline),
         created_at: Set(now),
     }
     .insert(&txn)
@@ -326,6 +329,12 @@ async fn store_result(
             category: Set(item.category.as_str().to_owned()),
             code: Set(item.code.clone()),
             priority: Set(item.priority.as_str().to_owned()),
+            owner_id: Set(Some(consultation.owner_id.clone())),
+            flagged_at: Set(Some(now)),
+            flagged_score: Set(Some(score(report.scores.of(item.category).score))),
+            settled_at: Set(None),
+            followed: Set(None),
+            improved: Set(None),
         }
         .insert(&txn)
         .await?;

@@ -72,9 +72,12 @@ pub async fn record_call(db: &DatabaseConnection, call: CallRecord<'_>) -> Resul
         retry_reason: Set(Some(stats.retry_reasons.join(",")).filter(|r| !r.is_empty())),
         prompt_tokens: Set(call.prompt_tokens.map(to_i32)),
         output_tokens: Set(call.output_tokens.map(to_i32)),
-        error: Set(call
-            .error
-            .map(|e| e.to_string().chars().take(MAX_ERROR_CHARS).collect())),
+        error: Set(call.error.map(|e| {
+            crate::telemetry::secrets::scrub(&e.to_string(), "llm_calls")
+                .chars()
+                .take(MAX_ERROR_CHARS)
+                .collect()
+        })),
         ..Default::default()
     }
     .insert(db)

@@ -43,7 +43,12 @@ async fn record_transfer(
         Err(e) => (
             false,
             0,
-            Some(e.to_string().chars().take(500).collect::<String>()),
+            Some(
+                crate::telemetry::secrets::scrub(&e.to_string(), "storage_events")
+                    .chars()
+                    .take(500)
+                    .collect::<String>(),
+            ),
         ),
     };
     let row = storage_events::ActiveModel {

@@ -5,12 +5,14 @@
 //! * [`sources`] reads the records (consultations, analyses, improvement items, feedback,
 //!   surveys, LLM calls, storage events, activity, server samples, audits) into per-day sums;
 //! * [`tally`] holds those sums, which add up across days;
+//! * [`followups`] keeps the derived columns of the quality-change and coaching KPIs;
 //! * [`evaluate`] turns them into values, statuses and series.
 //!
 //! Managers and admins only (API keys need `kpis:read`); a manager may look at the whole
 //! organisation, their own team, or a counselor of their team.
 
 pub mod evaluate;
+pub mod followups;
 pub mod sources;
 pub mod tally;
 

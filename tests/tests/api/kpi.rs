@@ -266,6 +266,12 @@ db_tests! {
             app.wait_for_terminal(&token, &id).await;
             ids.push(id);
         }
+        // The pipeline stored each counselor's baseline from their sixth analysis on.
+        let baselines = app.db.query_one(Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT COUNT(baseline_score) AS n FROM analyses".to_owned(),
+        )).await.ok().flatten().and_then(|r| r.try_get::<i64>("", "n").ok());
+        assert_eq!(baselines, Some(2));
         exec(&app, "DELETE FROM improvement_items".to_owned()).await;
         let overall = [50, 50, 50, 50, 50, 60, 70];
         let communication = [50, 50, 50, 50, 50, 70, 60];
@@ -289,13 +295,23 @@ db_tests! {
                 "INSERT INTO improvement_items (id, analysis_id, position, category, code, priority) VALUES ('{item}', '{analysis}', {position}, '{category}', '{code}', 'high')"
             )).await;
         }
+        // Records changed by hand: recompute the derived columns and decide the follow-ups.
+        let rebuilt = app.run_cli(&["kpi", "rebuild"], &[]);
+        assert!(rebuilt.status.success(), "{}", String::from_utf8_lossy(&rebuilt.stderr));
+        assert!(String::from_utf8_lossy(&rebuilt.stdout).contains("(3 follow-ups decided)"), "{}", String::from_utf8_lossy(&rebuilt.stdout));
         let admin = app.login(tests::ADMIN_EMAIL, tests::ADMIN_PASSWORD).await;
-        let board = board(&app, &admin, "2026-01-05", "2026-01-05", json!({})).await;
+        // The items' 30-day windows end on 2026-02-04.
+        let board = board(&app, &admin, "2026-01-05", "2026-02-10", json!({})).await;
         assert!(close(value(&board, "quality_score_change"), 30.0), "+20% and +40% against a baseline of 50: {}", kpi(&board, "quality_score_change"));
         assert_eq!(kpi(&board, "quality_score_change")["status"], "MET");
         // no_greeting is gone in the next consultation; jargon comes back and communication fell.
         assert!(close(value(&board, "coaching_effectiveness"), 50.0), "{}", kpi(&board, "coaching_effectiveness"));
-        assert_eq!(kpi(&board, "coaching_effectiveness")["sampleSize"], 2, "the last consultation's item is not followed up yet");
+        assert_eq!(kpi(&board, "coaching_effectiveness")["sampleSize"], 2, "the last consultation's item had no follow-up");
+        let decided: Vec<(String, Option<f64>)> = kpi(&board, "coaching_effectiveness")["series"]
+            .as_array()
+            .map(|s| s.iter().filter(|p| !p["value"].is_null()).map(|p| (p["date"].as_str().unwrap_or_default().to_owned(), p["value"].as_f64())).collect())
+            .unwrap_or_default();
+        assert_eq!(decided, [("2026-02-04".to_owned(), Some(50.0))], "decided when the window ended");
     }
 
     async fn only_managers_and_admins_read_kpis_and_managers_only_of_their_team(db: Db) {
@@ -414,5 +430,97 @@ db_tests! {
         record_audit(&app.db, "cargo-audit", &clean, consult_coach::clock::now_ms() + 1).await.unwrap_or_else(|e| panic!("{e}"));
         let latest = board(&app, &admin, &day, &day, json!({})).await;
         assert_eq!(kpi(&latest, "vulnerabilities")["status"], "MET", "the latest audit counts");
+    }
+
+    async fn a_secret_written_to_the_log_is_redacted_and_counted_as_a_key_exposure(db: Db) {
+        use consult_coach::telemetry::secrets::{ScrubbingWriter, install};
+        use std::sync::{Arc, Mutex};
+        let key = "AIzaSyTestOnly-0123456789abcdefghijklmno";
+        let mut configured = consult_coach::config::Settings::default();
+        configured.providers.gemini.api_key = Some(key.to_owned().into());
+        install(&configured);
+        let app = spawn_app(db).await;
+
+        #[derive(Clone, Default)]
+        struct Captured(Arc<Mutex<Vec<u8>>>);
+        impl std::io::Write for Captured {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?.extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let captured = Captured::default();
+        let sink = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_writer(move || ScrubbingWriter::new(sink.clone()))
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::error!("provider rejected the request made with key={key}");
+        });
+        let written = String::from_utf8(captured.0.lock().map(|b| b.clone()).unwrap_or_default()).unwrap_or_default();
+        assert!(written.contains("key=[REDACTED:providers.gemini.api_key]") && !written.contains(key), "{written}");
+
+        let admin = app.login(tests::ADMIN_EMAIL, tests::ADMIN_PASSWORD).await;
+        let day = today();
+        let mut exposures = None;
+        for _ in 0..50 {
+            let board = board(&app, &admin, &day, &day, json!({})).await;
+            exposures = value(&board, "key_exposures");
+            if exposures == Some(1.0) {
+                assert_eq!(kpi(&board, "key_exposures")["status"], "NOT_MET");
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(exposures, Some(1.0), "one incident recorded");
+        let stored = app.db.query_one(Statement::from_string(app.db.get_database_backend(), "SELECT source, detail FROM security_incidents".to_owned())).await.ok().flatten();
+        let (source, detail) = stored.map(|r| (r.try_get::<String>("", "source").unwrap_or_default(), r.try_get::<String>("", "detail").unwrap_or_default())).unwrap_or_default();
+        assert_eq!((source.as_str(), detail.as_str()), ("log", "providers.gemini.api_key"), "which secret, never its value");
+    }
+
+    async fn rolled_up_server_samples_give_the_same_figures_as_the_raw_ones(db: Db) {
+        let app = spawn_app(db).await;
+        // Two days of one serve and one worker process, a sample a minute, with a gap.
+        for minute in 0..(2 * 24 * 60) {
+            if (600..660).contains(&minute) {
+                continue;
+            }
+            let at = MONDAY_KST + (minute + 1) * 60_000;
+            for (role, requests) in [("serve", minute % 7), ("worker", 0)] {
+                exec(&app, format!(
+                    "INSERT INTO server_samples (process_id, role, at, interval_ms, requests, request_errors, request_ms_sum, \
+                       ws_attempts, ws_acked, health_checks, health_ok, cpu_pct, rss_bytes, mem_total_bytes, queue_length, db_bytes) \
+                     VALUES ('p-{role}', '{role}', {at}, 60000, {requests}, {errors}, {ms}, 1, 1, 1, 1, {cpu}, 50000000, 1000000000, {queue}, {db_bytes})",
+                    errors = i64::from(minute % 50 == 0),
+                    ms = requests * 12,
+                    cpu = (minute % 9) as f64 * 1.5,
+                    queue = minute % 3,
+                    db_bytes = 1_000_000 + minute,
+                )).await;
+            }
+        }
+        let admin = app.login(tests::ADMIN_EMAIL, tests::ADMIN_PASSWORD).await;
+        let ids = ["api_response_time", "error_rate", "uptime", "subscription_connection_success", "queue_length", "server_cpu", "server_memory", "db_size"];
+        let figures = |board: &Value| -> Vec<(String, Option<f64>, Value)> {
+            ids.iter().map(|id| (id.to_string(), value(board, id), kpi(board, id)["series"].clone())).collect()
+        };
+        let raw = figures(&board(&app, &admin, "2026-01-05", "2026-01-07", json!({})).await);
+        assert!(raw.iter().all(|(_, v, _)| v.is_some()), "{raw:?}");
+        let uptime = raw.iter().find(|(id, _, _)| id == "uptime").and_then(|(_, v, _)| *v);
+        assert!(uptime.is_some_and(|u| u < 100.0), "the hour without samples is down time: {uptime:?}");
+        let buckets = consult_coach::service::kpi::sources::roll_up_samples(&app.db, consult_coach::clock::now_ms())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(buckets, 2 * 24 * 4 - 4, "one row per 15 minutes with samples");
+        assert_eq!(consult_coach::service::kpi::sources::roll_up_samples(&app.db, consult_coach::clock::now_ms()).await.ok(), Some(0), "idempotent");
+        let rolled = figures(&board(&app, &admin, "2026-01-05", "2026-01-07", json!({})).await);
+        for ((id, before, series_before), (_, after, series_after)) in raw.iter().zip(&rolled) {
+            assert!(before.zip(*after).is_some_and(|(b, a)| (b - a).abs() < 1e-9), "{id}: {before:?} → {after:?}");
+            assert_eq!(series_before, series_after, "{id}");
+        }
     }
 }

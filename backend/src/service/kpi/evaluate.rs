@@ -4,6 +4,10 @@
 //! A point of the daily series is the KPI over that day, except the rolling ones: weekly uploads
 //! and WAU look at the 7 days ending on the day, monthly uploads at the 30 days ending on it.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use shared::kpi::{CATALOGUE, Kpi, KpiStatus, KpiValue};
 
 use super::sources::{Records, Window};
@@ -91,6 +95,10 @@ struct Evaluator<'a> {
     records: &'a Records,
     window: Window,
     settings: EvalSettings,
+    /// Sums already added up, by span: every KPI looks at the same few spans.
+    tallies: RefCell<HashMap<(i64, i64), Rc<Tally>>>,
+    /// Distinct uploaders by (first day, last day).
+    uploaders: RefCell<HashMap<(i64, i64), usize>>,
 }
 
 /// A value and the number of records behind it.
@@ -109,11 +117,18 @@ fn ratio(part: i64, whole: i64) -> Figure {
 }
 
 impl Evaluator<'_> {
-    fn tally(&self, span: Span) -> Tally {
+    fn tally(&self, span: Span) -> Rc<Tally> {
+        if let Some(known) = self.tallies.borrow().get(&(span.first, span.last)) {
+            return known.clone();
+        }
         let mut total = Tally::default();
         for (_, day) in self.records.days.range(span.first..=span.last) {
             total += day;
         }
+        let total = Rc::new(total);
+        self.tallies
+            .borrow_mut()
+            .insert((span.first, span.last), total.clone());
         total
     }
 
@@ -131,10 +146,16 @@ impl Evaluator<'_> {
     }
 
     fn distinct_uploaders(&self, span: Span) -> usize {
+        if let Some(known) = self.uploaders.borrow().get(&(span.first, span.last)) {
+            return *known;
+        }
         let mut users = std::collections::HashSet::new();
         for (_, day) in self.records.uploaders.range(span.first..=span.last) {
             users.extend(day.iter());
         }
+        self.uploaders
+            .borrow_mut()
+            .insert((span.first, span.last), users.len());
         users.len()
     }
 
@@ -290,8 +311,11 @@ impl Evaluator<'_> {
                 scalar(last.map(|(_, n)| *n as f64), i64::from(last.is_some()))
             }
             "backup_frequency" => scalar(Some(t.backups_ok as f64 / days), t.backups_ok),
-            // Not recorded yet: the log scanner arrives with its own feature.
-            _ => (None, 0),
+            "key_exposures" => scalar(Some(t.key_exposures as f64), t.key_exposures),
+            unknown => {
+                tracing::warn!(kpi = unknown, "no formula for this KPI");
+                (None, 0)
+            }
         }
     }
 
@@ -346,6 +370,8 @@ pub fn evaluate_all(records: &Records, window: Window, settings: EvalSettings) -
         records,
         window,
         settings,
+        tallies: RefCell::default(),
+        uploaders: RefCell::default(),
     };
     let whole = Span {
         first: window.first_day,

@@ -15,11 +15,71 @@ use super::tally::{Mean, Tally, file_type_index};
 /// Milliseconds per day.
 pub const DAY_MS: i64 = 86_400_000;
 
-/// How many of a counselor's first analyses make their baseline score.
-pub const BASELINE_ANALYSES: i64 = 5;
-
 /// The days looked at before the range, for the rolling weekly and monthly figures.
 pub const LOOKBACK_DAYS: i64 = 29;
+
+/// Length of a `server_rollups` bucket: 15 minutes, so buckets never straddle a KPI day.
+pub const ROLLUP_BUCKET_MS: i64 = 900_000;
+
+/// The sums of server samples, the same over raw samples and when rolling them up.
+const SAMPLE_SUMS: &str = "CAST(SUM(requests) AS BIGINT) AS requests, \
+   CAST(SUM(request_errors) AS BIGINT) AS errors, \
+   CAST(SUM(request_ms_sum) AS DOUBLE PRECISION) AS request_ms, \
+   CAST(SUM(ws_attempts) AS BIGINT) AS ws_attempts, CAST(SUM(ws_acked) AS BIGINT) AS ws_acked, \
+   COUNT(DISTINCT CASE WHEN role = 'serve' AND health_ok > 0 THEN (at - 1) / 60000 END) AS up_minutes, \
+   CAST(SUM(cpu_pct) AS DOUBLE PRECISION) AS cpu, COUNT(cpu_pct) AS cpu_n, \
+   CAST(SUM(CASE WHEN mem_total_bytes > 0 THEN rss_bytes * 100.0 / mem_total_bytes END) AS DOUBLE PRECISION) AS mem, \
+   SUM(CASE WHEN mem_total_bytes > 0 AND rss_bytes IS NOT NULL THEN 1 ELSE 0 END) AS mem_n, \
+   CAST(SUM(queue_length) AS DOUBLE PRECISION) AS queue, COUNT(queue_length) AS queue_n, \
+   MAX(db_bytes) AS db_bytes, MAX(queue_bytes) AS queue_bytes";
+
+/// Adds up the server samples of every closed 15-minute bucket not rolled up yet (closed: ended
+/// a minute before `now_ms`); returns the buckets written. Idempotent, so several servers may
+/// run it at once.
+pub async fn roll_up_samples<C: ConnectionTrait>(conn: &C, now_ms: i64) -> Result<u64, DbErr> {
+    let b = ROLLUP_BUCKET_MS;
+    let last = rows(
+        conn,
+        "SELECT MAX(bucket_start) AS last FROM server_rollups".to_owned(),
+    )
+    .await?
+    .first()
+    .and_then(|r| r.try_get::<Option<i64>>("", "last").ok().flatten());
+    let start = match last {
+        Some(last) => last + b,
+        None => {
+            let first = rows(
+                conn,
+                "SELECT MIN(at) AS first_at FROM server_samples".to_owned(),
+            )
+            .await?
+            .first()
+            .and_then(|r| r.try_get::<Option<i64>>("", "first_at").ok().flatten());
+            match first {
+                Some(at) => (at - 1).div_euclid(b) * b,
+                None => return Ok(0),
+            }
+        }
+    };
+    let end = (now_ms - 60_000).div_euclid(b) * b;
+    if end <= start {
+        return Ok(0);
+    }
+    let sql = format!(
+        "INSERT INTO server_rollups (bucket_start, requests, request_errors, request_ms_sum, \
+           ws_attempts, ws_acked, up_minutes, cpu_sum, cpu_n, mem_sum, mem_n, queue_sum, queue_n, \
+           db_bytes, queue_bytes) \
+         SELECT bucket, requests, errors, CAST(request_ms AS BIGINT), ws_attempts, ws_acked, up_minutes, \
+           COALESCE(cpu, 0), cpu_n, COALESCE(mem, 0), mem_n, COALESCE(queue, 0), queue_n, db_bytes, queue_bytes \
+         FROM (SELECT ((at - 1) / {b}) * {b} AS bucket, {SAMPLE_SUMS} FROM server_samples \
+           WHERE at > {start} AND at <= {end} GROUP BY ((at - 1) / {b}) * {b}) sums WHERE true \
+         ON CONFLICT (bucket_start) DO NOTHING"
+    );
+    Ok(conn
+        .execute(Statement::from_string(conn.get_database_backend(), sql))
+        .await?
+        .rows_affected())
+}
 
 /// A range of whole days in the configured offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,6 +170,15 @@ pub struct Records {
     pub audits: Vec<(i64, i64)>,
 }
 
+/// The join that gives analyses (`a`) their owner (`c.owner_id`), needed only for a scope.
+fn owner_join(scope: &Scope) -> &'static str {
+    if scope.is_everyone() {
+        ""
+    } else {
+        " JOIN consultations c ON c.id = a.consultation_id"
+    }
+}
+
 async fn rows<C: ConnectionTrait>(conn: &C, sql: String) -> Result<Vec<QueryResult>, DbErr> {
     conn.query_all(Statement::from_string(conn.get_database_backend(), sql))
         .await
@@ -153,7 +222,7 @@ pub async fn read_records<C: ConnectionTrait>(
     reader.llm_and_storage(&mut records).await?;
     reader.activity(&mut records).await?;
     reader.samples(&mut records).await?;
-    reader.backups_and_audits(&mut records).await?;
+    reader.security(&mut records).await?;
     Ok(records)
 }
 
@@ -236,11 +305,12 @@ impl<C: ConnectionTrait> Reader<'_, C> {
                CAST(SUM(a.improvement_count) AS DOUBLE PRECISION) AS items, \
                COUNT(a.covered_categories) AS coverage_known, \
                SUM(CASE WHEN a.covered_categories = 3 THEN 1 ELSE 0 END) AS covered_all \
-             FROM analyses a JOIN consultations c ON c.id = a.consultation_id \
+             FROM analyses a{join} \
              WHERE a.created_at >= {from} AND a.created_at < {to}{users} GROUP BY {day}",
             day = w.day_of("a.created_at"),
             from = w.from_ms(),
             to = w.to_ms(),
+            join = owner_join(scope),
             users = scope.users("c.owner_id"),
         );
         for row in rows(conn, sql).await? {
@@ -262,28 +332,21 @@ impl<C: ConnectionTrait> Reader<'_, C> {
         Ok(())
     }
 
-    /// Each analysis after a counselor's first [`BASELINE_ANALYSES`] is compared with the average
-    /// overall score of those first ones (상담 품질 점수 개선).
+    /// Each analysis after a counselor's first five, compared with their baseline (the average
+    /// overall score of those five, stored with the analysis): 상담 품질 점수 개선.
     async fn score_changes(&self, records: &mut Records) -> Result<(), DbErr> {
         let (conn, w, scope) = (self.conn, self.window, self.scope);
         let sql = format!(
-            "WITH ranked AS ( \
-               SELECT c.owner_id AS owner_id, a.overall_score AS score, a.created_at AS at, \
-                 ROW_NUMBER() OVER (PARTITION BY c.owner_id ORDER BY a.created_at, a.id) AS rn \
-               FROM analyses a JOIN consultations c ON c.id = a.consultation_id \
-               WHERE a.created_at < {to}{users}), \
-             baseline AS ( \
-               SELECT owner_id, AVG(CAST(score AS DOUBLE PRECISION)) AS base FROM ranked \
-               WHERE rn <= {n} GROUP BY owner_id HAVING COUNT(*) = {n}) \
-             SELECT {day} AS day, \
-               CAST(SUM((r.score - b.base) * 100.0 / b.base) AS DOUBLE PRECISION) AS change, \
+            "SELECT {day} AS day, \
+               CAST(SUM((a.overall_score - a.baseline_score) * 100.0 / a.baseline_score) AS DOUBLE PRECISION) AS change, \
                COUNT(*) AS changes \
-             FROM ranked r JOIN baseline b ON b.owner_id = r.owner_id \
-             WHERE r.rn > {n} AND b.base > 0 AND r.at >= {from} GROUP BY {day}",
-            day = w.day_of("r.at"),
+             FROM analyses a{join} \
+             WHERE a.baseline_score > 0 AND a.created_at >= {from} AND a.created_at < {to}{users} \
+             GROUP BY {day}",
+            day = w.day_of("a.created_at"),
             from = w.from_ms(),
             to = w.to_ms(),
-            n = BASELINE_ANALYSES,
+            join = owner_join(scope),
             users = scope.users("c.owner_id"),
         );
         for row in rows(conn, sql).await? {
@@ -292,47 +355,20 @@ impl<C: ConnectionTrait> Reader<'_, C> {
         Ok(())
     }
 
-    /// An improvement item flagged in the range is followed up when the same counselor has another
-    /// (not re-analysed) consultation analysed within the coaching window; it improved when none of
-    /// those triggers its code again, or their average score in its category is higher.
+    /// Improvement items whose coaching window ended in the range, as decided by
+    /// [`super::followups::settle_followups`]: 코칭 효과성 on the day each window ended.
     async fn coaching(&self, window_ms: i64, records: &mut Records) -> Result<(), DbErr> {
         let (conn, w, scope) = (self.conn, self.window, self.scope);
-        let category_score = |a: &str| {
-            format!(
-                "(CASE i.category WHEN 'attitude' THEN {a}.attitude_score \
-                 WHEN 'problem_solving' THEN {a}.problem_solving_score ELSE {a}.communication_score END)"
-            )
-        };
-        let later = |a: &str, c: &str| {
-            format!(
-                "{c}.owner_id = c.owner_id AND {c}.id <> c.id AND {c}.reanalysis_of IS NULL \
-                 AND {a}.created_at > a.created_at AND {a}.created_at <= a.created_at + {window_ms}"
-            )
-        };
         let sql = format!(
-            "SELECT {day} AS day, COUNT(*) AS followed, \
-               SUM(CASE WHEN NOT EXISTS ( \
-                   SELECT 1 FROM improvement_items i2 JOIN analyses a2 ON a2.id = i2.analysis_id \
-                   JOIN consultations c2 ON c2.id = a2.consultation_id \
-                   WHERE i2.code = i.code AND {later2}) \
-                 OR (SELECT AVG(CAST({score3} AS DOUBLE PRECISION)) FROM analyses a3 \
-                   JOIN consultations c3 ON c3.id = a3.consultation_id WHERE {later3}) > {score} \
-                 THEN 1 ELSE 0 END) AS improved \
-             FROM improvement_items i JOIN analyses a ON a.id = i.analysis_id \
-             JOIN consultations c ON c.id = a.consultation_id \
-             WHERE a.created_at >= {from} AND a.created_at < {to}{users} \
-               AND EXISTS (SELECT 1 FROM analyses a4 JOIN consultations c4 ON c4.id = a4.consultation_id \
-                 WHERE {later4}) \
-             GROUP BY {day}",
-            day = w.day_of("a.created_at"),
-            from = w.from_ms(),
-            to = w.to_ms(),
-            users = scope.users("c.owner_id"),
-            later2 = later("a2", "c2"),
-            later3 = later("a3", "c3"),
-            later4 = later("a4", "c4"),
-            score3 = category_score("a3"),
-            score = category_score("a"),
+            "SELECT {day} AS day, \
+               SUM(CASE WHEN followed THEN 1 ELSE 0 END) AS followed, \
+               SUM(CASE WHEN improved THEN 1 ELSE 0 END) AS improved \
+             FROM improvement_items WHERE settled_at IS NOT NULL \
+               AND flagged_at >= {from} AND flagged_at < {to}{users} GROUP BY {day}",
+            day = w.day_of(&format!("(flagged_at + {window_ms})")),
+            from = w.from_ms() - window_ms,
+            to = w.to_ms() - window_ms,
+            users = scope.users("owner_id"),
         );
         for row in rows(conn, sql).await? {
             let tally = records.day(&row)?;
@@ -479,44 +515,63 @@ impl<C: ConnectionTrait> Reader<'_, C> {
         Ok(())
     }
 
+    /// Server samples: 15-minute rollups where they exist, the raw samples after them.
     async fn samples(&self, records: &mut Records) -> Result<(), DbErr> {
         let (conn, w) = (self.conn, self.window);
+        let (from, to) = (w.from_ms(), w.to_ms());
         let sql = format!(
+            "SELECT MAX(bucket_start) AS last FROM server_rollups WHERE bucket_start < {to}"
+        );
+        let rolled_until = match rows(conn, sql).await?.first() {
+            Some(row) => row
+                .try_get::<Option<i64>>("", "last")?
+                .map_or(from, |last| last + ROLLUP_BUCKET_MS),
+            None => from,
+        }
+        .clamp(from, to);
+        let rolled = format!(
             "SELECT {day} AS day, CAST(SUM(requests) AS BIGINT) AS requests, \
                CAST(SUM(request_errors) AS BIGINT) AS errors, \
                CAST(SUM(request_ms_sum) AS DOUBLE PRECISION) AS request_ms, \
-               CAST(SUM(ws_attempts) AS BIGINT) AS ws_attempts, \
-               CAST(SUM(ws_acked) AS BIGINT) AS ws_acked, \
-               COUNT(DISTINCT CASE WHEN role = 'serve' AND health_ok > 0 THEN (at - 1) / 60000 END) AS up_minutes, \
-               CAST(SUM(cpu_pct) AS DOUBLE PRECISION) AS cpu, COUNT(cpu_pct) AS cpu_n, \
-               CAST(SUM(CASE WHEN mem_total_bytes > 0 THEN rss_bytes * 100.0 / mem_total_bytes END) AS DOUBLE PRECISION) AS mem, \
-               SUM(CASE WHEN mem_total_bytes > 0 AND rss_bytes IS NOT NULL THEN 1 ELSE 0 END) AS mem_n, \
-               CAST(SUM(queue_length) AS DOUBLE PRECISION) AS queue, COUNT(queue_length) AS queue_n, \
+               CAST(SUM(ws_attempts) AS BIGINT) AS ws_attempts, CAST(SUM(ws_acked) AS BIGINT) AS ws_acked, \
+               CAST(SUM(up_minutes) AS BIGINT) AS up_minutes, \
+               CAST(SUM(cpu_sum) AS DOUBLE PRECISION) AS cpu, CAST(SUM(cpu_n) AS BIGINT) AS cpu_n, \
+               CAST(SUM(mem_sum) AS DOUBLE PRECISION) AS mem, CAST(SUM(mem_n) AS BIGINT) AS mem_n, \
+               CAST(SUM(queue_sum) AS DOUBLE PRECISION) AS queue, CAST(SUM(queue_n) AS BIGINT) AS queue_n, \
                MAX(db_bytes) AS db_bytes, MAX(queue_bytes) AS queue_bytes \
-             FROM server_samples WHERE at > {from} AND at <= {to} GROUP BY {day}",
+             FROM server_rollups WHERE bucket_start >= {from} AND bucket_start < {rolled_until} \
+             GROUP BY {day}",
+            day = w.day_of("bucket_start"),
+        );
+        let raw = format!(
+            "SELECT {day} AS day, {sums} FROM server_samples \
+             WHERE at > {rolled_until} AND at <= {to} GROUP BY {day}",
             // A sample is stored at the end of its interval: it belongs to the millisecond before.
             day = w.day_of("(at - 1)"),
-            from = w.from_ms(),
-            to = w.to_ms(),
+            sums = SAMPLE_SUMS,
         );
-        for row in rows(conn, sql).await? {
-            let day = int(&row, "day")?;
-            if let Some(bytes) = row.try_get::<Option<i64>>("", "db_bytes")? {
-                records.db_bytes.insert(day, bytes);
+        for sql in [rolled, raw] {
+            for row in rows(conn, sql).await? {
+                let day = int(&row, "day")?;
+                if let Some(bytes) = row.try_get::<Option<i64>>("", "db_bytes")? {
+                    let known = records.db_bytes.entry(day).or_insert(bytes);
+                    *known = (*known).max(bytes);
+                }
+                if let Some(bytes) = row.try_get::<Option<i64>>("", "queue_bytes")? {
+                    let known = records.queue_bytes.entry(day).or_insert(bytes);
+                    *known = (*known).max(bytes);
+                }
+                let tally = records.day(&row)?;
+                tally.requests += int(&row, "requests")?;
+                tally.request_errors += int(&row, "errors")?;
+                tally.request_ms += float(&row, "request_ms")?;
+                tally.ws_attempts += int(&row, "ws_attempts")?;
+                tally.ws_acked += int(&row, "ws_acked")?;
+                tally.up_minutes += int(&row, "up_minutes")?;
+                tally.cpu_pct += mean(&row, "cpu", "cpu_n")?;
+                tally.mem_pct += mean(&row, "mem", "mem_n")?;
+                tally.queue_length += mean(&row, "queue", "queue_n")?;
             }
-            if let Some(bytes) = row.try_get::<Option<i64>>("", "queue_bytes")? {
-                records.queue_bytes.insert(day, bytes);
-            }
-            let tally = records.day(&row)?;
-            tally.requests += int(&row, "requests")?;
-            tally.request_errors += int(&row, "errors")?;
-            tally.request_ms += float(&row, "request_ms")?;
-            tally.ws_attempts += int(&row, "ws_attempts")?;
-            tally.ws_acked += int(&row, "ws_acked")?;
-            tally.up_minutes += int(&row, "up_minutes")?;
-            tally.cpu_pct += mean(&row, "cpu", "cpu_n")?;
-            tally.mem_pct += mean(&row, "mem", "mem_n")?;
-            tally.queue_length += mean(&row, "queue", "queue_n")?;
         }
         let sql = "SELECT MIN(at) AS first_at FROM server_samples WHERE role = 'serve'".to_owned();
         if let Some(row) = rows(conn, sql).await?.first() {
@@ -525,7 +580,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
         Ok(())
     }
 
-    async fn backups_and_audits(&self, records: &mut Records) -> Result<(), DbErr> {
+    async fn security(&self, records: &mut Records) -> Result<(), DbErr> {
         let (conn, w) = (self.conn, self.window);
         let sql = format!(
             "SELECT {day} AS day, SUM(CASE WHEN ok THEN 1 ELSE 0 END) AS ok FROM backups \
@@ -536,6 +591,16 @@ impl<C: ConnectionTrait> Reader<'_, C> {
         );
         for row in rows(conn, sql).await? {
             records.day(&row)?.backups_ok += int(&row, "ok")?;
+        }
+        let sql = format!(
+            "SELECT {day} AS day, COUNT(*) AS n FROM security_incidents \
+             WHERE kind = 'key_exposure' AND at >= {from} AND at < {to} GROUP BY {day}",
+            day = w.day_of("at"),
+            from = w.from_ms(),
+            to = w.to_ms(),
+        );
+        for row in rows(conn, sql).await? {
+            records.day(&row)?.key_exposures += int(&row, "n")?;
         }
         let sql = format!(
             "SELECT at, advisories FROM security_audits WHERE at < {} ORDER BY at",

@@ -122,6 +122,8 @@ pub struct Tally {
     pub queue_length: Mean,
     /// Successful database backups.
     pub backups_ok: i64,
+    /// Secrets found by the scanner.
+    pub key_exposures: i64,
 }
 
 impl AddAssign<&Tally> for Tally {
@@ -170,6 +172,7 @@ impl AddAssign<&Tally> for Tally {
         self.mem_pct += o.mem_pct;
         self.queue_length += o.queue_length;
         self.backups_ok += o.backups_ok;
+        self.key_exposures += o.key_exposures;
     }
 }
 

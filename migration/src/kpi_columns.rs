@@ -1,0 +1,42 @@
+//! Recomputes the derived KPI columns of [`crate::m20261129_000005_add_kpi_followups`] from the
+//! records: each analysis' baseline score and each improvement item's owner, flag time and
+//! flagged category score; follow-up decisions are reset, to be settled again by the server.
+//! Used by that migration for existing rows and by `consult-coach kpi rebuild` after records
+//! were imported or corrected by hand. The same SQL on SQLite and PostgreSQL.
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::sea_orm::ConnectionTrait;
+
+/// How many of a counselor's first analyses make their baseline.
+pub const BASELINE_ANALYSES: i64 = 5;
+
+/// Recomputes every derived KPI column.
+pub async fn rebuild<C: ConnectionTrait>(conn: &C) -> Result<(), DbErr> {
+    let n = BASELINE_ANALYSES;
+    let statements = [
+        "UPDATE analyses SET baseline_score = NULL".to_owned(),
+        format!(
+            "WITH ranked AS ( \
+               SELECT a.id AS id, c.owner_id AS owner_id, a.overall_score AS score, \
+                 ROW_NUMBER() OVER (PARTITION BY c.owner_id ORDER BY a.created_at, a.id) AS rn \
+               FROM analyses a JOIN consultations c ON c.id = a.consultation_id), \
+             baseline AS ( \
+               SELECT owner_id, AVG(CAST(score AS DOUBLE PRECISION)) AS base FROM ranked \
+               WHERE rn <= {n} GROUP BY owner_id HAVING COUNT(*) = {n}) \
+             UPDATE analyses SET baseline_score = b.base \
+             FROM ranked r JOIN baseline b ON b.owner_id = r.owner_id \
+             WHERE r.id = analyses.id AND r.rn > {n}"
+        ),
+        "UPDATE improvement_items SET owner_id = c.owner_id, flagged_at = a.created_at, \
+           flagged_score = CASE improvement_items.category WHEN 'attitude' THEN a.attitude_score \
+             WHEN 'problem_solving' THEN a.problem_solving_score ELSE a.communication_score END, \
+           settled_at = NULL, followed = NULL, improved = NULL \
+         FROM analyses a JOIN consultations c ON c.id = a.consultation_id \
+         WHERE a.id = improvement_items.analysis_id"
+            .to_owned(),
+    ];
+    for sql in statements {
+        conn.execute_unprepared(&sql).await?;
+    }
+    Ok(())
+}
