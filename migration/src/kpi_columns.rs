@@ -1,5 +1,5 @@
 //! Recomputes the derived KPI columns of [`crate::m20261129_000005_add_kpi_followups`] from the
-//! records: each analysis' baseline score and each improvement item's owner, flag time and
+//! records: each analysis' baseline scores and each improvement item's owner, flag time and
 //! flagged category score; follow-up decisions are reset, to be settled again by the server.
 //! Used by that migration for existing rows and by `consult-coach kpi rebuild` after records
 //! were imported or corrected by hand. The same SQL on SQLite and PostgreSQL.
@@ -14,16 +14,24 @@ pub const BASELINE_ANALYSES: i64 = 5;
 pub async fn rebuild<C: ConnectionTrait>(conn: &C) -> Result<(), DbErr> {
     let n = BASELINE_ANALYSES;
     let statements = [
-        "UPDATE analyses SET baseline_score = NULL".to_owned(),
+        "UPDATE analyses SET baseline_score = NULL, baseline_attitude = NULL, \
+           baseline_problem_solving = NULL, baseline_communication = NULL"
+            .to_owned(),
         format!(
             "WITH ranked AS ( \
                SELECT a.id AS id, c.owner_id AS owner_id, a.overall_score AS score, \
+                 a.attitude_score AS attitude, a.problem_solving_score AS problem_solving, \
+                 a.communication_score AS communication, \
                  ROW_NUMBER() OVER (PARTITION BY c.owner_id ORDER BY a.created_at, a.id) AS rn \
                FROM analyses a JOIN consultations c ON c.id = a.consultation_id), \
              baseline AS ( \
-               SELECT owner_id, AVG(CAST(score AS DOUBLE PRECISION)) AS base FROM ranked \
+               SELECT owner_id, AVG(CAST(score AS DOUBLE PRECISION)) AS base, \
+                 AVG(CAST(attitude AS DOUBLE PRECISION)) AS attitude, \
+                 AVG(CAST(problem_solving AS DOUBLE PRECISION)) AS problem_solving, \
+                 AVG(CAST(communication AS DOUBLE PRECISION)) AS communication FROM ranked \
                WHERE rn <= {n} GROUP BY owner_id HAVING COUNT(*) = {n}) \
-             UPDATE analyses SET baseline_score = b.base \
+             UPDATE analyses SET baseline_score = b.base, baseline_attitude = b.attitude, \
+               baseline_problem_solving = b.problem_solving, baseline_communication = b.communication \
              FROM ranked r JOIN baseline b ON b.owner_id = r.owner_id \
              WHERE r.id = analyses.id AND r.rn > {n}"
         ),

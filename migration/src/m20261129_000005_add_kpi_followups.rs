@@ -1,7 +1,8 @@
 //! Derived columns that keep the slow KPIs cheap to read over large ranges:
 //!
-//! * `analyses.baseline_score`: the counselor's baseline (the average overall score of their
-//!   first five analyses) on every later analysis — 상담 품질 점수 개선 becomes a range average;
+//! * `analyses.baseline_score` and `baseline_attitude`, `baseline_problem_solving`,
+//!   `baseline_communication`: the counselor's baselines (the average scores of their first five
+//!   analyses) on every later analysis — 상담 품질 점수 개선 becomes a range average;
 //! * `improvement_items.owner_id`, `flagged_at`, `flagged_score` (the item's category score when
 //!   flagged), and `settled_at`, `followed`, `improved`: each item's follow-up, decided once its
 //!   coaching window has passed — 코칭 효과성 becomes a range count.
@@ -28,6 +29,27 @@ impl MigrationTrait for Migration {
             (
                 Analyses::Table.into_iden(),
                 ColumnDef::new(Analyses::BaselineScore)
+                    .double()
+                    .null()
+                    .to_owned(),
+            ),
+            (
+                Analyses::Table.into_iden(),
+                ColumnDef::new(Analyses::BaselineAttitude)
+                    .double()
+                    .null()
+                    .to_owned(),
+            ),
+            (
+                Analyses::Table.into_iden(),
+                ColumnDef::new(Analyses::BaselineProblemSolving)
+                    .double()
+                    .null()
+                    .to_owned(),
+            ),
+            (
+                Analyses::Table.into_iden(),
+                ColumnDef::new(Analyses::BaselineCommunication)
                     .double()
                     .null()
                     .to_owned(),
@@ -133,14 +155,22 @@ impl MigrationTrait for Migration {
                 )
                 .await?;
         }
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Analyses::Table)
-                    .drop_column(Analyses::BaselineScore)
-                    .to_owned(),
-            )
-            .await
+        for column in [
+            Analyses::BaselineCommunication,
+            Analyses::BaselineProblemSolving,
+            Analyses::BaselineAttitude,
+            Analyses::BaselineScore,
+        ] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(Analyses::Table)
+                        .drop_column(column)
+                        .to_owned(),
+                )
+                .await?;
+        }
+        Ok(())
     }
 }
 
@@ -148,6 +178,9 @@ impl MigrationTrait for Migration {
 enum Analyses {
     Table,
     BaselineScore,
+    BaselineAttitude,
+    BaselineProblemSolving,
+    BaselineCommunication,
 }
 
 #[derive(DeriveIden, Clone, Copy)]

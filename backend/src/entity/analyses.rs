@@ -40,6 +40,12 @@ pub struct Model {
     /// The counselor's baseline (average overall score of their first five analyses), on every
     /// analysis after those five.
     pub baseline_score: Option<f64>,
+    /// The counselor's attitude baseline, likewise.
+    pub baseline_attitude: Option<f64>,
+    /// The counselor's problem-solving baseline, likewise.
+    pub baseline_problem_solving: Option<f64>,
+    /// The counselor's communication baseline, likewise.
+    pub baseline_communication: Option<f64>,
 }
 
 /// Relations are joined explicitly in services.

@@ -316,7 +316,10 @@ async fn store_result(
         improvement_count: Set(i16::try_from(report.improvements.len()).unwrap_or(i16::MAX)),
         result_chars: Set(i32::try_from(report.result_chars()).unwrap_or(i32::MAX)),
         covered_categories: Set(Some(i16::from(report.covered_categories()))),
-        baseline_score: Set(baseline),
+        baseline_score: Set(baseline.overall),
+        baseline_attitude: Set(baseline.attitude),
+        baseline_problem_solving: Set(baseline.problem_solving),
+        baseline_communication: Set(baseline.communication),
         created_at: Set(now),
     }
     .insert(&txn)

@@ -304,6 +304,10 @@ db_tests! {
         let board = board(&app, &admin, "2026-01-05", "2026-02-10", json!({})).await;
         assert!(close(value(&board, "quality_score_change"), 30.0), "+20% and +40% against a baseline of 50: {}", kpi(&board, "quality_score_change"));
         assert_eq!(kpi(&board, "quality_score_change")["status"], "MET");
+        let details = kpi(&board, "quality_score_change")["details"].clone();
+        let detail = |key: &str| details.as_array().and_then(|d| d.iter().find(|x| x["key"] == key)).map(|x| x["value"].clone());
+        assert_eq!(detail("communication_change"), Some(json!(30.0)), "per category too: +40% and +20% against 50");
+        assert!(detail("attitude_change").is_some_and(|v| v.is_f64()), "{details}");
         // no_greeting is gone in the next consultation; jargon comes back and communication fell.
         assert!(close(value(&board, "coaching_effectiveness"), 50.0), "{}", kpi(&board, "coaching_effectiveness"));
         assert_eq!(kpi(&board, "coaching_effectiveness")["sampleSize"], 2, "the last consultation's item had no follow-up");

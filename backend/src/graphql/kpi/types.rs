@@ -78,7 +78,9 @@ pub struct KpiPoint {
 #[derive(SimpleObject, Debug, Clone, PartialEq)]
 pub struct KpiDetail {
     /// What it is: `net_promoter_score` (-100..100), `counselor_rating` and
-    /// `survey_satisfaction` (1-5), `perceived_quality` (1-5).
+    /// `survey_satisfaction` (1-5), `attitude_change`, `problem_solving_change` and
+    /// `communication_change` (percent against the counselors' baselines), `perceived_quality`
+    /// (1-5).
     pub key: String,
     /// Its value, when there was data.
     pub value: Option<f64>,

@@ -330,7 +330,12 @@ impl Evaluator<'_> {
                 ("counselor_rating", t.rating.value()),
                 ("survey_satisfaction", t.survey_satisfaction.value()),
             ],
-            "quality_score_change" => vec![("perceived_quality", t.survey_quality.value())],
+            "quality_score_change" => vec![
+                ("attitude_change", t.category_change_pct[0].value()),
+                ("problem_solving_change", t.category_change_pct[1].value()),
+                ("communication_change", t.category_change_pct[2].value()),
+                ("perceived_quality", t.survey_quality.value()),
+            ],
             _ => Vec::new(),
         }
     }

@@ -21,30 +21,55 @@ use crate::jobs::periodic::spawn_periodic;
 /// Items decided per statement (a large backlog is settled in several).
 const SETTLE_BATCH: u64 = 2_000;
 
-/// The baseline of `owner_id` for an analysis stored now: the average overall score of their
-/// first five analyses, when they have at least five.
+/// A counselor's baselines: the average scores of their first five analyses.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Baselines {
+    /// Overall score.
+    pub overall: Option<f64>,
+    /// Attitude.
+    pub attitude: Option<f64>,
+    /// Problem solving.
+    pub problem_solving: Option<f64>,
+    /// Communication.
+    pub communication: Option<f64>,
+}
+
+/// The baselines of `owner_id` for an analysis stored now, when they have at least five
+/// analyses (none otherwise).
 pub async fn baseline_for<C: ConnectionTrait>(
     conn: &C,
     owner_id: &str,
-) -> Result<Option<f64>, DbErr> {
+) -> Result<Baselines, DbErr> {
     let owner = owner_id.replace('\'', "''");
+    let average = |column: &str| {
+        format!("CAST(AVG(CAST({column} AS DOUBLE PRECISION)) AS DOUBLE PRECISION) AS {column}")
+    };
     let row = conn
         .query_one(Statement::from_string(
             conn.get_database_backend(),
             format!(
-                "SELECT COUNT(*) AS n, CAST(AVG(CAST(score AS DOUBLE PRECISION)) AS DOUBLE PRECISION) AS base FROM ( \
-                   SELECT a.overall_score AS score FROM analyses a \
-                   JOIN consultations c ON c.id = a.consultation_id \
-                   WHERE c.owner_id = '{owner}' ORDER BY a.created_at, a.id LIMIT {BASELINE_ANALYSES}) first_ones"
+                "SELECT COUNT(*) AS n, {}, {}, {}, {} FROM ( \
+                   SELECT a.overall_score, a.attitude_score, a.problem_solving_score, a.communication_score \
+                   FROM analyses a JOIN consultations c ON c.id = a.consultation_id \
+                   WHERE c.owner_id = '{owner}' ORDER BY a.created_at, a.id LIMIT {BASELINE_ANALYSES}) first_ones",
+                average("overall_score"),
+                average("attitude_score"),
+                average("problem_solving_score"),
+                average("communication_score"),
             ),
         ))
         .await?;
-    Ok(row.and_then(|r| {
-        let n = r.try_get::<i64>("", "n").ok()?;
-        (n == BASELINE_ANALYSES)
-            .then(|| r.try_get::<Option<f64>>("", "base").ok().flatten())
-            .flatten()
-    }))
+    let Some(row) = row.filter(|r| r.try_get::<i64>("", "n").ok() == Some(BASELINE_ANALYSES))
+    else {
+        return Ok(Baselines::default());
+    };
+    let get = |column: &str| row.try_get::<Option<f64>>("", column).ok().flatten();
+    Ok(Baselines {
+        overall: get("overall_score"),
+        attitude: get("attitude_score"),
+        problem_solving: get("problem_solving_score"),
+        communication: get("communication_score"),
+    })
 }
 
 /// Decides up to one batch of items whose window (`window_ms` after their flag) ended before

@@ -18,6 +18,9 @@ pub const DAY_MS: i64 = 86_400_000;
 /// The days looked at before the range, for the rolling weekly and monthly figures.
 pub const LOOKBACK_DAYS: i64 = 29;
 
+/// The categories, as column prefixes, in the order of [`Tally::category_change_pct`].
+const CATEGORIES: [&str; 3] = ["attitude", "problem_solving", "communication"];
+
 /// Length of a `server_rollups` bucket: 15 minutes, so buckets never straddle a KPI day.
 pub const ROLLUP_BUCKET_MS: i64 = 900_000;
 
@@ -339,7 +342,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
         let sql = format!(
             "SELECT {day} AS day, \
                CAST(SUM((a.overall_score - a.baseline_score) * 100.0 / a.baseline_score) AS DOUBLE PRECISION) AS change, \
-               COUNT(*) AS changes \
+               COUNT(*) AS changes, {categories} \
              FROM analyses a{join} \
              WHERE a.baseline_score > 0 AND a.created_at >= {from} AND a.created_at < {to}{users} \
              GROUP BY {day}",
@@ -348,9 +351,22 @@ impl<C: ConnectionTrait> Reader<'_, C> {
             to = w.to_ms(),
             join = owner_join(scope),
             users = scope.users("c.owner_id"),
+            categories = CATEGORIES
+                .iter()
+                .map(|c| format!(
+                    "CAST(SUM(CASE WHEN a.baseline_{c} > 0 THEN (a.{c}_score - a.baseline_{c}) * 100.0 / a.baseline_{c} END) \
+                     AS DOUBLE PRECISION) AS {c}_change, COUNT(CASE WHEN a.baseline_{c} > 0 THEN 1 END) AS {c}_n"
+                ))
+                .collect::<Vec<_>>()
+                .join(", "),
         );
         for row in rows(conn, sql).await? {
-            records.day(&row)?.score_change_pct += mean(&row, "change", "changes")?;
+            let tally = records.day(&row)?;
+            tally.score_change_pct += mean(&row, "change", "changes")?;
+            for (i, c) in CATEGORIES.iter().enumerate() {
+                tally.category_change_pct[i] +=
+                    mean(&row, &format!("{c}_change"), &format!("{c}_n"))?;
+            }
         }
         Ok(())
     }

@@ -64,6 +64,8 @@ pub struct Tally {
     pub covered_all: i64,
     /// Change of an analysis' overall score against its counselor's baseline, percent.
     pub score_change_pct: Mean,
+    /// The same per category: attitude, problem solving, communication.
+    pub category_change_pct: [Mean; 3],
     /// Improvement items flagged that later consultations followed up.
     pub items_followed: i64,
     /// Of those, improved.
@@ -133,6 +135,7 @@ impl AddAssign<&Tally> for Tally {
             self.completed[i] += o.completed[i];
             self.failed[i] += o.failed[i];
             self.processing_ms[i] += o.processing_ms[i];
+            self.category_change_pct[i] += o.category_change_pct[i];
         }
         self.queue_wait_ms += o.queue_wait_ms;
         self.reanalyses += o.reanalyses;
