@@ -312,7 +312,9 @@ impl Application {
             i64::from(settings.kpi.coaching_window_days) * crate::service::kpi::sources::DAY_MS,
             shutdown.clone(),
         ));
+        // Rolls up closed quarter-hours of server samples; nothing is due at start.
         workers.push(crate::jobs::periodic::spawn_periodic(
+            std::time::Duration::from_secs(300),
             std::time::Duration::from_secs(300),
             shutdown.clone(),
             {

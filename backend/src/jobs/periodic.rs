@@ -1,6 +1,7 @@
-//! Housekeeping that runs every so often inside `serve` (scheduled backups, weekly reports): run
-//! once at start, then after every interval, until shutdown. Each task decides for itself
-//! whether anything is due, so a restart never repeats or skips work.
+//! Housekeeping that runs every so often inside `serve` (scheduled backups, weekly reports,
+//! coaching follow-ups, sample rollups): first after a delay (zero: at start), then after every
+//! interval, until shutdown. Each task decides for itself whether anything is due, so a restart
+//! never repeats or skips work.
 
 use std::future::Future;
 use std::time::Duration;
@@ -8,8 +9,9 @@ use std::time::Duration;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-/// Runs `task` now and then every `every`, until `shutdown`.
+/// Runs `task` after `first` and then every `every`, until `shutdown`.
 pub fn spawn_periodic<F, Fut>(
+    first: Duration,
     every: Duration,
     shutdown: CancellationToken,
     task: F,
@@ -19,6 +21,10 @@ where
     Fut: Future<Output = ()> + Send,
 {
     tokio::spawn(async move {
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            () = tokio::time::sleep(first) => {}
+        }
         loop {
             task().await;
             tokio::select! {

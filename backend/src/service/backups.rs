@@ -326,6 +326,7 @@ pub fn spawn_backup_schedule(
 ) -> Option<JoinHandle<()>> {
     let interval = plan.interval?;
     Some(spawn_periodic(
+        Duration::ZERO,
         interval.min(Duration::from_secs(600)),
         shutdown,
         move || {

@@ -228,10 +228,15 @@ pub fn spawn_weekly_reports(
     settings: KpiSettings,
     shutdown: CancellationToken,
 ) -> JoinHandle<()> {
-    spawn_periodic(std::time::Duration::from_secs(3600), shutdown, move || {
-        let (db, settings) = (db.clone(), settings.clone());
-        async move { write_if_missing(&db, &settings).await }
-    })
+    spawn_periodic(
+        std::time::Duration::ZERO,
+        std::time::Duration::from_secs(3600),
+        shutdown,
+        move || {
+            let (db, settings) = (db.clone(), settings.clone());
+            async move { write_if_missing(&db, &settings).await }
+        },
+    )
 }
 
 // ---- rendering ----

@@ -138,14 +138,19 @@ pub fn spawn_settlement(
     window_ms: i64,
     shutdown: CancellationToken,
 ) -> JoinHandle<()> {
-    spawn_periodic(Duration::from_secs(600), shutdown, move || {
-        let db = db.clone();
-        async move {
-            match settle_followups(&db, crate::clock::now_ms(), window_ms).await {
-                Ok(0) => {}
-                Ok(decided) => tracing::info!(decided, "coaching follow-ups decided"),
-                Err(error) => tracing::warn!(%error, "coaching follow-ups not decided"),
+    spawn_periodic(
+        Duration::ZERO,
+        Duration::from_secs(600),
+        shutdown,
+        move || {
+            let db = db.clone();
+            async move {
+                match settle_followups(&db, crate::clock::now_ms(), window_ms).await {
+                    Ok(0) => {}
+                    Ok(decided) => tracing::info!(decided, "coaching follow-ups decided"),
+                    Err(error) => tracing::warn!(%error, "coaching follow-ups not decided"),
+                }
             }
-        }
-    })
+        },
+    )
 }
