@@ -437,6 +437,19 @@ impl TestApp {
         body["data"]["kpis"].clone()
     }
 
+    /// Runs one SQL statement on the app's database (to arrange records a test needs), failing
+    /// the test when it fails.
+    pub async fn exec_sql(&self, sql: String) {
+        use sea_orm::ConnectionTrait;
+        self.db
+            .execute(sea_orm::Statement::from_string(
+                self.db.get_database_backend(),
+                sql.clone(),
+            ))
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+
     /// Creates a user directly through the service and returns its id.
     pub async fn create_user(&self, email: &str, password: &str, role: Role) -> String {
         let new = NewUser {
@@ -848,6 +861,13 @@ fn is_root() -> bool {
         .arg("-u")
         .output()
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// The `extensions.code` of a GraphQL response's first error, or `"ok"` when there is none.
+pub fn error_code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("ok")
 }
 
 /// One KPI of a `kpis` board, by id.

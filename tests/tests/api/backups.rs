@@ -3,15 +3,10 @@
 
 use consult_coach::auth::Role;
 use serde_json::{Value, json};
+use tests::error_code as code;
 use tests::{Db, TestApp, db_tests, spawn_app, spawn_app_with};
 
 const TRANSCRIPT: &str = "상담원: 안녕하세요, 행복카드 상담원입니다.\n고객: 결제가 안 돼요.\n상담원: 확인해 드리겠습니다.";
-
-fn code(body: &Value) -> &str {
-    body["errors"][0]["extensions"]["code"]
-        .as_str()
-        .unwrap_or("ok")
-}
 
 fn backup_files(app: &TestApp) -> Vec<String> {
     let mut files: Vec<String> = std::fs::read_dir(app.settings.backup_dir())

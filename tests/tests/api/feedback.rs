@@ -1,6 +1,7 @@
 //! Counselors rate their analyses; managers of their team read the ratings (KPI §3.1 사용자 만족도).
 
 use serde_json::{Value, json};
+use tests::error_code as code;
 use tests::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, db_tests, spawn_app, spawn_app_with};
 
 const CALL: &str = "상담원: 안녕하세요, 행복카드 상담원 김하늘입니다.\n고객: 카드 결제가 안 돼요.\n상담원: 불편을 드려 죄송합니다. 확인해 드리겠습니다.\n고객: 네.\n상담원: 한도 초과로 확인됩니다. 한도를 올려 드렸습니다. 더 궁금하신 점 있으신가요?\n고객: 없어요.\n";
@@ -50,12 +51,6 @@ async fn team(app: &TestApp) -> (String, String, String) {
         app.login("lead@example.com", "password-for-tests").await,
         app.login("park@example.com", "password-for-tests").await,
     )
-}
-
-fn code(body: &Value) -> &str {
-    body["errors"][0]["extensions"]["code"]
-        .as_str()
-        .unwrap_or("ok")
 }
 
 db_tests! {

@@ -4,6 +4,7 @@
 use consult_coach::auth::Role;
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
+use tests::error_code as code;
 use tests::{TestApp, db_tests, spawn_app, spawn_app_with};
 
 /// 2026-01-05 (a Monday) 00:00 in Korea (the default KPI time zone, UTC+9), epoch ms.
@@ -19,22 +20,6 @@ const BOARD: &str = "query($range: DayRangeInput!, $team: ID, $counselor: ID) {
       target { kind min max text byFileType { text audio video } }
       details { key value }
       series { date value byFileType { text audio video } } } } }";
-
-async fn exec(app: &TestApp, sql: String) {
-    app.db
-        .execute(Statement::from_string(
-            app.db.get_database_backend(),
-            sql.clone(),
-        ))
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
-}
-
-fn code(body: &Value) -> &str {
-    body["errors"][0]["extensions"]["code"]
-        .as_str()
-        .unwrap_or("ok")
-}
 
 fn today() -> String {
     tests::kpi_today()
@@ -72,18 +57,18 @@ async fn arrange(
     job: &str,
 ) {
     let null = |t: Option<i64>| t.map_or("NULL".to_owned(), |t| t.to_string());
-    exec(app, format!(
+    app.exec_sql(format!(
         "UPDATE consultations SET file_type = '{file_type}', status = '{status}', created_at = {}, \
          processing_started_at = {}, completed_at = {} WHERE id = '{id}'",
-        times.0, null(times.1), null(times.2)
-    )).await;
-    exec(
-        app,
-        format!(
-            "UPDATE jobs SET status = '{job}', created_at = {} WHERE consultation_id = '{id}'",
-            times.0
-        ),
-    )
+        times.0,
+        null(times.1),
+        null(times.2)
+    ))
+    .await;
+    app.exec_sql(format!(
+        "UPDATE jobs SET status = '{job}', created_at = {} WHERE consultation_id = '{id}'",
+        times.0
+    ))
     .await;
 }
 
@@ -128,8 +113,8 @@ db_tests! {
         // The next Monday: outside the range.
         arrange(&app, &ids[4], "video", "pending", (mon + 7 * DAY, None, None), "queued").await;
         // Before 09:00 in Korea is still the previous day in UTC, but Monday here.
-        exec(&app, format!("UPDATE consultations SET created_at = {} WHERE id = '{}'", MONDAY_KST + HOUR, ids[0])).await;
-        exec(&app, format!("UPDATE consultations SET processing_started_at = {}, completed_at = {} WHERE id = '{}'", MONDAY_KST + HOUR + 100, MONDAY_KST + HOUR + 2_000, ids[0])).await;
+        app.exec_sql(format!("UPDATE consultations SET created_at = {} WHERE id = '{}'", MONDAY_KST + HOUR, ids[0])).await;
+        app.exec_sql(format!("UPDATE consultations SET processing_started_at = {}, completed_at = {} WHERE id = '{}'", MONDAY_KST + HOUR + 100, MONDAY_KST + HOUR + 2_000, ids[0])).await;
 
         let admin = app.login(tests::ADMIN_EMAIL, tests::ADMIN_PASSWORD).await;
         let week = board(&app, &admin, "2026-01-05", "2026-01-11", json!({})).await;
@@ -171,7 +156,7 @@ db_tests! {
         assert!(rated["errors"].is_null(), "{rated}");
         let now = consult_coach::clock::now_ms();
         for (status, retries, latency) in [("200", 0, 1_000), ("200", 1, 3_000), ("503", 2, 5_000), ("NULL", 0, 60_000)] {
-            exec(&app, format!(
+            app.exec_sql(format!(
                 "INSERT INTO llm_calls (provider, model, purpose, consultation_id, started_at, latency_ms, status, http_status, retries) \
                  VALUES ('gemini', 'gemini-test', 'analysis', '{first}', {now}, {latency}, 'ok', {status}, {retries})"
             )).await;
@@ -237,7 +222,7 @@ db_tests! {
             (0, "e", MONDAY_KST + 2 * DAY),
         ];
         for (user, session, at) in events {
-            exec(&app, format!(
+            app.exec_sql(format!(
                 "INSERT INTO activity_events (user_id, session_id, kind, consultation_id, at) VALUES ('{}', '{session}', 'upload', NULL, {at})",
                 users[user]
             )).await;
@@ -272,14 +257,14 @@ db_tests! {
             "SELECT COUNT(baseline_score) AS n FROM analyses".to_owned(),
         )).await.ok().flatten().and_then(|r| r.try_get::<i64>("", "n").ok());
         assert_eq!(baselines, Some(2));
-        exec(&app, "DELETE FROM improvement_items".to_owned()).await;
+        app.exec_sql("DELETE FROM improvement_items".to_owned()).await;
         let overall = [50, 50, 50, 50, 50, 60, 70];
         let communication = [50, 50, 50, 50, 50, 70, 60];
         let mut analyses = Vec::new();
         for (n, id) in ids.iter().enumerate() {
             let at = MONDAY_KST + (n as i64) * HOUR;
-            exec(&app, format!("UPDATE consultations SET created_at = {at} WHERE id = '{id}'")).await;
-            exec(&app, format!(
+            app.exec_sql(format!("UPDATE consultations SET created_at = {at} WHERE id = '{id}'")).await;
+            app.exec_sql(format!(
                 "UPDATE analyses SET created_at = {at}, overall_score = {}, communication_score = {} WHERE consultation_id = '{id}'",
                 overall[n], communication[n]
             )).await;
@@ -291,7 +276,7 @@ db_tests! {
             ("i2", &analyses[5], 1, "communication", "jargon"),
             ("i3", &analyses[6], 0, "communication", "jargon"),
         ] {
-            exec(&app, format!(
+            app.exec_sql(format!(
                 "INSERT INTO improvement_items (id, analysis_id, position, category, code, priority) VALUES ('{item}', '{analysis}', {position}, '{category}', '{code}', 'high')"
             )).await;
         }
@@ -330,7 +315,7 @@ db_tests! {
         let kim_id = app.create_user("kim@example.com", "password-for-tests", Role::Counselor).await;
         let lee_id = app.create_user("lee@example.com", "password-for-tests", Role::Counselor).await;
         for (user, team) in [(&lead_id, &teams[0]), (&kim_id, &teams[0]), (&lee_id, &teams[1])] {
-            exec(&app, format!("UPDATE users SET team_id = '{team}' WHERE id = '{user}'")).await;
+            app.exec_sql(format!("UPDATE users SET team_id = '{team}' WHERE id = '{user}'")).await;
         }
         let lead = app.login("lead@example.com", "password-for-tests").await;
         let kim = app.login("kim@example.com", "password-for-tests").await;
@@ -495,7 +480,7 @@ db_tests! {
             }
             let at = MONDAY_KST + (minute + 1) * 60_000;
             for (role, requests) in [("serve", minute % 7), ("worker", 0)] {
-                exec(&app, format!(
+                app.exec_sql(format!(
                     "INSERT INTO server_samples (process_id, role, at, interval_ms, requests, request_errors, request_ms_sum, \
                        ws_attempts, ws_acked, health_checks, health_ok, cpu_pct, rss_bytes, mem_total_bytes, queue_length, db_bytes) \
                      VALUES ('p-{role}', '{role}', {at}, 60000, {requests}, {errors}, {ms}, 1, 1, 1, 1, {cpu}, 50000000, 1000000000, {queue}, {db_bytes})",

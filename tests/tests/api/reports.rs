@@ -2,8 +2,8 @@
 //! largest gaps as issues, improvements against the week before; on demand, on the schedule of
 //! `serve` and by `consult-coach report weekly`.
 
-use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
+use tests::error_code as code;
 use tests::{TestApp, db_tests, spawn_app_with};
 
 /// 2026-01-05 (a Monday) 10:00 in Korea, epoch ms.
@@ -11,22 +11,6 @@ const MONDAY_10_KST: i64 = 1_767_538_800_000 + 10 * HOUR;
 const HOUR: i64 = 3_600_000;
 const DAY: i64 = 24 * HOUR;
 const REPORT: &str = "id weekStart weekEnd trigger markdown markdownKo markdownEn";
-
-fn code(body: &Value) -> &str {
-    body["errors"][0]["extensions"]["code"]
-        .as_str()
-        .unwrap_or("ok")
-}
-
-async fn exec(app: &TestApp, sql: String) {
-    app.db
-        .execute(Statement::from_string(
-            app.db.get_database_backend(),
-            sql.clone(),
-        ))
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
-}
 
 /// Uploads `outcomes.len()` transcripts and dates them: (file type, status, created at).
 async fn arrange(app: &TestApp, token: &str, outcomes: &[(&str, &str, i64)]) {
@@ -38,16 +22,15 @@ async fn arrange(app: &TestApp, token: &str, outcomes: &[(&str, &str, i64)]) {
                 &format!("상담원: 안녕하세요 {n} {at}\n고객: 네"),
             )
             .await;
-        exec(app, format!(
+        app.exec_sql(format!(
             "UPDATE consultations SET file_type = '{file_type}', status = '{status}', created_at = {at}, \
              processing_started_at = {}, completed_at = {} WHERE id = '{id}'",
             at + 200,
             at + 1_500
         )).await;
-        exec(
-            app,
-            format!("UPDATE jobs SET status = 'done' WHERE consultation_id = '{id}'"),
-        )
+        app.exec_sql(format!(
+            "UPDATE jobs SET status = 'done' WHERE consultation_id = '{id}'"
+        ))
         .await;
     }
 }

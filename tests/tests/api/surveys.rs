@@ -2,18 +2,13 @@
 //! perceived quality. The sources of the satisfaction, NPS and time-saved KPIs.
 
 use consult_coach::auth::Role;
-use serde_json::{Value, json};
+use serde_json::json;
+use tests::error_code as code;
 use tests::{db_tests, spawn_app};
 
 const SUBMIT: &str = "mutation($input: SurveyInput!) { submitSurvey(input: $input) {
     id period satisfaction nps timeSavedPct qualityScore comment } }";
 const STATUS: &str = "{ surveyStatus { period due current { id nps } } mySurveys { id period } }";
-
-fn code(body: &Value) -> &str {
-    body["errors"][0]["extensions"]["code"]
-        .as_str()
-        .unwrap_or("ok")
-}
 
 db_tests! {
     async fn a_manager_answers_the_periods_survey_once_and_may_change_the_answer(db: Db) {
