@@ -46,6 +46,24 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
 }
 
+/// Takes the transaction-scoped advisory lock `key` on PostgreSQL, so that of several `serve`
+/// processes only one runs a scheduled job (backups, weekly reports); held until `txn` ends.
+/// Always granted on SQLite, whose database belongs to one process.
+pub async fn try_job_lock(txn: &sea_orm::DatabaseTransaction, key: i64) -> Result<bool, DbErr> {
+    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+    if txn.get_database_backend() != DatabaseBackend::Postgres {
+        return Ok(true);
+    }
+    Ok(txn
+        .query_one(Statement::from_string(
+            DatabaseBackend::Postgres,
+            format!("SELECT pg_try_advisory_xact_lock({key}) AS locked"),
+        ))
+        .await?
+        .and_then(|r| r.try_get::<bool>("", "locked").ok())
+        .unwrap_or(false))
+}
+
 /// Whether the database answers, as last seen: the HTTP layer answers 503 instead of waiting for
 /// connection timeouts while it is down, and `/healthz` reports it.
 #[derive(Debug, Clone)]

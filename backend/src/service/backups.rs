@@ -20,6 +20,7 @@ use tokio_util::sync::CancellationToken;
 use crate::auth::{Role, Viewer};
 use crate::clock::now_ms;
 use crate::config::Settings;
+use crate::db::try_job_lock;
 use crate::entity::backups;
 use crate::error::{AccessError, Lang, UserFacingError, internal_message};
 use crate::jobs::periodic::spawn_periodic;
@@ -289,27 +290,18 @@ async fn is_due<C: ConnectionTrait>(conn: &C, interval: Duration) -> Result<bool
     Ok(last.is_none_or(|at| now_ms() - at >= interval_ms))
 }
 
+/// The advisory lock key of scheduled backups.
+const BACKUP_LOCK: i64 = 7_263_504;
+
 /// Makes the scheduled backup when it is due. On PostgreSQL a transaction-scoped advisory lock
 /// lets only one of several `serve` processes do it.
 async fn backup_if_due(db: &DatabaseConnection, plan: &BackupPlan, interval: Duration) {
     let outcome: Result<(), BackupError> = async {
-        if db.get_database_backend() == DatabaseBackend::Postgres {
-            let txn = db.begin().await?;
-            let locked = txn
-                .query_one(Statement::from_string(
-                    DatabaseBackend::Postgres,
-                    "SELECT pg_try_advisory_xact_lock(7263504) AS locked",
-                ))
-                .await?
-                .and_then(|r| r.try_get::<bool>("", "locked").ok())
-                .unwrap_or(false);
-            if locked && is_due(&txn, interval).await? {
-                run_backup(db, plan, Trigger::Scheduled).await?;
-            }
-            txn.commit().await?;
-        } else if is_due(db, interval).await? {
+        let lock = db.begin().await?;
+        if try_job_lock(&lock, BACKUP_LOCK).await? && is_due(db, interval).await? {
             run_backup(db, plan, Trigger::Scheduled).await?;
         }
+        lock.commit().await?;
         Ok(())
     }
     .await;

@@ -9,8 +9,8 @@
 use chrono::{Datelike, Duration as Days, NaiveDate};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, Statement, TransactionTrait,
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
 };
 use shared::inputs::{DayRange, InputError};
 use shared::kpi::{Kpi, KpiGroup, KpiStatus, KpiValue, Target, Unit};
@@ -19,6 +19,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::auth::{Scope as ApiScope, Viewer};
 use crate::config::KpiSettings;
+use crate::db::try_job_lock;
 use crate::entity::weekly_reports;
 use crate::error::{AccessError, Lang};
 use crate::jobs::periodic::spawn_periodic;
@@ -183,37 +184,30 @@ pub async fn find_report(
         .ok_or(KpiError::NoReport)
 }
 
+/// The advisory lock key of scheduled weekly reports.
+const REPORT_LOCK: i64 = 7_263_505;
+
 /// Writes last week's report when it is missing. On PostgreSQL a transaction-scoped advisory
 /// lock lets one of several `serve` processes do it.
 async fn write_if_missing(db: &DatabaseConnection, settings: &KpiSettings) {
     let outcome: Result<(), KpiError> = async {
         let now = crate::clock::now_ms();
         let week = last_complete_week(settings, now);
-        let txn = db.begin().await?;
-        if db.get_database_backend() == DatabaseBackend::Postgres {
-            let locked = txn
-                .query_one(Statement::from_string(
-                    DatabaseBackend::Postgres,
-                    "SELECT pg_try_advisory_xact_lock(7263505) AS locked",
-                ))
-                .await?
-                .and_then(|r| r.try_get::<bool>("", "locked").ok())
-                .unwrap_or(false);
-            if !locked {
-                return Ok(());
-            }
+        // Held while the report is written, so a second server waits for the next check.
+        let lock = db.begin().await?;
+        if !try_job_lock(&lock, REPORT_LOCK).await? {
+            return Ok(());
         }
         let exists = weekly_reports::Entity::find()
             .filter(weekly_reports::Column::WeekStart.eq(week.format("%Y-%m-%d").to_string()))
-            .one(&txn)
+            .one(db)
             .await?
             .is_some();
-        // SQLite: end the read transaction before writing through the pool.
-        txn.commit().await?;
         if !exists {
             write_weekly_report(db, settings, week, ReportTrigger::Scheduled, now).await?;
             tracing::info!(week = %week, "weekly KPI report written");
         }
+        lock.commit().await?;
         Ok(())
     }
     .await;
