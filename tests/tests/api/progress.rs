@@ -262,8 +262,18 @@ async fn subscriptions_beyond_the_per_socket_cap_are_refused_with_an_error_messa
 }
 
 /// Open file descriptors and resident memory (kB) of a process.
+/// Open sockets and resident memory of `pid`. Only sockets are counted: the server's database
+/// pool may open file descriptors of its own meanwhile (its periodic jobs use connections).
 fn fds_and_rss(pid: u32) -> (usize, u64) {
-    let fds = std::fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, Iterator::count);
+    let fds = std::fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, |entries| {
+        entries
+            .filter_map(Result::ok)
+            .filter(|e| {
+                std::fs::read_link(e.path())
+                    .is_ok_and(|target| target.to_string_lossy().starts_with("socket:"))
+            })
+            .count()
+    });
     (fds, tests::resident_kb(pid).unwrap_or(0))
 }
 
@@ -311,7 +321,7 @@ async fn vanished_subscribers_leave_no_sockets_behind_and_memory_stays_flat() {
     };
     assert!(
         settled.0 <= after_cycle[0].0 + 5,
-        "open descriptors grew: {after_cycle:?} → {settled:?}"
+        "open sockets grew: {after_cycle:?} → {settled:?}"
     );
     // … and 300 more subscribers that came and went cost no lasting memory.
     assert!(
