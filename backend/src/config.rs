@@ -258,6 +258,9 @@ pub struct KpiSettings {
     /// Seconds between the samples every process stores of its requests, health, CPU and memory
     /// (`CONSULT_COACH__KPI__SAMPLE_INTERVAL_SECS`, default 60, 1-60).
     pub sample_interval_secs: u64,
+    /// Days raw samples are kept once rolled up into quarter-hours; the KPIs read the rollups
+    /// (`CONSULT_COACH__KPI__SAMPLE_RETENTION_DAYS`, default 14, 1-3650).
+    pub sample_retention_days: u32,
     /// The offset from UTC of the days KPIs are counted in, minutes
     /// (`CONSULT_COACH__KPI__UTC_OFFSET_MINUTES`, default 540: Korea Standard Time).
     pub utc_offset_minutes: i32,
@@ -279,6 +282,7 @@ impl Default for KpiSettings {
     fn default() -> Self {
         Self {
             sample_interval_secs: 60,
+            sample_retention_days: 14,
             utc_offset_minutes: 540,
             coaching_window_days: 30,
             llm_daily_quota: None,
@@ -294,6 +298,11 @@ impl KpiSettings {
             "kpi.sample_interval_secs",
             self.sample_interval_secs,
             1..=60,
+        )?;
+        check_range(
+            "kpi.sample_retention_days",
+            self.sample_retention_days,
+            1..=3650,
         )?;
         check_range(
             "kpi.utc_offset_minutes",

@@ -295,9 +295,11 @@ async fn rebuild_kpi_columns(settings: Settings) -> anyhow::Result<()> {
     migration::kpi_columns::rebuild(&core.db).await?;
     let window = i64::from(settings.kpi.coaching_window_days) * 86_400_000;
     let decided = settle_followups(&core.db, consult_coach::clock::now_ms(), window).await?;
+    let cleared = consult_coach::service::kpi::daycache::clear(&core.db).await?;
     writeln!(
         std::io::stdout(),
-        "KPI 파생 값 재계산 완료 / derived KPI columns rebuilt ({decided} follow-ups decided)"
+        "KPI 파생 값 재계산 완료 / derived KPI columns rebuilt ({decided} follow-ups decided, \
+         {cleared} cached days cleared)"
     )?;
     Ok(())
 }

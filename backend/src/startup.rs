@@ -312,7 +312,16 @@ impl Application {
             i64::from(settings.kpi.coaching_window_days) * crate::service::kpi::sources::DAY_MS,
             shutdown.clone(),
         ));
-        // Rolls up closed quarter-hours of server samples; nothing is due at start.
+        workers.push(crate::service::kpi::daycache::spawn_warm_up(
+            core.db.clone(),
+            i64::from(settings.kpi.utc_offset_minutes) * 60_000,
+            i64::from(settings.kpi.coaching_window_days) * crate::service::kpi::sources::DAY_MS,
+            shutdown.clone(),
+        ));
+        // Rolls up closed quarter-hours of server samples and prunes old raw samples; nothing is
+        // due at start.
+        let keep_samples_ms =
+            i64::from(settings.kpi.sample_retention_days) * crate::service::kpi::sources::DAY_MS;
         workers.push(crate::jobs::periodic::spawn_periodic(
             std::time::Duration::from_secs(300),
             std::time::Duration::from_secs(300),
@@ -322,13 +331,12 @@ impl Application {
                 move || {
                     let db = db.clone();
                     async move {
-                        if let Err(error) = crate::service::kpi::sources::roll_up_samples(
-                            &db,
-                            crate::clock::now_ms(),
-                        )
-                        .await
-                        {
+                        use crate::service::kpi::sources::{prune_samples, roll_up_samples};
+                        let now = crate::clock::now_ms();
+                        if let Err(error) = roll_up_samples(&db, now).await {
                             tracing::warn!(%error, "server samples not rolled up");
+                        } else if let Err(error) = prune_samples(&db, now, keep_samples_ms).await {
+                            tracing::warn!(%error, "old server samples not pruned");
                         }
                     }
                 }

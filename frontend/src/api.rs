@@ -3,7 +3,7 @@
 //! Every request goes through [`Api`], which adds the bearer token and `Accept-Language` (the server
 //! localises error messages by it) and turns any failure, from the network to a GraphQL error,
 //! into one [`ApiError`] carrying `extensions.code` and the message. Domain calls live in
-//! [`auth`], [`admin`], [`api_keys`], [`consultations`] and [`progress`] (the
+//! [`auth`], [`admin`], [`api_keys`], [`consultations`], [`kpis`] and [`progress`] (the
 //! `graphql-transport-ws` subscription).
 //!
 //! **Session refresh.** Access tokens live at most 15 minutes; the refresh token renews them and
@@ -21,6 +21,7 @@ pub mod admin;
 pub mod api_keys;
 pub mod auth;
 pub mod consultations;
+pub mod kpis;
 pub mod progress;
 
 use std::cell::RefCell;

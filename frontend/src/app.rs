@@ -13,6 +13,7 @@ use crate::i18n::{provide_i18n, use_i18n};
 use crate::pages::admin_users_page::AdminUsersPage;
 use crate::pages::api_keys_page::ApiKeysPage;
 use crate::pages::consultation_page::ConsultationPage;
+use crate::pages::dashboard_page::DashboardPage;
 use crate::pages::home_page::HomePage;
 use crate::pages::login_page::LoginPage;
 use crate::pages::not_found_page::NotFoundPage;
@@ -61,6 +62,14 @@ pub fn App() -> impl IntoView {
                         view=|| view! {
                             <RequireAuth>
                                 <RequireRole allowed=|role| role == Role::Admin><AdminUsersPage /></RequireRole>
+                            </RequireAuth>
+                        }
+                    />
+                    <Route
+                        path=path!("/dashboard")
+                        view=|| view! {
+                            <RequireAuth>
+                                <RequireRole allowed=Role::reads_kpis><DashboardPage /></RequireRole>
                             </RequireAuth>
                         }
                     />

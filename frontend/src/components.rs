@@ -2,6 +2,8 @@
 
 pub mod header;
 pub mod improvement_item;
+pub mod kpi_card;
+pub mod kpi_trend;
 pub mod report_view;
 pub mod score_card;
 pub mod stage_list;

@@ -68,6 +68,61 @@ pub fn format_sentiment(value: f64) -> String {
     format!("{value:+.2}")
 }
 
+/// A `YYYY-MM-DD` day (what `<input type="date">` and the API use); `None` for anything else.
+/// Written by hand: chrono's parser would bring its whole format machinery into the WASM.
+pub fn parse_day(text: &str) -> Option<chrono::NaiveDate> {
+    let mut parts = text.split('-');
+    let mut number = |len: usize| {
+        parts
+            .next()
+            .filter(|p| p.len() == len && p.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|p| p.parse::<u32>().ok())
+    };
+    let (year, month, day) = (number(4)?, number(2)?, number(2)?);
+    if parts.next().is_some() {
+        return None;
+    }
+    chrono::NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
+}
+
+/// A figure for display: thousands separated, two decimals below 10, one below 1,000, none above,
+/// without trailing zeros (`1,234`, `98.5`, `0.25`, `-3`).
+pub fn format_number(value: f64) -> String {
+    if !value.is_finite() {
+        return "—".to_owned();
+    }
+    let decimals = match value.abs() {
+        v if v >= 1000.0 => 0,
+        v if v >= 10.0 => 1,
+        _ => 2,
+    };
+    let fixed = format!("{value:.decimals$}");
+    let (sign, digits) = match fixed.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", fixed.as_str()),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let fraction = fraction.trim_end_matches('0');
+    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    // Rounding can leave "-0".
+    let sign = if grouped == "0" && fraction.is_empty() {
+        ""
+    } else {
+        sign
+    };
+    if fraction.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{fraction}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,5 +136,35 @@ mod tests {
         assert_eq!(format_clock(3_725_000), "1:02:05");
         assert_eq!(format_ratio(0.624), "62%");
         assert_eq!(format_sentiment(0.5), "+0.50");
+    }
+
+    #[test]
+    fn kpi_figures_are_grouped_and_keep_only_meaningful_decimals() {
+        assert_eq!(format_number(1_234_567.4), "1,234,567");
+        assert_eq!(format_number(98.46), "98.5");
+        assert_eq!(format_number(100.0), "100");
+        assert_eq!(format_number(0.25), "0.25");
+        assert_eq!(format_number(-3.0), "-3");
+        assert_eq!(format_number(-0.001), "0");
+        assert_eq!(format_number(-1500.0), "-1,500");
+        assert_eq!(format_number(f64::NAN), "—");
+    }
+
+    #[test]
+    fn only_real_iso_days_parse() {
+        assert_eq!(
+            parse_day("2026-02-28").map(|d| d.to_string()),
+            Some("2026-02-28".to_owned())
+        );
+        for bad in [
+            "2026-02-30",
+            "2026-2-28",
+            "26-02-28",
+            "2026-02-28-1",
+            "",
+            "２０２６-02-28",
+        ] {
+            assert_eq!(parse_day(bad), None, "{bad}");
+        }
     }
 }

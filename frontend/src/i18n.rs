@@ -7,6 +7,7 @@
 
 use leptos::prelude::*;
 use shared::consultation::{ConsultationStatus, FileType};
+use shared::kpi::{KpiGroup, KpiStatus, Unit};
 use shared::progress::Stage;
 use shared::report::{Category, MomentKind, Priority};
 use shared::transcript::Speaker;
@@ -342,6 +343,34 @@ catalogue! {
     transcript_empty => "표시할 대화 내용이 없습니다.", "There is no transcript to show.";
     transcript_hint => "근거로 인용된 발화는 강조 표시됩니다.", "Turns quoted as evidence are highlighted.";
 
+    nav_dashboard => "KPI 대시보드", "KPI dashboard";
+    dashboard_title => "KPI 대시보드", "KPI dashboard";
+    dashboard_intro => "기획서의 모든 KPI를 제품이 직접 기록한 데이터로 계산합니다. 기간과 팀을 골라 목표 달성 여부와 일별 추이를 확인하세요.",
+        "Every KPI of the specification, computed from the product's own records. Pick a period and a team to see each target's status and daily trend.";
+    range_from => "시작일", "From";
+    range_to => "종료일", "To";
+    range_last_7 => "최근 7일", "Last 7 days";
+    range_last_30 => "최근 30일", "Last 30 days";
+    range_last_90 => "최근 90일", "Last 90 days";
+    range_invalid => "시작일과 종료일을 확인해 주세요. 시작일은 종료일보다 늦을 수 없고 기간은 최대 731일입니다.",
+        "Please check the dates: the start cannot be after the end, and a period spans at most 731 days.";
+    team_filter => "팀", "Team";
+    all_teams => "전체 조직", "Whole organisation";
+    kpi_met => "달성", "Met";
+    kpi_not_met => "미달", "Not met";
+    kpi_no_data => "데이터 없음", "No data";
+    kpi_summary_aria => "목표 달성 현황", "Targets at a glance";
+    kpi_groups_aria => "KPI 그룹", "KPI groups";
+    kpi_target => "목표", "Target";
+    kpi_value_label => "값", "Value";
+    kpi_sample => "표본", "Sample";
+    kpi_system_wide => "시스템 전체 지표 (팀 필터 미적용)", "System-wide figure (team filter does not apply)";
+    kpi_no_series => "이 기간에는 기록이 없습니다.", "No records in this period.";
+    kpi_trend_aria => "일별 추이", "Daily trend";
+    kpi_days_in_tz => "날짜 기준 시간대", "Days counted in";
+    target_none => "목표 없음 (추적 지표)", "No target (tracked)";
+    target_quota => "일일 호출 한도 이내", "Within the daily quota";
+
     err_bad_response => "서버 응답을 이해할 수 없습니다.", "The server sent an unexpected response.";
     err_file_too_large => "파일이 너무 큽니다.", "The file is too large.";
     err_session_expired => "로그인이 만료되었습니다. 다시 로그인해 주세요.",
@@ -620,6 +649,72 @@ impl Texts {
             (ConsultationStatus::Failed, Lang::Ko) => "실패",
             (ConsultationStatus::Failed, Lang::En) => "Failed",
         }
+    }
+
+    /// Whether a KPI meets its target.
+    pub fn kpi_status(self, status: KpiStatus) -> &'static str {
+        match status {
+            KpiStatus::Met => self.kpi_met(),
+            KpiStatus::NotMet => self.kpi_not_met(),
+            KpiStatus::NoData => self.kpi_no_data(),
+        }
+    }
+
+    /// A KPI group's title (the sheet's own in Korean).
+    pub fn kpi_group(self, group: KpiGroup) -> &'static str {
+        match self.0 {
+            Lang::Ko => group.name_ko(),
+            Lang::En => group.name_en(),
+        }
+    }
+
+    /// What is written after a KPI value of this unit (empty for plain counts in English).
+    pub fn unit_suffix(self, unit: Unit) -> &'static str {
+        match (unit, self.0) {
+            (Unit::Count, Lang::Ko) => "건",
+            (Unit::Count, Lang::En) => "",
+            (Unit::Users, Lang::Ko) => "명",
+            (Unit::Users, Lang::En) => " users",
+            (Unit::Percent, _) => "%",
+            (Unit::Seconds, Lang::Ko) => "초",
+            (Unit::Seconds, Lang::En) => " s",
+            (Unit::Milliseconds, _) => " ms",
+            (Unit::Characters, Lang::Ko) => "자",
+            (Unit::Characters, Lang::En) => " chars",
+            (Unit::Items, Lang::Ko) => "개",
+            (Unit::Items, Lang::En) => " items",
+            (Unit::PerSession, Lang::Ko) => "건/세션",
+            (Unit::PerSession, Lang::En) => " per session",
+            (Unit::OutOf5, _) => " / 5",
+            (Unit::OutOf10, _) => " / 10",
+            (Unit::Megabytes, _) => " MB",
+            (Unit::PerDay, Lang::Ko) => "회/일",
+            (Unit::PerDay, Lang::En) => " per day",
+        }
+    }
+
+    /// The label of a figure reported beside a KPI (`KpiDetail.key`); `None` for unknown keys.
+    pub fn kpi_detail(self, key: &str) -> Option<&'static str> {
+        let (ko, en) = match key {
+            "net_promoter_score" => ("순추천지수 (-100~100)", "Net promoter score (-100..100)"),
+            "counselor_rating" => ("상담원 평가 (1~5)", "Counselor rating (1-5)"),
+            "survey_satisfaction" => (
+                "매니저 설문 만족도 (1~5)",
+                "Manager survey satisfaction (1-5)",
+            ),
+            "attitude_change" => ("태도 점수 변화", "Attitude score change"),
+            "problem_solving_change" => ("문제해결 점수 변화", "Problem-solving score change"),
+            "communication_change" => ("커뮤니케이션 점수 변화", "Communication score change"),
+            "perceived_quality" => (
+                "체감 상담 품질 (1~5)",
+                "Perceived consultation quality (1-5)",
+            ),
+            _ => return None,
+        };
+        Some(match self.0 {
+            Lang::Ko => ko,
+            Lang::En => en,
+        })
     }
 
     /// A pipeline stage.

@@ -3,6 +3,7 @@
 pub mod admin_users_page;
 pub mod api_keys_page;
 pub mod consultation_page;
+pub mod dashboard_page;
 pub mod home_page;
 pub mod login_page;
 pub mod not_found_page;

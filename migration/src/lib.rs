@@ -19,6 +19,7 @@ mod m20261129_000003_create_weekly_reports;
 mod m20261129_000004_create_security_incidents;
 mod m20261129_000005_add_kpi_followups;
 mod m20261129_000006_create_server_rollups;
+mod m20261130_000001_create_kpi_day_cache;
 mod support;
 
 /// The ordered list of migrations.
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_create_security_incidents::Migration),
             Box::new(m20261129_000005_add_kpi_followups::Migration),
             Box::new(m20261129_000006_create_server_rollups::Migration),
+            Box::new(m20261130_000001_create_kpi_day_cache::Migration),
         ]
     }
 }

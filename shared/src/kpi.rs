@@ -129,8 +129,11 @@ pub enum Unit {
     /// Uploads per session.
     PerSession,
     /// A score out of 5.
+    // The GraphQL name; serde alone would write `OUT_OF5`.
+    #[serde(rename = "OUT_OF_5")]
     OutOf5,
     /// A score out of 10.
+    #[serde(rename = "OUT_OF_10")]
     OutOf10,
     /// Mebibytes.
     Megabytes,
@@ -763,6 +766,27 @@ pub fn kpi(id: &str) -> Option<&'static Kpi> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The web app reads these enums with serde from GraphQL answers: both names must agree.
+    #[cfg(feature = "graphql")]
+    fn serde_names_are_graphql_names<T>()
+    where
+        T: async_graphql::resolver_utils::EnumType + Serialize,
+    {
+        for item in T::items() {
+            let serde = serde_json::to_value(item.value).unwrap_or_default();
+            assert_eq!(serde, item.name, "{}", std::any::type_name::<T>());
+        }
+    }
+
+    #[cfg(feature = "graphql")]
+    #[test]
+    fn every_kpi_enum_has_the_same_name_in_serde_and_graphql() {
+        serde_names_are_graphql_names::<KpiGroup>();
+        serde_names_are_graphql_names::<Unit>();
+        serde_names_are_graphql_names::<Direction>();
+        serde_names_are_graphql_names::<KpiStatus>();
+    }
 
     /// `(section, bold KPI name)` of every table row of the sheet's sections 1-5.
     fn sheet_rows() -> Vec<(String, String)> {

@@ -22,6 +22,7 @@ use crate::ingest::IngestError;
 use crate::ingest::text::decode_text;
 use crate::ingest::transcript::parse_transcript_with;
 use crate::service::files::fetch_file;
+use crate::service::kpi::daycache;
 use crate::service::kpi::followups::baseline_for;
 use crate::storage::StorageError;
 use crate::telemetry::metrics::StageTimer;
@@ -361,6 +362,11 @@ async fn store_result(
         .filter(consultations::Column::Id.eq(consultation.id.clone()))
         .exec(&txn)
         .await?;
+    // A job finishing long after its upload (or completed again) changes settled KPI days.
+    daycache::invalidate_at(&txn, consultation.created_at, now).await?;
+    if let Some(before) = consultation.completed_at {
+        daycache::invalidate_at(&txn, before, now).await?;
+    }
     let event = insert_event(
         &txn,
         &ctx.bus,
@@ -421,6 +427,15 @@ pub async fn record_failure(
     if matches!(error, PipelineError::ConsultationMissing) {
         // Nothing left to mark or notify.
         return txn.commit().await;
+    }
+    if let Some(failed) = consultations::Entity::find_by_id(job.consultation_id.clone())
+        .one(&txn)
+        .await?
+    {
+        daycache::invalidate_at(&txn, failed.created_at, now).await?;
+        if let Some(before) = failed.completed_at {
+            daycache::invalidate_at(&txn, before, now).await?;
+        }
     }
     consultations::Entity::update_many()
         .col_expr(

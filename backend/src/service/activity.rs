@@ -9,7 +9,7 @@ use sea_orm::{
 };
 
 use crate::auth::Viewer;
-use crate::entity::activity_events;
+use crate::entity::{activity_events, consultations};
 
 /// Idle time after which the next activity starts a new session.
 pub const SESSION_IDLE_MS: i64 = 30 * 60 * 1000;
@@ -94,6 +94,16 @@ pub async fn record_activity<C: ConnectionTrait>(
         if recent.is_some() {
             return Ok(());
         }
+    }
+    if matches!(kind, ActivityKind::Download | ActivityKind::Share)
+        && let Some(id) = consultation_id
+        && let Some(completed_at) = consultations::Entity::find_by_id(id.to_owned())
+            .one(conn)
+            .await?
+            .and_then(|c| c.completed_at)
+    {
+        // Utilisation counts on the report's completion day, which may be settled.
+        crate::service::kpi::daycache::invalidate_at(conn, completed_at, now).await?;
     }
     let session_id = session_for(conn, viewer, now).await?;
     activity_events::ActiveModel {

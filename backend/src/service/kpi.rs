@@ -5,12 +5,14 @@
 //! * [`sources`] reads the records (consultations, analyses, improvement items, feedback,
 //!   surveys, LLM calls, storage events, activity, server samples, audits) into per-day sums;
 //! * [`tally`] holds those sums, which add up across days;
+//! * [`daycache`] keeps the sums of settled days per scope (the daily rollups of long ranges);
 //! * [`followups`] keeps the derived columns of the quality-change and coaching KPIs;
 //! * [`evaluate`] turns them into values, statuses and series.
 //!
 //! Managers and admins only (API keys need `kpis:read`); a manager may look at the whole
 //! organisation, their own team, or a counselor of their team.
 
+pub mod daycache;
 pub mod evaluate;
 pub mod followups;
 pub mod sources;
@@ -24,7 +26,7 @@ use crate::config::KpiSettings;
 use crate::entity::{teams, users};
 use crate::error::{AccessError, Lang, UserFacingError, internal_message};
 use evaluate::{EvalSettings, Outcome, evaluate_all};
-use sources::{Scope, Window, read_records};
+use sources::{Scope, Window};
 
 /// Why KPIs could not be computed.
 #[derive(Debug, thiserror::Error)]
@@ -187,7 +189,7 @@ pub async fn compute_outcomes(
 ) -> Result<Vec<Outcome>, KpiError> {
     let window = window_of(settings, range);
     let coaching_window_ms = i64::from(settings.coaching_window_days) * sources::DAY_MS;
-    let records = read_records(db, window, &scope, coaching_window_ms).await?;
+    let records = daycache::load_records(db, window, &scope, coaching_window_ms, now_ms).await?;
     Ok(evaluate_all(
         &records,
         window,

@@ -223,10 +223,18 @@ async fn apply_user_update(
     if let Some(flag) = update.active {
         active.active = Set(flag);
     }
+    let moved = update
+        .team_id
+        .as_ref()
+        .is_some_and(|team| *team != *active.team_id.as_ref());
     if let Some(team) = update.team_id {
         active.team_id = Set(team);
     }
     let user = active.update(db).await?;
+    if moved {
+        // Team KPIs follow current members: their cached days no longer hold.
+        crate::service::kpi::daycache::invalidate_teams(db).await?;
+    }
     if !user.active {
         crate::service::sessions::end_all_sessions(db, &user.id).await?;
     }

@@ -41,6 +41,11 @@ impl Role {
     pub fn manages_api_keys(self) -> bool {
         matches!(self, Self::Manager | Self::Admin)
     }
+
+    /// Whether this role may read the KPI dashboard.
+    pub fn reads_kpis(self) -> bool {
+        matches!(self, Self::Manager | Self::Admin)
+    }
 }
 
 /// A user account (the signed-in user, or a row of the admin's list).

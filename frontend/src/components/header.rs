@@ -65,6 +65,9 @@ pub fn AppHeader() -> impl IntoView {
                 <Show when=move || signed_in.get()>
                     <nav class="main-nav" aria-label=move || i18n.t().nav_main_aria()>
                         <A href="/" exact=true attr:id="nav-home">{move || i18n.t().nav_consultations()}</A>
+                        <Show when=move || role.get().is_some_and(Role::reads_kpis)>
+                            <A href="/dashboard" attr:id="nav-dashboard">{move || i18n.t().nav_dashboard()}</A>
+                        </Show>
                         <Show when=move || role.get() == Some(Role::Admin)>
                             <A href="/admin/users" attr:id="nav-users">{move || i18n.t().nav_users()}</A>
                         </Show>

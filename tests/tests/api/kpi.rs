@@ -73,6 +73,65 @@ async fn arrange(
 }
 
 db_tests! {
+    async fn settled_days_come_from_the_day_cache_and_a_late_finish_or_a_team_move_refreshes_them(db: Db) {
+        let app = spawn_app_with(db, |s| s.workers.count = 0).await;
+        let admin = app.login(tests::ADMIN_EMAIL, tests::ADMIN_PASSWORD).await;
+        let mut teams = Vec::new();
+        for name in ["1팀", "2팀"] {
+            let created = app
+                .graphql(Some(&admin), "mutation($n: String!) { createTeam(name: $n) { id } }", json!({ "n": name }))
+                .await;
+            teams.push(created["data"]["createTeam"]["id"].as_str().unwrap_or_default().to_owned());
+        }
+        let counselor = app.create_user("late@example.com", "password-for-tests", Role::Counselor).await;
+        let moved = app
+            .graphql(Some(&admin), "mutation($id: ID!, $t: ID!) { updateUser(id: $id, input: {teamId: $t}) { id } }", json!({ "id": counselor, "t": teams[0] }))
+            .await;
+        assert!(moved["errors"].is_null(), "{moved}");
+        let token = app.login("late@example.com", "password-for-tests").await;
+        let id = app.upload_text(&token, "늦은 분석.txt", "상담원: 안녕하세요, 무엇을 도와드릴까요?\n고객: 배송이 늦어요.").await;
+        // Uploaded ten days ago, and no worker has picked it up since.
+        let created = consult_coach::clock::now_ms() - 10 * DAY;
+        app.exec_sql(format!("UPDATE consultations SET created_at = {created} WHERE id = '{id}'")).await;
+        app.exec_sql(format!("UPDATE jobs SET created_at = {created} WHERE consultation_id = '{id}'")).await;
+        let day = consult_coach::clock::to_datetime(created + 9 * HOUR).format("%Y-%m-%d").to_string();
+
+        let waiting = board(&app, &admin, &day, &day, json!({})).await;
+        assert_eq!(value(&waiting, "daily_uploads"), Some(1.0));
+        assert_eq!(kpi(&waiting, "analysis_success_rate")["status"], "NO_DATA");
+        let cached = app.db.query_one(Statement::from_string(app.db.get_database_backend(), "SELECT COUNT(*) AS n FROM kpi_day_cache WHERE scope = 'all'".to_owned()))
+            .await.ok().flatten().and_then(|r| r.try_get::<i64>("", "n").ok()).unwrap_or(0);
+        assert_eq!(cached, 30, "the settled day and its 29 lookback days are cached");
+
+        // A worker finishes it now, ten days late: the settled day's figures follow.
+        let _worker = app.spawn_worker_process(&[]);
+        let done = app.wait_for_terminal(&token, &id).await;
+        assert_eq!(done["status"], "COMPLETED", "{done}");
+        let finished = board(&app, &admin, &day, &day, json!({})).await;
+        assert!(close(value(&finished, "analysis_success_rate"), 100.0), "{}", kpi(&finished, "analysis_success_rate"));
+        assert!(value(&finished, "avg_processing_time").is_none());
+        assert!(kpi(&finished, "avg_processing_time")["byFileType"]["text"].as_f64().is_some_and(|s| s > 9.0 * 86_400.0));
+
+        // Team figures follow the counselor to their new team.
+        let first_team = board(&app, &admin, &day, &day, json!({ "team": teams[0] })).await;
+        assert_eq!(value(&first_team, "daily_uploads"), Some(1.0));
+        let moved = app
+            .graphql(Some(&admin), "mutation($id: ID!, $t: ID!) { updateUser(id: $id, input: {teamId: $t}) { id } }", json!({ "id": counselor, "t": teams[1] }))
+            .await;
+        assert!(moved["errors"].is_null(), "{moved}");
+        let first_team = board(&app, &admin, &day, &day, json!({ "team": teams[0] })).await;
+        assert_eq!(value(&first_team, "daily_uploads"), Some(0.0));
+        let second_team = board(&app, &admin, &day, &day, json!({ "team": teams[1] })).await;
+        assert_eq!(value(&second_team, "daily_uploads"), Some(1.0));
+
+        // Computed again from the tables, the figures are the same.
+        let cached_board = board(&app, &admin, &day, &day, json!({})).await;
+        let rebuilt = app.run_cli(&["kpi", "rebuild"], &[]);
+        assert!(rebuilt.status.success(), "{}", String::from_utf8_lossy(&rebuilt.stderr));
+        let fresh = board(&app, &admin, &day, &day, json!({})).await;
+        assert_eq!(cached_board, fresh);
+    }
+
     async fn every_kpi_of_the_sheet_comes_with_its_target_status_and_one_point_per_day(db: Db) {
         let app = spawn_app(db).await;
         let admin = app.login(tests::ADMIN_EMAIL, tests::ADMIN_PASSWORD).await;
@@ -283,7 +342,7 @@ db_tests! {
         // Records changed by hand: recompute the derived columns and decide the follow-ups.
         let rebuilt = app.run_cli(&["kpi", "rebuild"], &[]);
         assert!(rebuilt.status.success(), "{}", String::from_utf8_lossy(&rebuilt.stderr));
-        assert!(String::from_utf8_lossy(&rebuilt.stdout).contains("(3 follow-ups decided)"), "{}", String::from_utf8_lossy(&rebuilt.stdout));
+        assert!(String::from_utf8_lossy(&rebuilt.stdout).contains("(3 follow-ups decided"), "{}", String::from_utf8_lossy(&rebuilt.stdout));
         let admin = app.login(tests::ADMIN_EMAIL, tests::ADMIN_PASSWORD).await;
         // The items' 30-day windows end on 2026-02-04.
         let board = board(&app, &admin, "2026-01-05", "2026-02-10", json!({})).await;
@@ -471,7 +530,7 @@ db_tests! {
         assert_eq!((source.as_str(), detail.as_str()), ("log", "providers.gemini.api_key"), "which secret, never its value");
     }
 
-    async fn rolled_up_server_samples_give_the_same_figures_as_the_raw_ones(db: Db) {
+    async fn rolled_up_and_pruned_server_samples_give_the_same_figures_as_the_raw_ones(db: Db) {
         let app = spawn_app(db).await;
         // Two days of one serve and one worker process, a sample a minute, with a gap.
         for minute in 0..(2 * 24 * 60) {
@@ -506,10 +565,23 @@ db_tests! {
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(buckets, 2 * 24 * 4 - 4, "one row per 15 minutes with samples");
         assert_eq!(consult_coach::service::kpi::sources::roll_up_samples(&app.db, consult_coach::clock::now_ms()).await.ok(), Some(0), "idempotent");
-        let rolled = figures(&board(&app, &admin, "2026-01-05", "2026-01-07", json!({})).await);
-        for ((id, before, series_before), (_, after, series_after)) in raw.iter().zip(&rolled) {
-            assert!(before.zip(*after).is_some_and(|(b, a)| (b - a).abs() < 1e-9), "{id}: {before:?} → {after:?}");
-            assert_eq!(series_before, series_after, "{id}");
-        }
+        let same_as_raw = |rolled: &[(String, Option<f64>, Value)]| {
+            for ((id, before, series_before), (_, after, series_after)) in raw.iter().zip(rolled) {
+                assert!(before.zip(*after).is_some_and(|(b, a)| (b - a).abs() < 1e-9), "{id}: {before:?} → {after:?}");
+                assert_eq!(series_before, series_after, "{id}");
+            }
+        };
+        // These days are settled: read them from the tables again, not from the day cache.
+        let clear_cache = || async { consult_coach::service::kpi::daycache::clear(&app.db).await.unwrap_or_else(|e| panic!("{e}")) };
+        assert!(clear_cache().await > 0, "the first board cached its settled days");
+        same_as_raw(&figures(&board(&app, &admin, "2026-01-05", "2026-01-07", json!({})).await));
+
+        // Raw samples past their retention go; the rollups (and the first serve sample) stay.
+        let pruned = consult_coach::service::kpi::sources::prune_samples(&app.db, consult_coach::clock::now_ms(), 14 * DAY)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(pruned, 2 * (2 * 24 * 60 - 60) - 1);
+        clear_cache().await;
+        same_as_raw(&figures(&board(&app, &admin, "2026-01-05", "2026-01-07", json!({})).await));
     }
 }

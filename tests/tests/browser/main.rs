@@ -4,11 +4,14 @@
 //! * this file: the counselor's main flow (sign in, upload, live stages, report);
 //! * [`accounts`]: administration (teams, users, API keys), the profile (language, password) and
 //!   sign-in throttling;
+//! * [`dashboard`]: the KPI dashboard for managers and admins (groups, statuses, trends, range
+//!   presets, team filter, both languages);
 //! * [`session`]: the session survives an invalid or expired access token through the refresh
 //!   token, and a revoked session lands on the sign-in page with the way back;
 //! * [`support`]: starting the browser and helpers to drive it.
 
 mod accounts;
+mod dashboard;
 mod session;
 mod support;
 

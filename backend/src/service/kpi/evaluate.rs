@@ -223,15 +223,12 @@ impl Evaluator<'_> {
                 )
             }
             "uploads_per_session" => {
-                let (events, sessions) =
-                    if span.first == self.window.first_day && span.last == self.window.last_day {
-                        self.records.range_sessions
-                    } else {
-                        self.records
-                            .day_sessions
-                            .range(span.first..=span.last)
-                            .fold((0, 0), |(e, s), (_, (de, ds))| (e + de, s + ds))
-                    };
+                // Sessions end after 30 idle minutes; one spanning midnight counts on both days.
+                let (events, sessions) = self
+                    .records
+                    .day_sessions
+                    .range(span.first..=span.last)
+                    .fold((0, 0), |(e, s), (_, (de, ds))| (e + de, s + ds));
                 scalar(
                     (sessions > 0).then(|| events as f64 / sessions as f64),
                     sessions,

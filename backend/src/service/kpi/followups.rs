@@ -127,9 +127,25 @@ pub async fn settle_followups<C: ConnectionTrait>(
         let decided = settle_batch(conn, now_ms, window_ms).await?;
         total += decided;
         if decided < SETTLE_BATCH {
-            return Ok(total);
+            break;
         }
     }
+    if total > 0 {
+        // Decided late (the server was down when windows ended): settled days changed.
+        let earliest = conn
+            .query_one(Statement::from_string(
+                conn.get_database_backend(),
+                format!("SELECT MIN(flagged_at) AS first FROM improvement_items WHERE settled_at = {now_ms}"),
+            ))
+            .await?
+            .and_then(|r| r.try_get::<Option<i64>>("", "first").ok().flatten());
+        if let Some(first) = earliest
+            && first + window_ms < now_ms - super::daycache::SETTLE_MS
+        {
+            super::daycache::invalidate_since(conn, first + window_ms).await?;
+        }
+    }
+    Ok(total)
 }
 
 /// Settles due items every ten minutes, until `shutdown`.

@@ -1,5 +1,9 @@
-//! Reads the product's records into per-day [`Tally`]s and the few non-additive figures (distinct
-//! uploaders, sessions, sizes, audits), one grouped statement per table.
+//! Reads the product's records into per-day [`DayRecord`]s (additive [`Tally`]s plus each day's
+//! distinct uploaders, sessions and sizes), one grouped statement per table, and the few figures
+//! that span the whole range ([`Facts`]: first uploads, range sessions, audits).
+//!
+//! Day records of settled days are cached by [`super::daycache`]; this module always reads the
+//! tables.
 //!
 //! Days are counted in the configured UTC offset: `day = (at + offset) / 86 400 000`. The
 //! statements are the same SQL on SQLite and PostgreSQL: epoch-millisecond columns, integers from
@@ -9,6 +13,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sea_orm::{ConnectionTrait, DbErr, QueryResult, Statement};
+use serde::{Deserialize, Serialize};
 
 use super::tally::{Mean, Tally, file_type_index};
 
@@ -84,6 +89,35 @@ pub async fn roll_up_samples<C: ConnectionTrait>(conn: &C, now_ms: i64) -> Resul
         .rows_affected())
 }
 
+/// Deletes raw server samples older than `keep_ms` that are rolled up already; the first serve
+/// sample stays (uptime is counted from it). Returns the rows deleted.
+pub async fn prune_samples<C: ConnectionTrait>(
+    conn: &C,
+    now_ms: i64,
+    keep_ms: i64,
+) -> Result<u64, DbErr> {
+    let rolled_until = rows(
+        conn,
+        "SELECT MAX(bucket_start) AS last FROM server_rollups".to_owned(),
+    )
+    .await?
+    .first()
+    .and_then(|r| r.try_get::<Option<i64>>("", "last").ok().flatten())
+    .map(|last| last + ROLLUP_BUCKET_MS);
+    let Some(rolled_until) = rolled_until else {
+        return Ok(0);
+    };
+    let cutoff = (now_ms - keep_ms).min(rolled_until);
+    let sql = format!(
+        "DELETE FROM server_samples WHERE at <= {cutoff} AND id NOT IN \
+           (SELECT id FROM (SELECT id FROM server_samples WHERE role = 'serve' ORDER BY at, id LIMIT 1) first_sample)"
+    );
+    Ok(conn
+        .execute(Statement::from_string(conn.get_database_backend(), sql))
+        .await?
+        .rows_affected())
+}
+
 /// A range of whole days in the configured offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Window {
@@ -148,17 +182,43 @@ impl Scope {
     }
 }
 
+/// One day's figures for one scope: what [`super::daycache`] stores per settled day.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DayRecord {
+    /// The additive figures.
+    pub tally: Tally,
+    /// Who uploaded that day.
+    pub uploaders: Vec<String>,
+    /// Upload events and distinct upload sessions that day.
+    pub sessions: (i64, i64),
+    /// Largest sampled database size that day, bytes.
+    pub db_bytes: Option<i64>,
+    /// Largest sampled size of the queue's tables that day, bytes.
+    pub queue_bytes: Option<i64>,
+    /// Consultations stored by the end of the day (created before it ended).
+    pub files_through: i64,
+}
+
+/// The figures that span a whole range and are read fresh every time.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    /// Each uploader's first upload day (before the range's end).
+    pub first_upload_day: HashMap<String, i64>,
+    /// When the first serve process sample was taken, epoch ms.
+    pub first_sample_ms: Option<i64>,
+    /// Recorded dependency audits before the range's end: (when, vulnerabilities).
+    pub audits: Vec<(i64, i64)>,
+}
+
 /// Everything the KPIs are computed from.
 #[derive(Debug, Clone, Default)]
 pub struct Records {
     /// Per-day figures, including the lookback days before the range.
     pub days: BTreeMap<i64, Tally>,
-    /// Distinct uploaders per day, from 6 days before the range.
+    /// Distinct uploaders per day, including the lookback days.
     pub uploaders: BTreeMap<i64, HashSet<String>>,
     /// Each uploader's first upload day (before the range's end).
     pub first_upload_day: HashMap<String, i64>,
-    /// Upload events and distinct upload sessions over the whole range.
-    pub range_sessions: (i64, i64),
     /// Upload events and distinct upload sessions per day.
     pub day_sessions: BTreeMap<i64, (i64, i64)>,
     /// Consultations stored before the range.
@@ -173,12 +233,17 @@ pub struct Records {
     pub audits: Vec<(i64, i64)>,
 }
 
-/// The join that gives analyses (`a`) their owner (`c.owner_id`), needed only for a scope.
-fn owner_join(scope: &Scope) -> &'static str {
+/// ` AND …` keeping the analyses (`a`) whose consultation the scope owns, or nothing. A semi-join
+/// (`EXISTS`), so that PostgreSQL starts from the few analyses of the range instead of hashing
+/// every consultation of a team (200 ms against 30 ms on a million records).
+fn owned_analyses(scope: &Scope) -> String {
     if scope.is_everyone() {
-        ""
+        String::new()
     } else {
-        " JOIN consultations c ON c.id = a.consultation_id"
+        format!(
+            " AND EXISTS (SELECT 1 FROM consultations c WHERE c.id = a.consultation_id{})",
+            scope.users("c.owner_id")
+        )
     }
 }
 
@@ -202,15 +267,18 @@ fn mean(row: &QueryResult, sum: &str, n: &str) -> Result<Mean, DbErr> {
     })
 }
 
-/// Reads every source for `window` and `scope`; `coaching_window_ms` is how long after a flagged
-/// item later consultations decide whether it improved.
+/// Reads every day of `window` for `scope` from the tables; `coaching_window_ms` is how long
+/// after a flagged item later consultations decide whether it improved; `files_base` is the
+/// number of consultations stored before the window when the caller knows it (else counted).
+/// Every day of the window gets a record, empty ones included.
 #[tracing::instrument(skip(conn))]
-pub async fn read_records<C: ConnectionTrait>(
+pub async fn read_days<C: ConnectionTrait>(
     conn: &C,
     window: Window,
     scope: &Scope,
     coaching_window_ms: i64,
-) -> Result<Records, DbErr> {
+    files_base: Option<i64>,
+) -> Result<BTreeMap<i64, DayRecord>, DbErr> {
     let mut records = Records::default();
     let reader = Reader {
         conn,
@@ -226,10 +294,90 @@ pub async fn read_records<C: ConnectionTrait>(
     reader.activity(&mut records).await?;
     reader.samples(&mut records).await?;
     reader.security(&mut records).await?;
-    Ok(records)
+    let mut stored = match files_base {
+        Some(base) => base,
+        None => reader.files_before().await?,
+    };
+    let mut days = BTreeMap::new();
+    for day in window.first_day..=window.last_day {
+        let tally = records.days.remove(&day).unwrap_or_default();
+        stored += tally.all_uploads();
+        let mut uploaders: Vec<String> = records
+            .uploaders
+            .remove(&day)
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
+        uploaders.sort_unstable();
+        days.insert(
+            day,
+            DayRecord {
+                tally,
+                uploaders,
+                sessions: records.day_sessions.remove(&day).unwrap_or_default(),
+                db_bytes: records.db_bytes.remove(&day),
+                queue_bytes: records.queue_bytes.remove(&day),
+                files_through: stored,
+            },
+        );
+    }
+    Ok(days)
+}
+
+/// Reads the figures spanning the whole `window` for `scope`.
+#[tracing::instrument(skip(conn))]
+pub async fn read_facts<C: ConnectionTrait>(
+    conn: &C,
+    window: Window,
+    scope: &Scope,
+) -> Result<Facts, DbErr> {
+    let reader = Reader {
+        conn,
+        window,
+        scope,
+    };
+    let mut facts = Facts::default();
+    reader.first_uploads(&mut facts).await?;
+    reader.first_sample(&mut facts).await?;
+    reader.audits(&mut facts).await?;
+    Ok(facts)
 }
 
 impl Records {
+    /// Puts day records (which must cover the day before `window` and the lookback days) and the
+    /// range's facts together for [`super::evaluate`].
+    pub fn assemble(days: BTreeMap<i64, DayRecord>, facts: Facts, window: Window) -> Self {
+        let files_before = days
+            .range(..window.first_day)
+            .next_back()
+            .map_or(0, |(_, d)| d.files_through);
+        let mut records = Self {
+            first_upload_day: facts.first_upload_day,
+            first_sample_ms: facts.first_sample_ms,
+            audits: facts.audits,
+            files_before,
+            ..Self::default()
+        };
+        for (day, record) in days {
+            if !record.uploaders.is_empty() {
+                records
+                    .uploaders
+                    .insert(day, record.uploaders.into_iter().collect());
+            }
+            if record.sessions != (0, 0) {
+                records.day_sessions.insert(day, record.sessions);
+            }
+            if let Some(bytes) = record.db_bytes {
+                records.db_bytes.insert(day, bytes);
+            }
+            if let Some(bytes) = record.queue_bytes {
+                records.queue_bytes.insert(day, bytes);
+            }
+            records.days.insert(day, record.tally);
+        }
+        records
+    }
+
     fn day(&mut self, row: &QueryResult) -> Result<&mut Tally, DbErr> {
         let day = int(row, "day")?;
         Ok(self.days.entry(day).or_default())
@@ -246,7 +394,7 @@ struct Reader<'a, C> {
 impl<C: ConnectionTrait> Reader<'_, C> {
     async fn consultations(&self, records: &mut Records) -> Result<(), DbErr> {
         let (conn, w, scope) = (self.conn, self.window, self.scope);
-        let (from, to) = (w.day_start(w.first_day - LOOKBACK_DAYS), w.to_ms());
+        let (from, to) = (w.from_ms(), w.to_ms());
         let sql = format!(
             "SELECT {day} AS day, file_type, COUNT(*) AS uploads, \
                SUM(CASE WHEN status = 'completed' THEN 1 ELSE 0 END) AS completed, \
@@ -274,7 +422,6 @@ impl<C: ConnectionTrait> Reader<'_, C> {
             tally.queue_wait_ms += mean(&row, "wait", "wait_n")?;
             tally.reanalyses += int(&row, "reanalyses")?;
         }
-        let (from, to) = (w.from_ms(), w.to_ms());
         let sql = format!(
             "SELECT {day} AS day, COUNT(*) AS completed, \
                SUM(CASE WHEN EXISTS (SELECT 1 FROM activity_events e WHERE e.consultation_id = c.id \
@@ -289,14 +436,20 @@ impl<C: ConnectionTrait> Reader<'_, C> {
             tally.completed_reports += int(&row, "completed")?;
             tally.utilised_reports += int(&row, "used")?;
         }
-        let sql = format!(
-            "SELECT COUNT(*) AS n FROM consultations WHERE created_at < {from}{users}",
-            users = scope.users("owner_id"),
-        );
-        if let Some(row) = rows(conn, sql).await?.first() {
-            records.files_before = int(row, "n")?;
-        }
         Ok(())
+    }
+
+    /// Consultations stored before the window.
+    async fn files_before(&self) -> Result<i64, DbErr> {
+        let sql = format!(
+            "SELECT COUNT(*) AS n FROM consultations WHERE created_at < {}{}",
+            self.window.from_ms(),
+            self.scope.users("owner_id"),
+        );
+        match rows(self.conn, sql).await?.first() {
+            Some(row) => int(row, "n"),
+            None => Ok(0),
+        }
     }
 
     async fn analyses(&self, records: &mut Records) -> Result<(), DbErr> {
@@ -308,13 +461,12 @@ impl<C: ConnectionTrait> Reader<'_, C> {
                CAST(SUM(a.improvement_count) AS DOUBLE PRECISION) AS items, \
                COUNT(a.covered_categories) AS coverage_known, \
                SUM(CASE WHEN a.covered_categories = 3 THEN 1 ELSE 0 END) AS covered_all \
-             FROM analyses a{join} \
-             WHERE a.created_at >= {from} AND a.created_at < {to}{users} GROUP BY {day}",
+             FROM analyses a \
+             WHERE a.created_at >= {from} AND a.created_at < {to}{owned} GROUP BY {day}",
             day = w.day_of("a.created_at"),
             from = w.from_ms(),
             to = w.to_ms(),
-            join = owner_join(scope),
-            users = scope.users("c.owner_id"),
+            owned = owned_analyses(scope),
         );
         for row in rows(conn, sql).await? {
             let tally = records.day(&row)?;
@@ -343,14 +495,13 @@ impl<C: ConnectionTrait> Reader<'_, C> {
             "SELECT {day} AS day, \
                CAST(SUM((a.overall_score - a.baseline_score) * 100.0 / a.baseline_score) AS DOUBLE PRECISION) AS change, \
                COUNT(*) AS changes, {categories} \
-             FROM analyses a{join} \
-             WHERE a.baseline_score > 0 AND a.created_at >= {from} AND a.created_at < {to}{users} \
+             FROM analyses a \
+             WHERE a.baseline_score > 0 AND a.created_at >= {from} AND a.created_at < {to}{owned} \
              GROUP BY {day}",
             day = w.day_of("a.created_at"),
             from = w.from_ms(),
             to = w.to_ms(),
-            join = owner_join(scope),
-            users = scope.users("c.owner_id"),
+            owned = owned_analyses(scope),
             categories = CATEGORIES
                 .iter()
                 .map(|c| format!(
@@ -441,8 +592,8 @@ impl<C: ConnectionTrait> Reader<'_, C> {
             String::new()
         } else {
             format!(
-                " AND consultation_id IN (SELECT id FROM consultations WHERE 1 = 1{})",
-                scope.users("owner_id")
+                " AND EXISTS (SELECT 1 FROM consultations c WHERE c.id = llm_calls.consultation_id{})",
+                scope.users("c.owner_id")
             )
         };
         let sql = format!(
@@ -486,9 +637,8 @@ impl<C: ConnectionTrait> Reader<'_, C> {
         let users = scope.users("user_id");
         let sql = format!(
             "SELECT DISTINCT user_id, {day} AS day FROM activity_events \
-             WHERE kind = 'upload' AND at >= {since} AND at < {to}{users}",
+             WHERE kind = 'upload' AND at >= {from} AND at < {to}{users}",
             day = w.day_of("at"),
-            since = w.day_start(w.first_day - 6),
         );
         for row in rows(conn, sql).await? {
             let user: String = row.try_get("", "user_id")?;
@@ -497,17 +647,6 @@ impl<C: ConnectionTrait> Reader<'_, C> {
                 .entry(int(&row, "day")?)
                 .or_default()
                 .insert(user);
-        }
-        let sql = format!(
-            "SELECT user_id, MIN(at) AS first_at FROM activity_events \
-             WHERE kind = 'upload' AND at < {to}{users} GROUP BY user_id"
-        );
-        for row in rows(conn, sql).await? {
-            let user: String = row.try_get("", "user_id")?;
-            let first = int(&row, "first_at")?;
-            records
-                .first_upload_day
-                .insert(user, (first + w.offset_ms).div_euclid(DAY_MS));
         }
         let sql = format!(
             "SELECT {day} AS day, COUNT(*) AS uploads, COUNT(DISTINCT session_id) AS sessions \
@@ -521,12 +660,31 @@ impl<C: ConnectionTrait> Reader<'_, C> {
                 (int(&row, "uploads")?, int(&row, "sessions")?),
             );
         }
+        Ok(())
+    }
+
+    /// Each uploader's first upload before the window's end: one index lookup per user (on
+    /// `activity_events (user_id, at)`) instead of grouping every upload ever made.
+    async fn first_uploads(&self, facts: &mut Facts) -> Result<(), DbErr> {
+        let (w, scope) = (self.window, self.scope);
+        let users = match (&scope.user_id, &scope.team_id) {
+            (Some(user), _) => format!(" WHERE u.id = '{user}'"),
+            (None, Some(team)) => format!(" WHERE u.team_id = '{team}'"),
+            (None, None) => String::new(),
+        };
         let sql = format!(
-            "SELECT COUNT(*) AS uploads, COUNT(DISTINCT session_id) AS sessions \
-             FROM activity_events WHERE kind = 'upload' AND at >= {from} AND at < {to}{users}"
+            "SELECT u.id AS user_id, (SELECT MIN(e.at) FROM activity_events e \
+               WHERE e.user_id = u.id AND e.kind = 'upload' AND e.at < {to}) AS first_at \
+             FROM users u{users}",
+            to = w.to_ms(),
         );
-        if let Some(row) = rows(conn, sql).await?.first() {
-            records.range_sessions = (int(row, "uploads")?, int(row, "sessions")?);
+        for row in rows(self.conn, sql).await? {
+            let user: String = row.try_get("", "user_id")?;
+            if let Some(first) = row.try_get::<Option<i64>>("", "first_at")? {
+                facts
+                    .first_upload_day
+                    .insert(user, (first + w.offset_ms).div_euclid(DAY_MS));
+            }
         }
         Ok(())
     }
@@ -589,9 +747,14 @@ impl<C: ConnectionTrait> Reader<'_, C> {
                 tally.queue_length += mean(&row, "queue", "queue_n")?;
             }
         }
+        Ok(())
+    }
+
+    /// When the first serve process sample was taken.
+    async fn first_sample(&self, facts: &mut Facts) -> Result<(), DbErr> {
         let sql = "SELECT MIN(at) AS first_at FROM server_samples WHERE role = 'serve'".to_owned();
-        if let Some(row) = rows(conn, sql).await?.first() {
-            records.first_sample_ms = row.try_get::<Option<i64>>("", "first_at")?;
+        if let Some(row) = rows(self.conn, sql).await?.first() {
+            facts.first_sample_ms = row.try_get::<Option<i64>>("", "first_at")?;
         }
         Ok(())
     }
@@ -618,6 +781,12 @@ impl<C: ConnectionTrait> Reader<'_, C> {
         for row in rows(conn, sql).await? {
             records.day(&row)?.key_exposures += int(&row, "n")?;
         }
+        Ok(())
+    }
+
+    /// The dependency audits recorded before the window's end.
+    async fn audits(&self, facts: &mut Facts) -> Result<(), DbErr> {
+        let (conn, w) = (self.conn, self.window);
         let sql = format!(
             "SELECT at, advisories FROM security_audits WHERE at < {} ORDER BY at",
             w.to_ms()
@@ -625,7 +794,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
         for row in rows(conn, sql).await? {
             let at: i64 = row.try_get("", "at")?;
             let advisories: i32 = row.try_get("", "advisories")?;
-            records.audits.push((at, i64::from(advisories)));
+            facts.audits.push((at, i64::from(advisories)));
         }
         Ok(())
     }

@@ -1,11 +1,13 @@
 //! Additive day figures: every KPI is a ratio, an average or a count of sums that can be added
 //! across days, so one set of per-day sums gives both a range's value and its daily series (and
-//! can later be cached per closed day without changing any formula).
+//! are cached per settled day by `daycache` without changing any formula).
 
 use std::ops::AddAssign;
 
+use serde::{Deserialize, Serialize};
+
 /// A sum and the number of values in it.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Mean {
     /// Sum of the values.
     pub sum: f64,
@@ -35,8 +37,11 @@ pub fn file_type_index(file_type: &str) -> Option<usize> {
     FILE_TYPES.iter().position(|t| *t == file_type)
 }
 
-/// One day's (or a range's) additive figures.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// One day's (or a range's) additive figures. Serialised into `kpi_day_cache`: a field added
+/// later reads as its default from older rows (`serde(default)`), so the cache stays valid
+/// (clear it with `consult-coach kpi rebuild` when the new field must be filled in).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Tally {
     /// Uploads, per file type.
     pub uploads: [i64; 3],
