@@ -4,7 +4,9 @@
 //! late change to a settled day delete exactly the rows covering it, whatever the offset.
 //!
 //! Also indexes `activity_events (kind, at)`: downloads and shares (utilisation) are found by
-//! kind, which without it meant a scan of every activity event on each board.
+//! kind, which without it meant a scan of every activity event on each board; and
+//! `improvement_items (settled_at)`: the follow-up settlement finds the undecided items and, to
+//! invalidate late-decided days, the ones it just decided, by it.
 
 use sea_orm_migration::prelude::*;
 
@@ -67,10 +69,23 @@ impl MigrationTrait for Migration {
             ActivityEvents::Table,
             &[ActivityEvents::Kind, ActivityEvents::At],
         )
+        .await?;
+        create_index(
+            manager,
+            "idx_improvement_items_settled",
+            ImprovementItems::Table,
+            &[ImprovementItems::SettledAt],
+        )
         .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        drop_index(
+            manager,
+            "idx_improvement_items_settled",
+            ImprovementItems::Table,
+        )
+        .await?;
         drop_index(
             manager,
             "idx_activity_events_kind_at",
@@ -101,4 +116,10 @@ enum ActivityEvents {
     Table,
     Kind,
     At,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+enum ImprovementItems {
+    Table,
+    SettledAt,
 }

@@ -90,6 +90,15 @@ impl Viewer {
         self.scopes.as_ref().is_none_or(|s| s.contains(&scope))
     }
 
+    /// Admins acting themselves (not through an API key) may administer: users, teams, backups.
+    pub fn require_admin(&self) -> Result<(), crate::error::AccessError> {
+        if self.role == Role::Admin && self.scopes.is_none() {
+            Ok(())
+        } else {
+            Err(crate::error::AccessError::Forbidden)
+        }
+    }
+
     /// Whether the viewer is an admin or a manager.
     pub fn is_manager_or_admin(&self) -> bool {
         matches!(self.role, Role::Manager | Role::Admin)

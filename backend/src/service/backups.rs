@@ -17,7 +17,7 @@ use secrecy::{ExposeSecret, SecretString};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::auth::{Role, Viewer};
+use crate::auth::Viewer;
 use crate::clock::now_ms;
 use crate::config::Settings;
 use crate::db::try_job_lock;
@@ -251,7 +251,7 @@ pub async fn list_backups(
     viewer: &Viewer,
     limit: u64,
 ) -> Result<Vec<backups::Model>, BackupError> {
-    require_admin(viewer)?;
+    viewer.require_admin()?;
     Ok(backups::Entity::find()
         .order_by_desc(backups::Column::At)
         .limit(limit.clamp(1, 200))
@@ -265,16 +265,8 @@ pub async fn backup_now(
     viewer: &Viewer,
     plan: &BackupPlan,
 ) -> Result<backups::Model, BackupError> {
-    require_admin(viewer)?;
+    viewer.require_admin()?;
     run_backup(db, plan, Trigger::Manual).await
-}
-
-fn require_admin(viewer: &Viewer) -> Result<(), AccessError> {
-    if viewer.role == Role::Admin && viewer.scopes.is_none() {
-        Ok(())
-    } else {
-        Err(AccessError::Forbidden)
-    }
 }
 
 /// Whether the last successful backup is older than `interval`.

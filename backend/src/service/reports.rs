@@ -62,10 +62,7 @@ pub fn last_complete_week(settings: &KpiSettings, now_ms: i64) -> NaiveDate {
 
 fn week_range(start: NaiveDate) -> Result<DayRange, InputError> {
     let end = start + Days::days(6);
-    DayRange::parse(
-        &start.format("%Y-%m-%d").to_string(),
-        &end.format("%Y-%m-%d").to_string(),
-    )
+    DayRange::parse(&start.to_string(), &end.to_string())
 }
 
 /// Parses a `YYYY-MM-DD` day and returns the Monday of its week.
@@ -102,7 +99,7 @@ pub async fn write_weekly_report(
     .await?;
     let row = weekly_reports::ActiveModel {
         id: Set(uuid::Uuid::now_v7().to_string()),
-        week_start: Set(week_start.format("%Y-%m-%d").to_string()),
+        week_start: Set(week_start.to_string()),
         trigger: Set(trigger.as_str().to_owned()),
         generated_at: Set(now_ms),
         markdown_ko: Set(render(week_start, &week, &previous, Lang::Ko)),
@@ -121,11 +118,20 @@ pub async fn write_weekly_report(
         )
         .exec(db)
         .await?;
-    weekly_reports::Entity::find()
-        .filter(weekly_reports::Column::WeekStart.eq(week_start.format("%Y-%m-%d").to_string()))
-        .one(db)
+    stored_report(db, week_start)
         .await?
         .ok_or(KpiError::NoReport)
+}
+
+/// The stored report of the week starting `week_start`, if any.
+async fn stored_report(
+    db: &DatabaseConnection,
+    week_start: NaiveDate,
+) -> Result<Option<weekly_reports::Model>, sea_orm::DbErr> {
+    weekly_reports::Entity::find()
+        .filter(weekly_reports::Column::WeekStart.eq(week_start.to_string()))
+        .one(db)
+        .await
 }
 
 fn require_reader(viewer: &Viewer) -> Result<(), AccessError> {
@@ -177,9 +183,7 @@ pub async fn find_report(
 ) -> Result<weekly_reports::Model, KpiError> {
     require_reader(viewer)?;
     let week_start = parse_week(week_of)?;
-    weekly_reports::Entity::find()
-        .filter(weekly_reports::Column::WeekStart.eq(week_start.format("%Y-%m-%d").to_string()))
-        .one(db)
+    stored_report(db, week_start)
         .await?
         .ok_or(KpiError::NoReport)
 }
@@ -198,12 +202,7 @@ async fn write_if_missing(db: &DatabaseConnection, settings: &KpiSettings) {
         if !try_job_lock(&lock, REPORT_LOCK).await? {
             return Ok(());
         }
-        let exists = weekly_reports::Entity::find()
-            .filter(weekly_reports::Column::WeekStart.eq(week.format("%Y-%m-%d").to_string()))
-            .one(db)
-            .await?
-            .is_some();
-        if !exists {
+        if stored_report(db, week).await?.is_none() {
             write_weekly_report(db, settings, week, ReportTrigger::Scheduled, now).await?;
             tracing::info!(week = %week, "weekly KPI report written");
         }

@@ -133,14 +133,6 @@ pub fn viewer_of(user: &users::Model, session_id: &str) -> Viewer {
     }
 }
 
-fn require_admin(viewer: &Viewer) -> Result<(), UserError> {
-    if viewer.role == Role::Admin && viewer.scopes.is_none() {
-        Ok(())
-    } else {
-        Err(AccessError::Forbidden.into())
-    }
-}
-
 /// Users visible to the viewer: everyone for admins, their team for managers.
 pub async fn list_users(
     db: &DatabaseConnection,
@@ -168,7 +160,7 @@ pub async fn admin_create_user(
     viewer: &Viewer,
     new: NewUser,
 ) -> Result<users::Model, UserError> {
-    require_admin(viewer)?;
+    viewer.require_admin()?;
     if let Some(team) = &new.team_id {
         find_team(db, team).await?;
     }
@@ -194,7 +186,7 @@ pub async fn update_user(
     id: &str,
     update: UserUpdate,
 ) -> Result<users::Model, UserError> {
-    require_admin(viewer)?;
+    viewer.require_admin()?;
     let user = users::Entity::find_by_id(id.to_owned())
         .one(db)
         .await?
@@ -216,6 +208,10 @@ async fn apply_user_update(
     if let Some(Some(team)) = &update.team_id {
         find_team(db, team).await?;
     }
+    let moved = update
+        .team_id
+        .as_ref()
+        .is_some_and(|team| *team != user.team_id);
     let mut active: users::ActiveModel = user.into();
     if let Some(role) = update.role {
         active.role = Set(role.as_str().to_owned());
@@ -223,10 +219,6 @@ async fn apply_user_update(
     if let Some(flag) = update.active {
         active.active = Set(flag);
     }
-    let moved = update
-        .team_id
-        .as_ref()
-        .is_some_and(|team| *team != *active.team_id.as_ref());
     if let Some(team) = update.team_id {
         active.team_id = Set(team);
     }
@@ -354,7 +346,7 @@ pub async fn create_team(
     viewer: &Viewer,
     name: &str,
 ) -> Result<teams::Model, UserError> {
-    require_admin(viewer)?;
+    viewer.require_admin()?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
         return Err(UserError::Input(InputError {

@@ -18,7 +18,7 @@ const CHART_HEIGHT: f64 = 150.0;
 
 /// Colours: the value (the app's primary), text, audio, video, and the target.
 const VALUE_COLOUR: Colour = Colour::from_rgb(0x3b, 0x5b, 0xdb);
-const TEXT_COLOUR: Colour = Colour::from_rgb(0x3b, 0x5b, 0xdb);
+const TEXT_COLOUR: Colour = VALUE_COLOUR;
 const AUDIO_COLOUR: Colour = Colour::from_rgb(0x2b, 0x8a, 0x3e);
 const VIDEO_COLOUR: Colour = Colour::from_rgb(0xc7, 0x77, 0x00);
 const TARGET_COLOUR: Colour = Colour::from_rgb(0x9a, 0xa3, 0xb5);

@@ -237,7 +237,6 @@ fn Controls(state: DashboardState) -> impl IntoView {
                 <input
                     id="kpi-from"
                     type="date"
-                    class="input"
                     prop:value=move || state.from.get()
                     max=move || state.to.get()
                     on:change=on_date(state.from)
@@ -248,7 +247,6 @@ fn Controls(state: DashboardState) -> impl IntoView {
                 <input
                     id="kpi-to"
                     type="date"
-                    class="input"
                     prop:value=move || state.to.get()
                     min=move || state.from.get()
                     on:change=on_date(state.to)
@@ -258,7 +256,6 @@ fn Controls(state: DashboardState) -> impl IntoView {
                 <label for="kpi-team">{move || i18n.t().team_filter()}</label>
                 <select
                     id="kpi-team"
-                    class="input"
                     prop:value=move || state.team.get()
                     on:change=move |ev| {
                         state.team.set(event_target_value(&ev));

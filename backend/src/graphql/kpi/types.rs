@@ -264,8 +264,8 @@ impl KpiBoard {
             i32::try_from(kpis.iter().filter(|k| k.status == status).count()).unwrap_or(i32::MAX)
         };
         Self {
-            from: board.range.from().format("%Y-%m-%d").to_string(),
-            to: board.range.to().format("%Y-%m-%d").to_string(),
+            from: board.range.from().to_string(),
+            to: board.range.to().to_string(),
             utc_offset_minutes: i32::try_from(window.offset_ms / 60_000).unwrap_or(0),
             team_id: board.scope.team_id.map(ID),
             counselor_id: board.scope.user_id.map(ID),

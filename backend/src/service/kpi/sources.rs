@@ -279,47 +279,32 @@ pub async fn read_days<C: ConnectionTrait>(
     coaching_window_ms: i64,
     files_base: Option<i64>,
 ) -> Result<BTreeMap<i64, DayRecord>, DbErr> {
-    let mut records = Records::default();
+    let mut days: Days = (window.first_day..=window.last_day)
+        .map(|day| (day, DayRecord::default()))
+        .collect();
     let reader = Reader {
         conn,
         window,
         scope,
     };
-    reader.consultations(&mut records).await?;
-    reader.analyses(&mut records).await?;
-    reader.score_changes(&mut records).await?;
-    reader.coaching(coaching_window_ms, &mut records).await?;
-    reader.feedback_and_surveys(&mut records).await?;
-    reader.llm_and_storage(&mut records).await?;
-    reader.activity(&mut records).await?;
-    reader.samples(&mut records).await?;
-    reader.security(&mut records).await?;
+    reader.consultations(&mut days).await?;
+    reader.analyses(&mut days).await?;
+    reader.score_changes(&mut days).await?;
+    reader.coaching(coaching_window_ms, &mut days).await?;
+    reader.feedback_and_surveys(&mut days).await?;
+    reader.llm_and_storage(&mut days).await?;
+    reader.activity(&mut days).await?;
+    reader.samples(&mut days).await?;
+    reader.security(&mut days).await?;
+    // Every statement bounds its days to the window; nothing else belongs to it.
+    days.retain(|day, _| (window.first_day..=window.last_day).contains(day));
     let mut stored = match files_base {
         Some(base) => base,
         None => reader.files_before().await?,
     };
-    let mut days = BTreeMap::new();
-    for day in window.first_day..=window.last_day {
-        let tally = records.days.remove(&day).unwrap_or_default();
-        stored += tally.all_uploads();
-        let mut uploaders: Vec<String> = records
-            .uploaders
-            .remove(&day)
-            .unwrap_or_default()
-            .into_iter()
-            .collect();
-        uploaders.sort_unstable();
-        days.insert(
-            day,
-            DayRecord {
-                tally,
-                uploaders,
-                sessions: records.day_sessions.remove(&day).unwrap_or_default(),
-                db_bytes: records.db_bytes.remove(&day),
-                queue_bytes: records.queue_bytes.remove(&day),
-                files_through: stored,
-            },
-        );
+    for record in days.values_mut() {
+        stored += record.tally.all_uploads();
+        record.files_through = stored;
     }
     Ok(days)
 }
@@ -377,11 +362,24 @@ impl Records {
         }
         records
     }
+}
 
-    fn day(&mut self, row: &QueryResult) -> Result<&mut Tally, DbErr> {
-        let day = int(row, "day")?;
-        Ok(self.days.entry(day).or_default())
-    }
+/// Day records by day.
+type Days = BTreeMap<i64, DayRecord>;
+
+/// The record of a row's `day` column.
+fn day_of_row<'d>(days: &'d mut Days, row: &QueryResult) -> Result<&'d mut DayRecord, DbErr> {
+    Ok(days.entry(int(row, "day")?).or_default())
+}
+
+/// The tally of a row's `day` column.
+fn tally_of<'d>(days: &'d mut Days, row: &QueryResult) -> Result<&'d mut Tally, DbErr> {
+    Ok(&mut day_of_row(days, row)?.tally)
+}
+
+/// Keeps the larger of a known size and a new one.
+fn keep_max(known: &mut Option<i64>, bytes: i64) {
+    *known = Some(known.map_or(bytes, |k| k.max(bytes)));
 }
 
 /// Reads one scope's records over one window.
@@ -392,7 +390,7 @@ struct Reader<'a, C> {
 }
 
 impl<C: ConnectionTrait> Reader<'_, C> {
-    async fn consultations(&self, records: &mut Records) -> Result<(), DbErr> {
+    async fn consultations(&self, days: &mut Days) -> Result<(), DbErr> {
         let (conn, w, scope) = (self.conn, self.window, self.scope);
         let (from, to) = (w.from_ms(), w.to_ms());
         let sql = format!(
@@ -414,7 +412,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
             let Some(i) = file_type_index(&file_type) else {
                 continue;
             };
-            let tally = records.day(&row)?;
+            let tally = tally_of(days, &row)?;
             tally.uploads[i] += int(&row, "uploads")?;
             tally.completed[i] += int(&row, "completed")?;
             tally.failed[i] += int(&row, "failed")?;
@@ -432,7 +430,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
             users = scope.users("c.owner_id"),
         );
         for row in rows(conn, sql).await? {
-            let tally = records.day(&row)?;
+            let tally = tally_of(days, &row)?;
             tally.completed_reports += int(&row, "completed")?;
             tally.utilised_reports += int(&row, "used")?;
         }
@@ -452,7 +450,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
         }
     }
 
-    async fn analyses(&self, records: &mut Records) -> Result<(), DbErr> {
+    async fn analyses(&self, days: &mut Days) -> Result<(), DbErr> {
         let (conn, w, scope) = (self.conn, self.window, self.scope);
         let sql = format!(
             "SELECT {day} AS day, COUNT(*) AS analyses, \
@@ -469,7 +467,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
             owned = owned_analyses(scope),
         );
         for row in rows(conn, sql).await? {
-            let tally = records.day(&row)?;
+            let tally = tally_of(days, &row)?;
             let analyses = int(&row, "analyses")?;
             tally.analyses += analyses;
             tally.result_chars += Mean {
@@ -489,7 +487,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
 
     /// Each analysis after a counselor's first five, compared with their baseline (the average
     /// overall score of those five, stored with the analysis): 상담 품질 점수 개선.
-    async fn score_changes(&self, records: &mut Records) -> Result<(), DbErr> {
+    async fn score_changes(&self, days: &mut Days) -> Result<(), DbErr> {
         let (conn, w, scope) = (self.conn, self.window, self.scope);
         let sql = format!(
             "SELECT {day} AS day, \
@@ -512,7 +510,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
                 .join(", "),
         );
         for row in rows(conn, sql).await? {
-            let tally = records.day(&row)?;
+            let tally = tally_of(days, &row)?;
             tally.score_change_pct += mean(&row, "change", "changes")?;
             for (i, c) in CATEGORIES.iter().enumerate() {
                 tally.category_change_pct[i] +=
@@ -524,7 +522,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
 
     /// Improvement items whose coaching window ended in the range, as decided by
     /// [`super::followups::settle_followups`]: 코칭 효과성 on the day each window ended.
-    async fn coaching(&self, window_ms: i64, records: &mut Records) -> Result<(), DbErr> {
+    async fn coaching(&self, window_ms: i64, days: &mut Days) -> Result<(), DbErr> {
         let (conn, w, scope) = (self.conn, self.window, self.scope);
         let sql = format!(
             "SELECT {day} AS day, \
@@ -538,14 +536,14 @@ impl<C: ConnectionTrait> Reader<'_, C> {
             users = scope.users("owner_id"),
         );
         for row in rows(conn, sql).await? {
-            let tally = records.day(&row)?;
+            let tally = tally_of(days, &row)?;
             tally.items_followed += int(&row, "followed")?;
             tally.items_improved += int(&row, "improved")?;
         }
         Ok(())
     }
 
-    async fn feedback_and_surveys(&self, records: &mut Records) -> Result<(), DbErr> {
+    async fn feedback_and_surveys(&self, days: &mut Days) -> Result<(), DbErr> {
         let (conn, w, scope) = (self.conn, self.window, self.scope);
         let (from, to) = (w.from_ms(), w.to_ms());
         let sql = format!(
@@ -555,7 +553,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
             users = scope.users("user_id"),
         );
         for row in rows(conn, sql).await? {
-            records.day(&row)?.rating += mean(&row, "rating", "n")?;
+            tally_of(days, &row)?.rating += mean(&row, "rating", "n")?;
         }
         // A counselor's own figures have no survey: surveys are managers' answers about their team.
         if scope.user_id.is_some() {
@@ -574,7 +572,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
             users = scope.users("manager_id"),
         );
         for row in rows(conn, sql).await? {
-            let tally = records.day(&row)?;
+            let tally = tally_of(days, &row)?;
             tally.survey_satisfaction += mean(&row, "satisfaction", "n")?;
             tally.survey_nps += mean(&row, "nps", "n")?;
             tally.promoters += int(&row, "promoters")?;
@@ -585,7 +583,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
         Ok(())
     }
 
-    async fn llm_and_storage(&self, records: &mut Records) -> Result<(), DbErr> {
+    async fn llm_and_storage(&self, days: &mut Days) -> Result<(), DbErr> {
         let (conn, w, scope) = (self.conn, self.window, self.scope);
         let (from, to) = (w.from_ms(), w.to_ms());
         let consultations = if scope.is_everyone() {
@@ -606,7 +604,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
             day = w.day_of("started_at"),
         );
         for row in rows(conn, sql).await? {
-            let tally = records.day(&row)?;
+            let tally = tally_of(days, &row)?;
             tally.llm_calls += int(&row, "calls")?;
             tally.llm_ok += int(&row, "ok")?;
             tally.llm_retried += int(&row, "retried")?;
@@ -622,7 +620,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
             day = w.day_of("at"),
         );
         for row in rows(conn, sql).await? {
-            let tally = records.day(&row)?;
+            let tally = tally_of(days, &row)?;
             tally.storage_uploads += int(&row, "uploads")?;
             tally.storage_uploads_ok += int(&row, "uploads_ok")?;
             tally.storage_downloads += int(&row, "downloads")?;
@@ -631,7 +629,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
         Ok(())
     }
 
-    async fn activity(&self, records: &mut Records) -> Result<(), DbErr> {
+    async fn activity(&self, days: &mut Days) -> Result<(), DbErr> {
         let (conn, w, scope) = (self.conn, self.window, self.scope);
         let (from, to) = (w.from_ms(), w.to_ms());
         let users = scope.users("user_id");
@@ -640,13 +638,14 @@ impl<C: ConnectionTrait> Reader<'_, C> {
              WHERE kind = 'upload' AND at >= {from} AND at < {to}{users}",
             day = w.day_of("at"),
         );
+        // Distinct per day, in id order (as cached).
+        let mut found = Vec::new();
         for row in rows(conn, sql).await? {
-            let user: String = row.try_get("", "user_id")?;
-            records
-                .uploaders
-                .entry(int(&row, "day")?)
-                .or_default()
-                .insert(user);
+            found.push((int(&row, "day")?, row.try_get::<String>("", "user_id")?));
+        }
+        found.sort_unstable();
+        for (day, user) in found {
+            days.entry(day).or_default().uploaders.push(user);
         }
         let sql = format!(
             "SELECT {day} AS day, COUNT(*) AS uploads, COUNT(DISTINCT session_id) AS sessions \
@@ -655,10 +654,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
             day = w.day_of("at"),
         );
         for row in rows(conn, sql).await? {
-            records.day_sessions.insert(
-                int(&row, "day")?,
-                (int(&row, "uploads")?, int(&row, "sessions")?),
-            );
+            day_of_row(days, &row)?.sessions = (int(&row, "uploads")?, int(&row, "sessions")?);
         }
         Ok(())
     }
@@ -666,17 +662,13 @@ impl<C: ConnectionTrait> Reader<'_, C> {
     /// Each uploader's first upload before the window's end: one index lookup per user (on
     /// `activity_events (user_id, at)`) instead of grouping every upload ever made.
     async fn first_uploads(&self, facts: &mut Facts) -> Result<(), DbErr> {
-        let (w, scope) = (self.window, self.scope);
-        let users = match (&scope.user_id, &scope.team_id) {
-            (Some(user), _) => format!(" WHERE u.id = '{user}'"),
-            (None, Some(team)) => format!(" WHERE u.team_id = '{team}'"),
-            (None, None) => String::new(),
-        };
+        let w = self.window;
         let sql = format!(
             "SELECT u.id AS user_id, (SELECT MIN(e.at) FROM activity_events e \
                WHERE e.user_id = u.id AND e.kind = 'upload' AND e.at < {to}) AS first_at \
-             FROM users u{users}",
+             FROM users u WHERE 1 = 1{users}",
             to = w.to_ms(),
+            users = self.scope.users("u.id"),
         );
         for row in rows(self.conn, sql).await? {
             let user: String = row.try_get("", "user_id")?;
@@ -690,7 +682,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
     }
 
     /// Server samples: 15-minute rollups where they exist, the raw samples after them.
-    async fn samples(&self, records: &mut Records) -> Result<(), DbErr> {
+    async fn samples(&self, days: &mut Days) -> Result<(), DbErr> {
         let (conn, w) = (self.conn, self.window);
         let (from, to) = (w.from_ms(), w.to_ms());
         let sql = format!(
@@ -726,16 +718,14 @@ impl<C: ConnectionTrait> Reader<'_, C> {
         );
         for sql in [rolled, raw] {
             for row in rows(conn, sql).await? {
-                let day = int(&row, "day")?;
+                let record = day_of_row(days, &row)?;
                 if let Some(bytes) = row.try_get::<Option<i64>>("", "db_bytes")? {
-                    let known = records.db_bytes.entry(day).or_insert(bytes);
-                    *known = (*known).max(bytes);
+                    keep_max(&mut record.db_bytes, bytes);
                 }
                 if let Some(bytes) = row.try_get::<Option<i64>>("", "queue_bytes")? {
-                    let known = records.queue_bytes.entry(day).or_insert(bytes);
-                    *known = (*known).max(bytes);
+                    keep_max(&mut record.queue_bytes, bytes);
                 }
-                let tally = records.day(&row)?;
+                let tally = &mut record.tally;
                 tally.requests += int(&row, "requests")?;
                 tally.request_errors += int(&row, "errors")?;
                 tally.request_ms += float(&row, "request_ms")?;
@@ -759,7 +749,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
         Ok(())
     }
 
-    async fn security(&self, records: &mut Records) -> Result<(), DbErr> {
+    async fn security(&self, days: &mut Days) -> Result<(), DbErr> {
         let (conn, w) = (self.conn, self.window);
         let sql = format!(
             "SELECT {day} AS day, SUM(CASE WHEN ok THEN 1 ELSE 0 END) AS ok FROM backups \
@@ -769,7 +759,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
             to = w.to_ms(),
         );
         for row in rows(conn, sql).await? {
-            records.day(&row)?.backups_ok += int(&row, "ok")?;
+            tally_of(days, &row)?.backups_ok += int(&row, "ok")?;
         }
         let sql = format!(
             "SELECT {day} AS day, COUNT(*) AS n FROM security_incidents \
@@ -779,7 +769,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
             to = w.to_ms(),
         );
         for row in rows(conn, sql).await? {
-            records.day(&row)?.key_exposures += int(&row, "n")?;
+            tally_of(days, &row)?.key_exposures += int(&row, "n")?;
         }
         Ok(())
     }
