@@ -61,13 +61,18 @@ if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}";
   npm install --prefix "$TOOLS" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION" >/dev/null
 fi
 
+# Korean glyphs for PDF exports (and the browser tests' screenshots).
+if [ ! -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ]; then
+  apt_install fonts-nanum fontconfig
+fi
+
 if [ "$MODE" = "test" ]; then
   if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
     apt_install chromium chromium-driver
   fi
-  # Korean glyphs for screenshots (and, later, PDF exports).
-  if ! fc-list 2>/dev/null | grep -qi nanum; then
-    apt_install fonts-nanum fontconfig
+  # poppler's pdftotext, pdffonts and pdftoppm check the PDF exports.
+  if ! command -v pdftoppm >/dev/null 2>&1 || ! command -v pdffonts >/dev/null 2>&1; then
+    apt_install poppler-utils
   fi
   if ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 && [ -z "${DATABASE_URL:-}" ]; then
     apt_install postgresql

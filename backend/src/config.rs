@@ -43,6 +43,8 @@ pub struct Settings {
     pub ingest: IngestSettings,
     /// Manager surveys.
     pub surveys: SurveySettings,
+    /// Report exports.
+    pub exports: ExportSettings,
     /// How the KPIs are measured and reported.
     pub kpi: KpiSettings,
     /// Database backups.
@@ -249,6 +251,34 @@ pub enum SurveyPeriod {
 pub struct SurveySettings {
     /// `monthly` or `quarterly` (`CONSULT_COACH__SURVEYS__PERIOD`, default `monthly`).
     pub period: SurveyPeriod,
+}
+
+/// Report exports (Markdown, PDF, JSON).
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExportSettings {
+    /// The TrueType/OpenType font (`.ttf`, `.otf`, `.ttc`) PDFs are written in; it must have Korean
+    /// glyphs (`CONSULT_COACH__EXPORTS__PDF_FONT`, default: Debian's NanumGothic or Noto Sans CJK).
+    pub pdf_font: Option<PathBuf>,
+    /// The bold font for headings (`CONSULT_COACH__EXPORTS__PDF_BOLD_FONT`, default: the bold of
+    /// the default font, else the regular one).
+    pub pdf_bold_font: Option<PathBuf>,
+}
+
+impl ExportSettings {
+    fn validate(&self) -> Result<(), ConfigError> {
+        for (key, path) in [
+            ("exports.pdf_font", &self.pdf_font),
+            ("exports.pdf_bold_font", &self.pdf_bold_font),
+        ] {
+            if let Some(path) = path
+                && !path.is_file()
+            {
+                return Err(invalid(key, "must name an existing font file"));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// How the KPIs are measured and reported.
@@ -810,6 +840,7 @@ impl Settings {
         }
         self.ingest.validate()?;
         self.kpi.validate()?;
+        self.exports.validate()?;
         check_range("backup.keep", self.backup.keep, 1..=1000)?;
         check_range(
             "backup.interval_hours",

@@ -1,5 +1,6 @@
 //! SeaORM entities, one module per table. Nothing here derives GraphQL types (DESIGN §7.2).
 
+pub mod acknowledgements;
 pub mod activity_events;
 pub mod analyses;
 pub mod api_keys;
@@ -7,6 +8,7 @@ pub mod backups;
 pub mod consultations;
 pub mod feedback;
 pub mod improvement_items;
+pub mod item_disputes;
 pub mod item_feedback;
 pub mod job_events;
 pub mod jobs;
@@ -16,6 +18,7 @@ pub mod refresh_tokens;
 pub mod security_audits;
 pub mod security_incidents;
 pub mod server_samples;
+pub mod share_links;
 pub mod storage_events;
 pub mod surveys;
 pub mod teams;

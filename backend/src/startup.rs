@@ -272,6 +272,10 @@ impl Application {
             survey_period: settings.surveys.period,
             kpi: settings.kpi.clone(),
             backup_plan: BackupPlan::from_settings(&settings),
+            pdf_fonts: crate::service::exports::PdfFonts::new(
+                settings.exports.pdf_font.clone(),
+                settings.exports.pdf_bold_font.clone(),
+            ),
         };
         let schema = build_schema(state, &settings.graphql);
         let mut workers =

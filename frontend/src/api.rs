@@ -23,6 +23,8 @@ pub mod auth;
 pub mod consultations;
 pub mod kpis;
 pub mod progress;
+pub mod reviews;
+pub mod surveys;
 
 use std::cell::RefCell;
 use std::fmt;

@@ -14,10 +14,13 @@ use crate::pages::admin_users_page::AdminUsersPage;
 use crate::pages::api_keys_page::ApiKeysPage;
 use crate::pages::consultation_page::ConsultationPage;
 use crate::pages::dashboard_page::DashboardPage;
+use crate::pages::disputes_page::DisputesPage;
 use crate::pages::home_page::HomePage;
 use crate::pages::login_page::LoginPage;
 use crate::pages::not_found_page::NotFoundPage;
 use crate::pages::profile_page::ProfilePage;
+use crate::pages::shared_report_page::SharedReportPage;
+use crate::pages::survey_page::{SurveyPage, SurveyReminder, provide_survey_due};
 use crate::state::{SessionEnd, provide_auth, use_auth};
 
 /// The root component.
@@ -27,6 +30,7 @@ pub fn App() -> impl IntoView {
     let auth = provide_auth();
     let api = Api::from_context();
     keep_session_fresh(api);
+    provide_survey_due();
 
     // Another tab signed in or out, renewed the tokens or switched the language.
     let _storage_listener = window_event_listener_untyped("storage", move |_| {
@@ -49,6 +53,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <AppHeader />
             <main class="container">
+                <SurveyReminder />
                 <Routes fallback=|| view! { <NotFoundPage /> }>
                     <Route path=path!("/login") view=|| view! { <GuestOnly><LoginPage /></GuestOnly> } />
                     <Route path=path!("/") view=|| view! { <RequireAuth><HomePage /></RequireAuth> } />
@@ -57,6 +62,16 @@ pub fn App() -> impl IntoView {
                         view=|| view! { <RequireAuth><ConsultationPage /></RequireAuth> }
                     />
                     <Route path=path!("/profile") view=|| view! { <RequireAuth><ProfilePage /></RequireAuth> } />
+                    <Route path=path!("/share/:token") view=SharedReportPage />
+                    <Route path=path!("/disputes") view=|| view! { <RequireAuth><DisputesPage /></RequireAuth> } />
+                    <Route
+                        path=path!("/survey")
+                        view=|| view! {
+                            <RequireAuth>
+                                <RequireRole allowed=|role| role == Role::Manager><SurveyPage /></RequireRole>
+                            </RequireAuth>
+                        }
+                    />
                     <Route
                         path=path!("/admin/users")
                         view=|| view! {

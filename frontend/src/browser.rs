@@ -27,3 +27,39 @@ pub async fn copy_to_clipboard(text: &str) -> bool {
         .await
         .is_ok()
 }
+
+/// Saves a base64-encoded file under `file_name` (a `data:` URL followed by a temporary link with
+/// `download`, so no object URL has to be revoked); `false` when the page has no document.
+pub fn save_base64_file(file_name: &str, media_type: &str, content_base64: &str) -> bool {
+    use wasm_bindgen::JsCast;
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return false;
+    };
+    let Ok(link) = document.create_element("a") else {
+        return false;
+    };
+    let href = format!("data:{media_type};base64,{content_base64}");
+    if link.set_attribute("href", &href).is_err()
+        || link.set_attribute("download", file_name).is_err()
+    {
+        return false;
+    }
+    let Some(body) = document.body() else {
+        return false;
+    };
+    if body.append_child(&link).is_err() {
+        return false;
+    }
+    if let Some(link) = link.dyn_ref::<web_sys::HtmlElement>() {
+        link.click();
+    }
+    link.remove();
+    true
+}
+
+/// The page's origin (`http://127.0.0.1:8080`), for links to share.
+pub fn origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}

@@ -1,5 +1,6 @@
 //! Presentational widgets: they receive data and render it, reading only the language context.
 
+pub mod choice_fields;
 pub mod header;
 pub mod improvement_item;
 pub mod kpi_card;

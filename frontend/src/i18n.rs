@@ -371,6 +371,73 @@ catalogue! {
     target_none => "목표 없음 (추적 지표)", "No target (tracked)";
     target_quota => "일일 호출 한도 이내", "Within the daily quota";
 
+    responses_title => "보고서 활용", "Use this report";
+    export_title => "내려받기", "Download";
+    share_title => "공유 링크", "Share link";
+    share_intro => "계정이 없는 사람도 이 보고서를 읽을 수 있는 링크입니다. 제목과 이름은 빠지고, 개인정보를 가린 대화 기록만 보입니다.",
+        "A link that lets someone without an account read this report. It leaves out the title and names and shows only the redacted transcript.";
+    share_expiry_label => "유효 기간", "Valid for";
+    share_create => "링크 만들기", "Create link";
+    share_url_label => "공유 링크 주소", "Share link address";
+    share_once => "이 주소는 지금 한 번만 보여 드립니다. 복사해 두세요.", "This address is shown only now. Copy it.";
+    share_active => "사용 중", "Active";
+    share_inactive => "만료·취소됨", "Expired or revoked";
+    share_revoke => "공유 취소", "Revoke";
+    share_revoked => "공유 링크를 취소했습니다.", "The share link was revoked.";
+    ack_title => "확인", "Acknowledgement";
+    ack_intro => "보고서를 읽었다면 확인을 눌러 주세요. 팀장님께 확인 여부가 보입니다.",
+        "Once you have read the report, acknowledge it. Your manager sees that you did.";
+    ack_button => "보고서를 확인했습니다", "I have read this report";
+    ack_missing => "상담원이 아직 확인하지 않았습니다.", "The counselor has not acknowledged it yet.";
+    rating_title => "분석 평가", "Rate this analysis";
+    rating_question => "이 분석이 얼마나 도움이 되었나요?", "How useful was this analysis?";
+    rating_scale_hint => "1 = 도움 안 됨, 5 = 매우 도움 됨", "1 = not useful, 5 = very useful";
+    rating_comment_label => "의견 (선택)", "Comment (optional)";
+    rating_submit => "평가 저장", "Save rating";
+    rating_saved => "평가를 저장했습니다. 고맙습니다.", "Your rating was saved. Thank you.";
+    rating_required => "1점부터 5점 중 하나를 골라 주세요.", "Choose a rating from 1 to 5.";
+    helpful_question => "이 항목이 도움이 되었나요?", "Was this item helpful?";
+    helpful_yes => "도움 됨", "Helpful";
+    helpful_no => "도움 안 됨", "Not helpful";
+    dispute_button => "이의 제기", "Dispute";
+    dispute_edit => "사유 수정", "Edit reason";
+    dispute_reason_label => "이의 사유 (5자 이상)", "Reason (at least 5 characters)";
+    dispute_submit => "이의 제기 보내기", "Send dispute";
+    dispute_sent => "이의 제기를 보냈습니다. 팀장님이 검토합니다.", "Your dispute was sent. Your manager will review it.";
+    ratings_title => "상담원 평가와 확인", "Counselor's rating and acknowledgement";
+    ratings_none => "아직 평가가 없습니다.", "No rating yet.";
+    disputes_link => "이의 제기 검토하기", "Review disputes";
+    shared_title => "공유된 상담 분석 보고서", "Shared consultation report";
+    shared_unavailable => "보고서를 열 수 없습니다", "This report cannot be opened";
+    nav_disputes => "이의 제기", "Disputes";
+    disputes_title => "이의 제기 검토", "Disputes to review";
+    my_disputes_title => "내 이의 제기", "My disputes";
+    disputes_intro => "상담원이 동의하지 않은 개선 항목입니다. 수용하면 그 항목은 부당했다고 기록되고, 유지하면 항목이 그대로 남습니다.",
+        "Improvement items counselors disagree with. Accepting records that the item was not deserved; keeping it leaves the item as it is.";
+    disputes_filter_aria => "상태별 보기", "Show by status";
+    disputes_all => "전체", "All";
+    disputes_none => "해당하는 이의 제기가 없습니다.", "No disputes here.";
+    dispute_note_label => "상담원에게 남길 메모 (선택)", "Note for the counselor (optional)";
+    dispute_accept => "수용", "Accept";
+    dispute_reject => "유지", "Keep the item";
+    nav_survey => "설문", "Survey";
+    survey_title => "관리자 설문", "Manager survey";
+    survey_intro => "Consult Coach가 팀 코칭에 얼마나 도움이 되는지 알려 주세요. 답변은 KPI 대시보드의 만족도, NPS, 시간 절약 지표가 됩니다.",
+        "Tell us how much Consult Coach helps you coach your team. Your answers feed the satisfaction, NPS and time-saved KPIs.";
+    survey_answered => " · 이번 기간에 답변했습니다 (수정 가능)", " · answered for this period (you can change it)";
+    survey_satisfaction => "분석 결과에 얼마나 만족하시나요?", "How satisfied are you with the analyses?";
+    survey_nps => "동료에게 Consult Coach를 추천할 가능성은 얼마나 되나요?", "How likely are you to recommend Consult Coach to a colleague?";
+    survey_time_saved => "직접 검토할 때보다 줄어든 시간 (%)", "Time saved compared with reviewing by hand (%)";
+    survey_quality => "팀의 상담 품질을 어떻게 평가하시나요?", "How would you rate your team's consultation quality?";
+    survey_scale_5 => "1 = 매우 낮음, 5 = 매우 높음", "1 = very low, 5 = very high";
+    survey_scale_10 => "0 = 전혀 아님, 10 = 매우 그렇다", "0 = not at all, 10 = extremely likely";
+    survey_submit => "설문 제출", "Submit survey";
+    survey_update => "답변 수정", "Update answers";
+    survey_saved => "설문을 저장했습니다. 고맙습니다.", "Your answers were saved. Thank you.";
+    survey_incomplete => "모든 척도 질문에 답해 주세요.", "Please answer every scale question.";
+    survey_time_saved_invalid => "줄어든 시간은 0에서 100 사이의 숫자로 입력해 주세요.", "Enter the time saved as a number from 0 to 100.";
+    survey_reminder => "이번 기간의 관리자 설문이 아직 남아 있습니다. 2분이면 끝납니다.", "This period's manager survey is waiting for you. It takes two minutes.";
+    survey_open => "설문 하기", "Take the survey";
     err_bad_response => "서버 응답을 이해할 수 없습니다.", "The server sent an unexpected response.";
     err_file_too_large => "파일이 너무 큽니다.", "The file is too large.";
     err_session_expired => "로그인이 만료되었습니다. 다시 로그인해 주세요.",
@@ -417,6 +484,19 @@ impl Texts {
                 "Upload one file at a time.",
             ),
             "SUBSCRIPTION_FAILED" => ("실시간 연결에 실패했습니다.", "The live connection failed."),
+            "SHARE_LINK_EXPIRED" => (
+                "공유 링크의 유효 기간이 지났습니다. 보고서를 공유한 사람에게 새 링크를 요청하세요.",
+                "This share link has expired. Ask the person who shared it for a new link.",
+            ),
+            "SHARE_LINK_REVOKED" => ("공유가 취소된 링크입니다.", "This share link was revoked."),
+            "DISPUTE_RESOLVED" => (
+                "이미 검토가 끝난 이의 제기입니다.",
+                "This dispute has already been reviewed.",
+            ),
+            "NOT_ANALYSED" => (
+                "아직 분석이 끝나지 않았습니다.",
+                "The analysis is not finished yet.",
+            ),
             "INTERNAL" => (
                 "서버에서 오류가 발생했습니다. 잠시 후 다시 시도해 주세요.",
                 "Something went wrong on the server. Please try again shortly.",
@@ -427,6 +507,92 @@ impl Texts {
             Lang::Ko => ko,
             Lang::En => en,
         })
+    }
+
+    /// "Saved report.pdf".
+    pub fn export_saved(self, file_name: &str) -> String {
+        match self.0 {
+            Lang::Ko => format!("{file_name} 파일을 내려받았습니다."),
+            Lang::En => format!("Downloaded {file_name}."),
+        }
+    }
+
+    /// The label of an export button by format (`PDF`, `MARKDOWN`, `JSON`).
+    pub fn export_format(self, format: &str) -> &'static str {
+        match (format, self.0) {
+            ("PDF", _) => "PDF",
+            ("MARKDOWN", Lang::Ko) => "마크다운",
+            ("MARKDOWN", Lang::En) => "Markdown",
+            _ => "JSON",
+        }
+    }
+
+    /// A share-link lifetime.
+    pub fn share_hours(self, hours: u32) -> String {
+        match (self.0, hours.is_multiple_of(24)) {
+            (Lang::Ko, true) => format!("{}일", hours / 24),
+            (Lang::Ko, false) => format!("{hours}시간"),
+            (Lang::En, true) if hours == 24 => "1 day".to_owned(),
+            (Lang::En, true) => format!("{} days", hours / 24),
+            (Lang::En, false) => format!("{hours} hours"),
+        }
+    }
+
+    /// "Expires …".
+    pub fn share_expires(self, at: &str) -> String {
+        match self.0 {
+            Lang::Ko => format!("{at}까지"),
+            Lang::En => format!("until {at}"),
+        }
+    }
+
+    /// "Opened n times".
+    pub fn share_views(self, views: u32) -> String {
+        match self.0 {
+            Lang::Ko => format!("{views}회 열람"),
+            Lang::En if views == 1 => "opened once".to_owned(),
+            Lang::En => format!("opened {views} times"),
+        }
+    }
+
+    /// "Acknowledged on …".
+    pub fn ack_done(self, at: &str) -> String {
+        match self.0 {
+            Lang::Ko => format!("{at}에 확인했습니다."),
+            Lang::En => format!("Acknowledged on {at}."),
+        }
+    }
+
+    /// "Period 2026-11".
+    pub fn survey_period(self, period: &str) -> String {
+        match self.0 {
+            Lang::Ko => format!("설문 기간: {period}"),
+            Lang::En => format!("Survey period: {period}"),
+        }
+    }
+
+    /// What a shared report is and until when the link works.
+    pub fn shared_intro(self, uploaded: &str, expires: &str) -> String {
+        match self.0 {
+            Lang::Ko => format!(
+                "{uploaded}에 올라온 상담의 분석입니다. 이름과 개인정보는 가려져 있습니다. 이 링크는 {expires}까지 열립니다."
+            ),
+            Lang::En => format!(
+                "The analysis of a consultation uploaded on {uploaded}, with names and personal data hidden. This link works until {expires}."
+            ),
+        }
+    }
+
+    /// The name of a dispute status (`OPEN`, `ACCEPTED`, `REJECTED`).
+    pub fn dispute_status(self, status: &str) -> &'static str {
+        match (status, self.0) {
+            ("ACCEPTED", Lang::Ko) => "수용됨",
+            ("ACCEPTED", Lang::En) => "Accepted",
+            ("REJECTED", Lang::Ko) => "유지됨",
+            ("REJECTED", Lang::En) => "Kept",
+            (_, Lang::Ko) => "검토 대기",
+            (_, Lang::En) => "Awaiting review",
+        }
     }
 
     /// Too many sign-in attempts, with the wait when the server said it.
@@ -857,6 +1023,15 @@ mod tests {
         }
         assert_eq!(Lang::from_code("fr"), None);
         assert_eq!(Lang::default(), Lang::Ko);
+    }
+
+    #[test]
+    fn share_link_lifetimes_read_as_days_or_hours_in_both_languages() {
+        assert_eq!(Texts(Lang::Ko).share_hours(168), "7일");
+        assert_eq!(Texts(Lang::En).share_hours(24), "1 day");
+        assert_eq!(Texts(Lang::En).share_hours(720), "30 days");
+        assert_eq!(Texts(Lang::Ko).share_hours(5), "5시간");
+        assert_eq!(Texts(Lang::En).dispute_status("REJECTED"), "Kept");
     }
 
     #[test]

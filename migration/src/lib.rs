@@ -20,6 +20,7 @@ mod m20261129_000004_create_security_incidents;
 mod m20261129_000005_add_kpi_followups;
 mod m20261129_000006_create_server_rollups;
 mod m20261130_000001_create_kpi_day_cache;
+mod m20261201_000001_create_sharing_and_disputes;
 mod support;
 
 /// The ordered list of migrations.
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_add_kpi_followups::Migration),
             Box::new(m20261129_000006_create_server_rollups::Migration),
             Box::new(m20261130_000001_create_kpi_day_cache::Migration),
+            Box::new(m20261201_000001_create_sharing_and_disputes::Migration),
         ]
     }
 }

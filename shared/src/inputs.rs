@@ -204,6 +204,71 @@ impl FeedbackComment {
     }
 }
 
+/// How long a share link stays valid, in hours: 1 hour to 30 days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShareLifetime(u16);
+
+impl ShareLifetime {
+    /// Shortest lifetime, in hours.
+    pub const MIN_HOURS: i64 = 1;
+    /// Longest lifetime, in hours (30 days).
+    pub const MAX_HOURS: i64 = 720;
+    /// The lifetime offered when none is chosen (7 days).
+    pub const DEFAULT_HOURS: u16 = 168;
+
+    /// Validates a lifetime in hours.
+    pub fn parse(hours: i64) -> Result<Self, InputError> {
+        match u16::try_from(hours) {
+            Ok(h) if (Self::MIN_HOURS..=Self::MAX_HOURS).contains(&hours) => Ok(Self(h)),
+            _ => Err(InputError::new(
+                "expiresInHours",
+                "공유 링크 유효 기간은 1시간에서 720시간(30일) 사이여야 합니다.",
+                "A share link must be valid for 1 to 720 hours (30 days).",
+            )),
+        }
+    }
+
+    /// The lifetime in milliseconds.
+    pub fn as_millis(self) -> i64 {
+        i64::from(self.0) * 3_600_000
+    }
+}
+
+/// Why a counselor disputes an improvement item: trimmed, 5 to 1,000 characters, line breaks
+/// allowed but no other control characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisputeReason(String);
+
+impl DisputeReason {
+    /// Shortest accepted reason, in characters.
+    pub const MIN_LEN: usize = 5;
+    /// Longest accepted reason, in characters.
+    pub const MAX_LEN: usize = 1000;
+
+    /// Validates a reason.
+    pub fn parse(raw: &str) -> Result<Self, InputError> {
+        let value = raw.trim();
+        let len = value.chars().count();
+        if !(Self::MIN_LEN..=Self::MAX_LEN).contains(&len)
+            || value
+                .chars()
+                .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            return Err(InputError::new(
+                "reason",
+                "이의 사유를 5자 이상 1,000자 이하로, 제어 문자 없이 입력해 주세요.",
+                "Give a reason of 5 to 1,000 characters without control characters.",
+            ));
+        }
+        Ok(Self(value.to_owned()))
+    }
+
+    /// The reason.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// A range of whole calendar days, both ends included (`YYYY-MM-DD`), for KPIs and reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayRange {
@@ -316,6 +381,36 @@ impl Title {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn share_lifetimes_between_an_hour_and_thirty_days_are_accepted() {
+        assert_eq!(
+            ShareLifetime::parse(1).map(ShareLifetime::as_millis),
+            Ok(3_600_000)
+        );
+        assert!(ShareLifetime::parse(720).is_ok());
+        for bad in [0, -1, 721, i64::MAX] {
+            assert_eq!(
+                ShareLifetime::parse(bad).map_err(|e| e.field),
+                Err("expiresInHours")
+            );
+        }
+    }
+
+    #[test]
+    fn dispute_reasons_are_trimmed_and_bounded() {
+        assert_eq!(
+            DisputeReason::parse("  고객이 먼저 끊었습니다.  ").map(|r| r.as_str().to_owned()),
+            Ok("고객이 먼저 끊었습니다.".to_owned())
+        );
+        assert!(DisputeReason::parse("줄\n바꿈 허용").is_ok());
+        for bad in ["", "짧음", "bad\u{0}reason", &"가".repeat(1001)] {
+            assert_eq!(
+                DisputeReason::parse(bad).map_err(|e| e.field),
+                Err("reason")
+            );
+        }
+    }
 
     #[test]
     fn a_day_range_accepts_real_ordered_dates_within_two_years_only() {

@@ -437,6 +437,49 @@ impl TestApp {
         body["data"]["kpis"].clone()
     }
 
+    /// An admin-made team with a counselor (`kim`) and its manager (`lead`), and a counselor of
+    /// another team (`park`); returns their tokens.
+    pub async fn kim_lead_park(&self) -> (String, String, String) {
+        let app = self;
+        let admin = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let mut team_ids = Vec::new();
+        for name in ["상담1팀", "상담2팀"] {
+            let body = app
+                .graphql(
+                    Some(&admin),
+                    "mutation($n: String!) { createTeam(name: $n) { id } }",
+                    json!({ "n": name }),
+                )
+                .await;
+            team_ids.push(
+                body["data"]["createTeam"]["id"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            );
+        }
+        let people = [
+            ("kim@example.com", "김하늘", "COUNSELOR", &team_ids[0]),
+            ("lead@example.com", "이팀장", "MANAGER", &team_ids[0]),
+            ("park@example.com", "박상담", "COUNSELOR", &team_ids[1]),
+        ];
+        for (email, name, role, team) in people {
+            let body = app
+                .graphql(
+                    Some(&admin),
+                    "mutation($input: CreateUserInput!) { createUser(input: $input) { id } }",
+                    json!({ "input": { "email": email, "displayName": name, "password": "password-for-tests", "role": role, "teamId": team } }),
+                )
+                .await;
+            assert!(body["errors"].is_null(), "{body}");
+        }
+        (
+            app.login("kim@example.com", "password-for-tests").await,
+            app.login("lead@example.com", "password-for-tests").await,
+            app.login("park@example.com", "password-for-tests").await,
+        )
+    }
+
     /// Runs one SQL statement on the app's database (to arrange records a test needs), failing
     /// the test when it fails.
     pub async fn exec_sql(&self, sql: String) {

@@ -39,6 +39,8 @@ pub struct GqlState {
     pub kpi: crate::config::KpiSettings,
     /// Where and how backups are made.
     pub backup_plan: crate::service::backups::BackupPlan,
+    /// The fonts of PDF exports.
+    pub pdf_fonts: crate::service::exports::PdfFonts,
 }
 
 /// The client's address (the TCP peer).

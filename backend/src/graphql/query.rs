@@ -5,7 +5,9 @@ use async_graphql::MergedObject;
 use super::admin::query::AdminQuery;
 use super::auth::query::AuthQuery;
 use super::consultations::query::ConsultationQuery;
+use super::disputes::query::DisputeQuery;
 use super::kpi::query::KpiQuery;
+use super::sharing::query::SharingQuery;
 use super::surveys::query::SurveyQuery;
 
 /// Root query type.
@@ -13,6 +15,8 @@ use super::surveys::query::SurveyQuery;
 pub struct Query(
     AuthQuery,
     ConsultationQuery,
+    DisputeQuery,
+    SharingQuery,
     SurveyQuery,
     KpiQuery,
     AdminQuery,

@@ -422,6 +422,33 @@ pub async fn get_consultation(
     }
 }
 
+/// The condition on an owner column that keeps the rows the viewer may read: their own for
+/// counselors, their own and their team's for managers, `None` (everything) for admins.
+pub async fn owned_by_visible<C: ColumnTrait>(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    owner: C,
+) -> Result<Option<Condition>, DbErr> {
+    match viewer.role {
+        Role::Admin => Ok(None),
+        Role::Counselor => Ok(Some(Condition::all().add(owner.eq(viewer.user_id.clone())))),
+        Role::Manager => {
+            let mut visible = Condition::any().add(owner.eq(viewer.user_id.clone()));
+            if let Some(team) = &viewer.team_id {
+                let members: Vec<String> = users::Entity::find()
+                    .select_only()
+                    .column(users::Column::Id)
+                    .filter(users::Column::TeamId.eq(team.clone()))
+                    .into_tuple()
+                    .all(db)
+                    .await?;
+                visible = visible.add(owner.is_in(members));
+            }
+            Ok(Some(visible))
+        }
+    }
+}
+
 /// Consultations visible to the viewer, newest first.
 #[tracing::instrument(skip_all)]
 pub async fn list_consultations(
@@ -431,26 +458,8 @@ pub async fn list_consultations(
     offset: u64,
 ) -> Result<Vec<consultations::Model>, ConsultationError> {
     let mut query = consultations::Entity::find();
-    match viewer.role {
-        Role::Admin => {}
-        Role::Counselor => {
-            query = query.filter(consultations::Column::OwnerId.eq(viewer.user_id.clone()))
-        }
-        Role::Manager => {
-            let mut visible =
-                Condition::any().add(consultations::Column::OwnerId.eq(viewer.user_id.clone()));
-            if let Some(team) = &viewer.team_id {
-                let members: Vec<String> = users::Entity::find()
-                    .select_only()
-                    .column(users::Column::Id)
-                    .filter(users::Column::TeamId.eq(team.clone()))
-                    .into_tuple()
-                    .all(db)
-                    .await?;
-                visible = visible.add(consultations::Column::OwnerId.is_in(members));
-            }
-            query = query.filter(visible);
-        }
+    if let Some(visible) = owned_by_visible(db, viewer, consultations::Column::OwnerId).await? {
+        query = query.filter(visible);
     }
     Ok(query
         .order_by_desc(consultations::Column::CreatedAt)

@@ -7,87 +7,17 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
     Set, TransactionTrait,
 };
-use shared::inputs::{FeedbackComment, InputError, Rating};
-use shared::report::Report;
+use shared::inputs::{FeedbackComment, Rating};
 
 use crate::auth::Viewer;
 use crate::clock::now_ms;
 use crate::entity::{feedback, item_feedback, users};
-use crate::error::{AccessError, Lang, UserFacingError, internal_message};
 use crate::service::activity::{ActivityKind, track};
-use crate::service::consultations::{ConsultationError, get_consultation, latest_analysis};
+use crate::service::consultations::get_consultation;
+use crate::service::report_access::{Acting, LatestReport, ReportError, latest_report_for};
 
-/// Why a rating could not be stored or read.
-#[derive(Debug, thiserror::Error)]
-pub enum FeedbackError {
-    /// Invalid input.
-    #[error(transparent)]
-    Input(#[from] InputError),
-    /// Not allowed.
-    #[error(transparent)]
-    Access(#[from] AccessError),
-    /// No such consultation for this viewer.
-    #[error("consultation not found")]
-    NotFound,
-    /// The consultation has no analysis yet.
-    #[error("not analysed yet")]
-    NotAnalysed,
-    /// An item position that the report does not have.
-    #[error("no improvement item at position {0}")]
-    UnknownItem(i32),
-    /// Database failure.
-    #[error("database: {0}")]
-    Db(#[from] DbErr),
-    /// A stored report could not be read.
-    #[error("corrupt stored report: {0}")]
-    Corrupt(String),
-}
-
-impl From<ConsultationError> for FeedbackError {
-    fn from(error: ConsultationError) -> Self {
-        match error {
-            ConsultationError::Access(e) => Self::Access(e),
-            ConsultationError::Db(e) => Self::Db(e),
-            ConsultationError::Input(e) => Self::Input(e),
-            ConsultationError::Corrupt(e) => Self::Corrupt(e),
-            _ => Self::NotFound,
-        }
-    }
-}
-
-impl UserFacingError for FeedbackError {
-    fn code(&self) -> &'static str {
-        match self {
-            Self::Input(e) => e.code(),
-            Self::Access(e) => e.code(),
-            Self::NotFound => "NOT_FOUND",
-            Self::NotAnalysed => "NOT_ANALYSED",
-            Self::UnknownItem(_) => "BAD_USER_INPUT",
-            Self::Db(_) | Self::Corrupt(_) => "INTERNAL",
-        }
-    }
-
-    fn user_message(&self, lang: Lang) -> String {
-        match self {
-            Self::Input(e) => e.user_message(lang),
-            Self::Access(e) => e.user_message(lang),
-            Self::NotFound => lang
-                .pick("상담을 찾을 수 없습니다.", "Consultation not found.")
-                .to_owned(),
-            Self::NotAnalysed => lang
-                .pick(
-                    "아직 분석이 끝나지 않아 평가할 수 없습니다.",
-                    "The analysis is not finished yet, so it cannot be rated.",
-                )
-                .to_owned(),
-            Self::UnknownItem(position) => match lang {
-                Lang::Ko => format!("{position}번 개선 항목이 없습니다."),
-                Lang::En => format!("There is no improvement item {position}."),
-            },
-            Self::Db(_) | Self::Corrupt(_) => internal_message(lang),
-        }
-    }
-}
+/// Why a rating could not be stored or read: the failures of acting on a report.
+pub type FeedbackError = ReportError;
 
 /// A rating as given.
 #[derive(Debug, Clone)]
@@ -125,25 +55,18 @@ pub async fn rate_analysis(
     consultation_id: &str,
     rating: NewRating,
 ) -> Result<RatingView, FeedbackError> {
-    let consultation = get_consultation(db, viewer, consultation_id).await?;
-    if consultation.owner_id != viewer.user_id {
-        return Err(AccessError::Forbidden.into());
-    }
-    let analysis = latest_analysis(db, consultation_id)
-        .await?
-        .ok_or(FeedbackError::NotAnalysed)?;
-    let report: Report = serde_json::from_str(&analysis.report)
-        .map_err(|e| FeedbackError::Corrupt(e.to_string()))?;
+    let latest = latest_report_for(db, viewer, consultation_id, Acting::Owner).await?;
     let mut items = Vec::with_capacity(rating.items.len());
     for (position, helpful) in rating.items {
-        let item = usize::try_from(position)
-            .ok()
-            .and_then(|p| report.improvements.get(p))
-            .ok_or(FeedbackError::UnknownItem(position))?;
-        let position = i16::try_from(position).map_err(|_| FeedbackError::UnknownItem(position))?;
+        let (item, position) = latest.item(position)?;
         items.retain(|(p, _, _): &(i16, String, bool)| *p != position);
         items.push((position, item.code.clone(), helpful));
     }
+    let LatestReport {
+        consultation,
+        analysis,
+        ..
+    } = latest;
     let existing = feedback::Entity::find()
         .filter(feedback::Column::AnalysisId.eq(analysis.id.clone()))
         .filter(feedback::Column::UserId.eq(viewer.user_id.clone()))
@@ -239,7 +162,8 @@ pub async fn ratings_of(
     Ok(views)
 }
 
-async fn author_name(db: &DatabaseConnection, user_id: &str) -> Result<String, DbErr> {
+/// A user's display name, or their e-mail when they have none (empty for an unknown id).
+pub async fn author_name(db: &DatabaseConnection, user_id: &str) -> Result<String, DbErr> {
     Ok(users::Entity::find_by_id(user_id.to_owned())
         .one(db)
         .await?

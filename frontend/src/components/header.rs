@@ -68,6 +68,10 @@ pub fn AppHeader() -> impl IntoView {
                         <Show when=move || role.get().is_some_and(Role::reads_kpis)>
                             <A href="/dashboard" attr:id="nav-dashboard">{move || i18n.t().nav_dashboard()}</A>
                         </Show>
+                        <A href="/disputes" attr:id="nav-disputes">{move || i18n.t().nav_disputes()}</A>
+                        <Show when=move || role.get() == Some(Role::Manager)>
+                            <A href="/survey" attr:id="nav-survey">{move || i18n.t().nav_survey()}</A>
+                        </Show>
                         <Show when=move || role.get() == Some(Role::Admin)>
                             <A href="/admin/users" attr:id="nav-users">{move || i18n.t().nav_users()}</A>
                         </Show>

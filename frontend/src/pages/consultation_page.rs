@@ -22,6 +22,7 @@ use crate::components::status_badge::StatusBadge;
 use crate::components::transcript_view::TranscriptView;
 use crate::format::{format_bytes, format_datetime};
 use crate::i18n::use_i18n;
+use crate::pages::report_responses::ReportResponses;
 
 /// Polling interval once the live connection has given up.
 const POLL_INTERVAL: Duration = Duration::from_secs(3);
@@ -270,7 +271,18 @@ fn ConsultationDetail(id: String) -> impl IntoView {
         match report {
             None => ().into_any(),
             Some((Some(report), transcript)) => {
-                view! { <ReportView report transcript /> }.into_any()
+                let items = report
+                    .improvements
+                    .iter()
+                    .zip(0u32..)
+                    .map(|(item, position)| (position, item.title.clone()))
+                    .collect();
+                let id = state.id.get_value();
+                view! {
+                    <ReportView report transcript />
+                    <ReportResponses id items />
+                }
+                .into_any()
             }
             Some((None, transcript)) => {
                 let waiting = !status.get().is_some_and(ConsultationStatus::is_terminal);

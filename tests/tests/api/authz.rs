@@ -174,6 +174,26 @@ fn expect_admin_op(actor: Actor, op: &str) -> &'static str {
     }
 }
 
+/// Sharing: whoever may read the consultation, with a credential that may write.
+fn expect_share(actor: Actor) -> &'static str {
+    match actor {
+        Actor::Anonymous => "UNAUTHENTICATED",
+        Actor::Owner | Actor::TeamManager | Actor::Admin => "ok",
+        Actor::ReadOnlyApiKey => "FORBIDDEN",
+        Actor::SameTeamCounselor | Actor::OtherTeamManager => "NOT_FOUND",
+    }
+}
+
+/// Reviewing a dispute: the counselor's team managers and admins, acting themselves.
+fn expect_resolve(actor: Actor) -> &'static str {
+    match actor {
+        Actor::Anonymous => "UNAUTHENTICATED",
+        Actor::TeamManager | Actor::Admin => "ok",
+        Actor::OtherTeamManager => "NOT_FOUND",
+        Actor::Owner | Actor::SameTeamCounselor | Actor::ReadOnlyApiKey => "FORBIDDEN",
+    }
+}
+
 /// KPIs: managers and admins; a manager only of the whole organisation or their own team.
 fn expect_kpis(actor: Actor, own_team_only: bool) -> &'static str {
     match actor {
@@ -278,6 +298,64 @@ db_tests! {
         assert!(failures.is_empty(), "authorization matrix violations:\n{}", failures.join("\n"));
     }
 
+    async fn every_export_share_and_dispute_operation_is_allowed_or_denied_per_role_and_ownership(db: Db) {
+        let world = build_world(db).await;
+        let app = &world.app;
+        let id = world.consultation.clone();
+        let owner = world.token(Actor::Owner).unwrap_or_default().to_owned();
+        let mut failures = Vec::new();
+        let mut check = |actor: Actor, name: &str, body: &Value, expected: &str| {
+            if outcome(body) != expected {
+                failures.push(format!("{actor:?} {name}: {} (expected {expected})", outcome(body)));
+            }
+        };
+        for actor in ACTORS {
+            let token = world.token(actor);
+            let body = app.graphql(token, "mutation($id: ID!) { exportReport(consultationId: $id, format: MARKDOWN) { byteSize } }", json!({"id": id})).await;
+            check(actor, "exportReport", &body, expect_consultation(actor));
+            let body = app.graphql(token, "query($id: ID!) { consultation(id: $id) { shareLinks { id } acknowledgedAt disputes { id } } }", json!({"id": id})).await;
+            check(actor, "consultation.shareLinks/acknowledgedAt/disputes", &body, expect_consultation(actor));
+            let body = app.graphql(token, "mutation($id: ID!) { createShareLink(consultationId: $id) { token } }", json!({"id": id})).await;
+            check(actor, "createShareLink", &body, expect_share(actor));
+            let link = graphql_id(app, &owner, &format!("mutation {{ createShareLink(consultationId: \"{id}\") {{ link {{ id }} }} }}"), &["createShareLink", "link", "id"]).await;
+            let body = app.graphql(token, "mutation($id: ID!) { revokeShareLink(id: $id) { active } }", json!({"id": link})).await;
+            check(actor, "revokeShareLink", &body, expect_share(actor));
+            let body = app.graphql(token, "mutation($id: ID!) { acknowledgeReport(consultationId: $id) }", json!({"id": id})).await;
+            check(actor, "acknowledgeReport", &body, expect_rate(actor));
+            let body = app.graphql(token, "mutation($id: ID!) { disputeItem(consultationId: $id, position: 0, reason: \"근거가 맞지 않습니다.\") { id } }", json!({"id": id})).await;
+            check(actor, "disputeItem", &body, expect_rate(actor));
+            let body = app.graphql(token, "{ disputes { id } }", json!({})).await;
+            let expected = if actor == Actor::Anonymous { "UNAUTHENTICATED" } else { "ok" };
+            check(actor, "disputes", &body, expected);
+            let sees = body["data"]["disputes"].as_array().is_some_and(|d| !d.is_empty());
+            let should_see = if expect_consultation(actor) == "ok" { "visible" } else { "hidden" };
+            let listed = json!({"data": {}, "seen": if sees { "visible" } else { "hidden" }});
+            check(actor, "disputes lists the owner's dispute", &listed, if listed["seen"] == should_see { "ok" } else { should_see });
+        }
+        // Reviews: one open dispute per item, so every allowed reviewer has one to decide.
+        let mut position = 1;
+        let admin_last = ACTORS.into_iter().filter(|a| *a != Actor::Admin).chain([Actor::Admin]);
+        for actor in admin_last {
+            let dispute = graphql_id(app, &owner, &format!("mutation {{ disputeItem(consultationId: \"{id}\", position: {position}, reason: \"근거가 맞지 않습니다.\") {{ id }} }}"), &["disputeItem", "id"]).await;
+            let body = app.graphql(world.token(actor), "mutation($id: ID!) { resolveDispute(id: $id, input: {accept: false}) { status } }", json!({"id": dispute})).await;
+            check(actor, "resolveDispute", &body, expect_resolve(actor));
+            if outcome(&body) == "ok" {
+                position += 1;
+            }
+        }
+        // Share links need no account, but only a live token opens one.
+        let token = graphql_id(app, &owner, &format!("mutation {{ createShareLink(consultationId: \"{id}\") {{ token }} }}"), &["createShareLink", "token"]).await;
+        for actor in ACTORS {
+            let body = app.graphql(world.token(actor), "query($t: String!) { sharedReport(token: $t) { fileType } }", json!({"t": token})).await;
+            check(actor, "sharedReport", &body, "ok");
+            let body = app.graphql(world.token(actor), "mutation($t: String!) { exportSharedReport(token: $t, format: JSON) { byteSize } }", json!({"t": token})).await;
+            check(actor, "exportSharedReport", &body, "ok");
+            let body = app.graphql(world.token(actor), "query { sharedReport(token: \"0000000000000000000000000000000000000000000000000000000000000000\") { fileType } }", json!({})).await;
+            check(actor, "sharedReport(unknown)", &body, "NOT_FOUND");
+        }
+        assert!(failures.is_empty(), "authorization matrix violations:\n{}", failures.join("\n"));
+    }
+
     async fn every_administration_operation_is_allowed_or_denied_per_role(db: Db) {
         let world = build_world(db).await;
         let app = &world.app;
@@ -354,6 +432,15 @@ fn the_matrix_covers_every_root_field_of_the_schema() {
         "uploadConsultation",
         "reanalyze",
         "rateAnalysis",
+        "exportReport",
+        "createShareLink",
+        "revokeShareLink",
+        "sharedReport",
+        "exportSharedReport",
+        "acknowledgeReport",
+        "disputeItem",
+        "resolveDispute",
+        "disputes",
         "surveyStatus",
         "mySurveys",
         "submitSurvey",

@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 use tests::error_code as code;
-use tests::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, db_tests, spawn_app, spawn_app_with};
+use tests::{db_tests, spawn_app, spawn_app_with};
 
 const CALL: &str = "상담원: 안녕하세요, 행복카드 상담원 김하늘입니다.\n고객: 카드 결제가 안 돼요.\n상담원: 불편을 드려 죄송합니다. 확인해 드리겠습니다.\n고객: 네.\n상담원: 한도 초과로 확인됩니다. 한도를 올려 드렸습니다. 더 궁금하신 점 있으신가요?\n고객: 없어요.\n";
 
@@ -11,52 +11,10 @@ const RATE: &str = "mutation($id: ID!, $input: RateAnalysisInput!) { rateAnalysi
 
 const FEEDBACK: &str = "query($id: ID!) { consultation(id: $id) { feedback { id rating comment mine author items { position helpful } } } }";
 
-/// An admin-made team with a counselor (`kim`) and its manager (`lead`), and a counselor of
-/// another team (`park`); returns their tokens.
-async fn team(app: &TestApp) -> (String, String, String) {
-    let admin = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let mut team_ids = Vec::new();
-    for name in ["상담1팀", "상담2팀"] {
-        let body = app
-            .graphql(
-                Some(&admin),
-                "mutation($n: String!) { createTeam(name: $n) { id } }",
-                json!({ "n": name }),
-            )
-            .await;
-        team_ids.push(
-            body["data"]["createTeam"]["id"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned(),
-        );
-    }
-    let people = [
-        ("kim@example.com", "김하늘", "COUNSELOR", &team_ids[0]),
-        ("lead@example.com", "이팀장", "MANAGER", &team_ids[0]),
-        ("park@example.com", "박상담", "COUNSELOR", &team_ids[1]),
-    ];
-    for (email, name, role, team) in people {
-        let body = app
-            .graphql(
-                Some(&admin),
-                "mutation($input: CreateUserInput!) { createUser(input: $input) { id } }",
-                json!({ "input": { "email": email, "displayName": name, "password": "password-for-tests", "role": role, "teamId": team } }),
-            )
-            .await;
-        assert!(body["errors"].is_null(), "{body}");
-    }
-    (
-        app.login("kim@example.com", "password-for-tests").await,
-        app.login("lead@example.com", "password-for-tests").await,
-        app.login("park@example.com", "password-for-tests").await,
-    )
-}
-
 db_tests! {
     async fn a_counselor_rates_an_analysis_edits_the_rating_and_their_manager_reads_it(db: Db) {
         let app = spawn_app(db).await;
-        let (kim, lead, park) = team(&app).await;
+        let (kim, lead, park) = app.kim_lead_park().await;
         let id = app.upload_text(&kim, "결제.txt", CALL).await;
         assert_eq!(app.wait_for_terminal(&kim, &id).await["status"], "COMPLETED");
 

@@ -16,5 +16,6 @@ mod metrics;
 mod progress;
 mod reports;
 mod schema;
+mod sharing;
 mod storage;
 mod surveys;

@@ -6,12 +6,15 @@
 //!   sign-in throttling;
 //! * [`dashboard`]: the KPI dashboard for managers and admins (groups, statuses, trends, range
 //!   presets, team filter, both languages);
+//! * [`reviews`]: exports, share links, acknowledgement, rating and disputes of a report, the
+//!   public shared page, the managers' dispute inbox and survey;
 //! * [`session`]: the session survives an invalid or expired access token through the refresh
 //!   token, and a revoked session lands on the sign-in page with the way back;
 //! * [`support`]: starting the browser and helpers to drive it.
 
 mod accounts;
 mod dashboard;
+mod reviews;
 mod session;
 mod support;
 

@@ -19,6 +19,13 @@ pub struct Driver {
     profile: tempfile::TempDir,
 }
 
+impl Driver {
+    /// Where the browser saves downloads.
+    pub fn downloads(&self) -> std::path::PathBuf {
+        self.profile.path().join("downloads")
+    }
+}
+
 impl Drop for Driver {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -64,7 +71,10 @@ pub async fn start_browser() -> (Driver, Client) {
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
-        json!({"binary": chromium, "args": args}),
+        json!({"binary": chromium, "args": args, "prefs": {
+            "download.default_directory": driver.downloads(),
+            "download.prompt_for_download": false,
+        }}),
     );
     // Confirmation dialogs stay open until a test answers them.
     caps.insert("unhandledPromptBehavior".into(), json!("ignore"));
@@ -83,6 +93,27 @@ pub async fn start_browser() -> (Driver, Client) {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     panic!("could not connect to chromedriver: {last_error}");
+}
+
+/// Waits for a finished download whose name ends with `suffix` and returns its bytes.
+pub async fn wait_for_download(client: &Client, driver: &Driver, suffix: &str) -> Vec<u8> {
+    let started = Instant::now();
+    while started.elapsed() < WAIT {
+        let found = std::fs::read_dir(driver.downloads())
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|entry| entry.path())
+            .find(|path| path.to_string_lossy().ends_with(suffix));
+        if let Some(path) = found
+            && let Ok(bytes) = std::fs::read(&path)
+            && !bytes.is_empty()
+        {
+            return bytes;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    fail(client, suffix, &format!("no download ending with {suffix}")).await
 }
 
 /// Saves a screenshot as `tests/artifacts/<name>.png`.
@@ -184,14 +215,15 @@ pub async fn wait_for_path(client: &Client, what: &str, accept: impl Fn(&str) ->
 }
 
 /// Clicks an element once it is there, scrolled to the middle of the window first (the sticky
-/// header must not cover it); retried briefly while something else is in the way.
+/// header must not cover it; instantly, as the app's smooth scrolling would still be moving when
+/// the click lands); retried briefly while something else is in the way.
 pub async fn click(client: &Client, css: &str) {
     let element = wait_for(client, css).await;
     let mut last_error = String::new();
     for _ in 0..20 {
         let _ = client
             .execute(
-                "document.querySelector(arguments[0])?.scrollIntoView({ block: 'center' });",
+                "document.querySelector(arguments[0])?.scrollIntoView({ block: 'center', behavior: 'instant' });",
                 vec![json!(css)],
             )
             .await;

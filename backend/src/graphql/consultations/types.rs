@@ -10,12 +10,16 @@ use crate::clock::to_datetime;
 use crate::entity::{consultations, transcripts};
 use crate::error::Lang;
 use crate::graphql::context::{lang, map_err, state, viewer};
+use crate::graphql::disputes::types::ItemDispute;
 use crate::graphql::feedback::types::AnalysisFeedback;
+use crate::graphql::sharing::types::ShareLink;
 use crate::jobs::ProgressEvent as DomainEvent;
 use crate::service::activity::{ActivityKind, track};
 use crate::service::consultations::{
     failure_message, latest_report, progress_events, transcript_details, transcript_turns,
 };
+use crate::service::disputes::{disputes_of, owner_acknowledgement};
+use crate::service::exports::list_share_links;
 use crate::service::feedback::ratings_of;
 
 /// An uploaded consultation. Only ever built for a viewer allowed to read it.
@@ -130,6 +134,44 @@ impl Consultation {
             .map_err(map_err(ctx))?
             .into_iter()
             .map(AnalysisFeedback::from)
+            .collect())
+    }
+
+    /// Whether the viewer uploaded it (only its owner rates, acknowledges and disputes).
+    async fn mine(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(viewer(ctx)?.user_id == self.0.owner_id)
+    }
+
+    /// When the owner acknowledged reading the latest report.
+    async fn acknowledged_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+        Ok(owner_acknowledgement(&state(ctx)?.db, &self.0)
+            .await
+            .map_err(map_err(ctx))?
+            .map(|a| to_datetime(a.created_at)))
+    }
+
+    /// The owner's disputes of the latest report's improvement items, in item order.
+    async fn disputes(&self, ctx: &Context<'_>) -> Result<Vec<ItemDispute>> {
+        let viewer = viewer(ctx)?;
+        Ok(disputes_of(&state(ctx)?.db, &viewer, &self.0.id)
+            .await
+            .map_err(map_err(ctx))?
+            .into_iter()
+            .map(ItemDispute::from)
+            .collect())
+    }
+
+    /// Share links to its report, newest first (tokens are never shown again).
+    async fn share_links(&self, ctx: &Context<'_>) -> Result<Vec<ShareLink>> {
+        let viewer = viewer(ctx)?;
+        Ok(list_share_links(&state(ctx)?.db, &viewer, &self.0.id)
+            .await
+            .map_err(map_err(ctx))?
+            .into_iter()
+            .map(ShareLink::from)
             .collect())
     }
 
