@@ -186,16 +186,19 @@ pub(crate) struct GraphqlResponse {
 }
 
 impl GraphqlResponse {
-    /// The typed `data`, or the first error.
-    pub(crate) fn into_result<T: DeserializeOwned>(self) -> Result<T, ApiError> {
+    /// The `data`, or the first error.
+    pub(crate) fn into_data(self) -> Result<serde_json::Value, ApiError> {
         if let Some(error) = self.errors.and_then(|errors| errors.into_iter().next()) {
             return Err(error.into());
         }
-        let data = self
-            .data
+        self.data
             .filter(|d| !d.is_null())
-            .ok_or_else(|| ApiError::client(codes::BAD_RESPONSE))?;
-        serde_json::from_value(data).map_err(|_| ApiError::client(codes::BAD_RESPONSE))
+            .ok_or_else(|| ApiError::client(codes::BAD_RESPONSE))
+    }
+
+    /// The typed `data`, or the first error.
+    pub(crate) fn into_result<T: DeserializeOwned>(self) -> Result<T, ApiError> {
+        decode(self.into_data()?)
     }
 }
 
@@ -259,8 +262,10 @@ impl Api {
         T: DeserializeOwned,
     {
         let body = json_body(query, variables)?;
-        self.request(Body::Json(body), None, Credentials::Session)
-            .await
+        decode(
+            self.request(Body::Json(body), None, Credentials::Session)
+                .await?,
+        )
     }
 
     /// Runs a mutation without the session's token (sign-in, refresh, sign-out): a rejected token
@@ -275,8 +280,10 @@ impl Api {
         T: DeserializeOwned,
     {
         let body = json_body(query, variables)?;
-        self.request(Body::Json(body), None, Credentials::None)
-            .await
+        decode(
+            self.request(Body::Json(body), None, Credentials::None)
+                .await?,
+        )
     }
 
     /// POSTs a body with the session's token and decodes the response; `on_progress(sent, total)`
@@ -290,15 +297,17 @@ impl Api {
             let shared: Progress = Rc::new(RefCell::new(callback));
             shared
         });
-        self.request(body, progress, Credentials::Session).await
+        decode(self.request(body, progress, Credentials::Session).await?)
     }
 
-    async fn request<T: DeserializeOwned>(
+    /// Sends a request and returns its `data`. Not generic over the data's type, so the WASM
+    /// holds one copy of the request logic rather than one per response type.
+    async fn request(
         self,
         body: Body,
         progress: Option<Progress>,
         credentials: Credentials,
-    ) -> Result<T, ApiError> {
+    ) -> Result<serde_json::Value, ApiError> {
         if credentials == Credentials::None {
             return self.send(&body, progress, None).await;
         }
@@ -395,12 +404,12 @@ impl Api {
         }
     }
 
-    async fn send<T: DeserializeOwned>(
+    async fn send(
         self,
         body: &Body,
         progress: Option<Progress>,
         token: Option<&str>,
-    ) -> Result<T, ApiError> {
+    ) -> Result<serde_json::Value, ApiError> {
         let network = |_: JsValue| ApiError::client(codes::NETWORK_ERROR);
         let xhr = web_sys::XmlHttpRequest::new().map_err(network)?;
         xhr.open_with_async("POST", GRAPHQL_PATH, true)
@@ -457,11 +466,16 @@ impl Api {
         let text = xhr.response_text().map_err(network)?.unwrap_or_default();
         match serde_json::from_str::<GraphqlResponse>(&text) {
             Ok(response) if response.data.is_some() || response.errors.is_some() => {
-                response.into_result()
+                response.into_data()
             }
             _ => Err(error_for_status(status)),
         }
     }
+}
+
+/// Decodes a response's `data` into the caller's type.
+fn decode<T: DeserializeOwned>(data: serde_json::Value) -> Result<T, ApiError> {
+    serde_json::from_value(data).map_err(|_| ApiError::client(codes::BAD_RESPONSE))
 }
 
 fn json_body<V: Serialize>(query: &str, variables: V) -> Result<String, ApiError> {
