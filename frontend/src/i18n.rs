@@ -438,6 +438,16 @@ catalogue! {
     survey_time_saved_invalid => "줄어든 시간은 0에서 100 사이의 숫자로 입력해 주세요.", "Enter the time saved as a number from 0 to 100.";
     survey_reminder => "이번 기간의 관리자 설문이 아직 남아 있습니다. 2분이면 끝납니다.", "This period's manager survey is waiting for you. It takes two minutes.";
     survey_open => "설문 하기", "Take the survey";
+    drop_hint => "파일을 여기로 끌어다 놓거나 선택하세요. 여러 개를 한 번에 올릴 수 있습니다.", "Drag files here or choose them. You can upload several at once.";
+    title_several => "여러 파일은 각각의 파일 이름이 제목이 됩니다", "With several files, each is titled by its file name";
+    upload_waiting => "대기 중", "Waiting";
+    upload_done => "업로드 완료 · 분석 보기", "Uploaded · see the analysis";
+    filter_search => "제목 검색", "Search titles";
+    filter_search_placeholder => "예: 배송", "e.g. refund";
+    filter_all => "전체", "All";
+    filter_from => "시작일", "From";
+    filter_to => "종료일", "To";
+    list_no_match => "조건에 맞는 상담이 없습니다.", "No consultation matches these filters.";
     err_bad_response => "서버 응답을 이해할 수 없습니다.", "The server sent an unexpected response.";
     err_file_too_large => "파일이 너무 큽니다.", "The file is too large.";
     err_session_expired => "로그인이 만료되었습니다. 다시 로그인해 주세요.",
@@ -560,6 +570,14 @@ impl Texts {
         match self.0 {
             Lang::Ko => format!("{at}에 확인했습니다."),
             Lang::En => format!("Acknowledged on {at}."),
+        }
+    }
+
+    /// "Showing 20 of 134".
+    pub fn list_count(self, shown: usize, total: u64) -> String {
+        match self.0 {
+            Lang::Ko => format!("전체 {total}건 중 {shown}건"),
+            Lang::En => format!("Showing {shown} of {total}"),
         }
     }
 

@@ -269,6 +269,86 @@ impl DisputeReason {
     }
 }
 
+/// A real date written `YYYY-MM-DD`.
+fn parse_date(raw: &str, field: &'static str) -> Result<chrono::NaiveDate, InputError> {
+    chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {
+        InputError::new(
+            field,
+            "날짜는 YYYY-MM-DD 형식의 실제 날짜로 입력해 주세요.",
+            "Dates must be real dates written as YYYY-MM-DD.",
+        )
+    })
+}
+
+fn check_order(from: chrono::NaiveDate, to: chrono::NaiveDate) -> Result<(), InputError> {
+    if from > to {
+        return Err(InputError::new(
+            "to",
+            "끝 날짜는 시작 날짜와 같거나 그 이후여야 합니다.",
+            "The end date must not be before the start date.",
+        ));
+    }
+    Ok(())
+}
+
+/// Optional first and last days of a list filter (`YYYY-MM-DD`, both included, in order).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayBounds {
+    /// The first day.
+    pub from: Option<chrono::NaiveDate>,
+    /// The last day (included).
+    pub to: Option<chrono::NaiveDate>,
+}
+
+impl DayBounds {
+    /// Validates the days given (blank: none).
+    pub fn parse(from: Option<&str>, to: Option<&str>) -> Result<Self, InputError> {
+        let day = |raw: Option<&str>, field| {
+            raw.map(str::trim)
+                .filter(|r| !r.is_empty())
+                .map(|r| parse_date(r, field))
+                .transpose()
+        };
+        let bounds = Self {
+            from: day(from, "from")?,
+            to: day(to, "to")?,
+        };
+        if let (Some(from), Some(to)) = (bounds.from, bounds.to) {
+            check_order(from, to)?;
+        }
+        Ok(bounds)
+    }
+}
+
+/// A search term: trimmed, at most 100 characters, no control characters; blank means none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchTerm(String);
+
+impl SearchTerm {
+    /// Longest accepted term, in characters.
+    pub const MAX_LEN: usize = 100;
+
+    /// Validates a search term.
+    pub fn parse(raw: Option<&str>) -> Result<Option<Self>, InputError> {
+        let Some(value) = raw.map(str::trim).filter(|v| !v.is_empty()) else {
+            return Ok(None);
+        };
+        if value.chars().count() > Self::MAX_LEN || value.chars().any(char::is_control) {
+            return Err(InputError::new(
+                "search",
+                "검색어는 100자 이하로, 제어 문자 없이 입력해 주세요.",
+                "Search terms must be at most 100 characters without control characters.",
+            ));
+        }
+        Ok(Some(Self(value.to_owned())))
+    }
+
+    /// The term.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// A range of whole calendar days, both ends included (`YYYY-MM-DD`), for KPIs and reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayRange {
@@ -283,23 +363,8 @@ impl DayRange {
     /// Validates two `YYYY-MM-DD` dates: real dates, `from` not after `to`, at most
     /// [`Self::MAX_DAYS`] days.
     pub fn parse(from: &str, to: &str) -> Result<Self, InputError> {
-        let date = |raw: &str, field: &'static str| {
-            chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {
-                InputError::new(
-                    field,
-                    "날짜는 YYYY-MM-DD 형식의 실제 날짜로 입력해 주세요.",
-                    "Dates must be real dates written as YYYY-MM-DD.",
-                )
-            })
-        };
-        let (from, to) = (date(from, "from")?, date(to, "to")?);
-        if from > to {
-            return Err(InputError::new(
-                "to",
-                "끝 날짜는 시작 날짜와 같거나 그 이후여야 합니다.",
-                "The end date must not be before the start date.",
-            ));
-        }
+        let (from, to) = (parse_date(from, "from")?, parse_date(to, "to")?);
+        check_order(from, to)?;
         let range = Self { from, to };
         if range.days() > Self::MAX_DAYS {
             return Err(InputError::new(
@@ -381,6 +446,34 @@ impl Title {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn list_filters_take_optional_ordered_days_and_bounded_search_terms() {
+        let bounds =
+            DayBounds::parse(Some("2026-11-01"), None).map(|b| (b.from.is_some(), b.to.is_some()));
+        assert_eq!(bounds, Ok((true, false)));
+        assert_eq!(
+            DayBounds::parse(Some(" "), Some("")),
+            Ok(DayBounds::default())
+        );
+        assert_eq!(
+            DayBounds::parse(Some("2026-11-02"), Some("2026-11-01")).map_err(|e| e.field),
+            Err("to")
+        );
+        assert_eq!(
+            DayBounds::parse(Some("2026-02-30"), None).map_err(|e| e.field),
+            Err("from")
+        );
+        assert_eq!(
+            SearchTerm::parse(Some("  결제  ")).map(|t| t.map(|t| t.as_str().to_owned())),
+            Ok(Some("결제".to_owned()))
+        );
+        assert_eq!(SearchTerm::parse(Some("   ")), Ok(None));
+        assert_eq!(
+            SearchTerm::parse(Some(&"가".repeat(101))).map_err(|e| e.field),
+            Err("search")
+        );
+    }
 
     #[test]
     fn share_lifetimes_between_an_hour_and_thirty_days_are_accepted() {

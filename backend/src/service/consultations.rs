@@ -3,10 +3,12 @@
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
+    TransactionTrait,
+    sea_query::{Expr, Func, LikeExpr},
 };
 use shared::consultation::{ConsultationStatus, FileType};
-use shared::inputs::{InputError, Title};
+use shared::inputs::{DayBounds, InputError, SearchTerm, Title};
 use shared::progress::Stage;
 use shared::report::Report;
 use shared::transcript::Turn;
@@ -449,24 +451,118 @@ pub async fn owned_by_visible<C: ColumnTrait>(
     }
 }
 
-/// Consultations visible to the viewer, newest first.
-#[tracing::instrument(skip_all)]
-pub async fn list_consultations(
+/// Which consultations a list shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConsultationFilter {
+    /// Part of the title (case-insensitive).
+    pub search: Option<String>,
+    /// Only this kind of file.
+    pub file_type: Option<FileType>,
+    /// Only this status.
+    pub status: Option<ConsultationStatus>,
+    /// Uploaded at or after this moment, epoch ms.
+    pub from_ms: Option<i64>,
+    /// Uploaded before this moment, epoch ms.
+    pub until_ms: Option<i64>,
+}
+
+impl ConsultationFilter {
+    /// A filter from validated inputs; days are counted at `utc_offset_minutes`.
+    pub fn new(
+        search: Option<SearchTerm>,
+        file_type: Option<FileType>,
+        status: Option<ConsultationStatus>,
+        days: DayBounds,
+        utc_offset_minutes: i32,
+    ) -> Self {
+        let start_of = |day: chrono::NaiveDate| {
+            day.and_time(chrono::NaiveTime::MIN)
+                .and_utc()
+                .timestamp_millis()
+                - i64::from(utc_offset_minutes) * 60_000
+        };
+        Self {
+            search: search.map(|s| s.as_str().to_owned()),
+            file_type,
+            status,
+            from_ms: days.from.map(start_of),
+            until_ms: days.to.map(|d| start_of(d) + 86_400_000),
+        }
+    }
+
+    fn apply(&self, mut query: Select<consultations::Entity>) -> Select<consultations::Entity> {
+        if let Some(search) = &self.search {
+            let escaped: String = search
+                .to_lowercase()
+                .chars()
+                .flat_map(|c| match c {
+                    '%' | '_' | '\\' => vec!['\\', c],
+                    c => vec![c],
+                })
+                .collect();
+            query = query.filter(
+                Expr::expr(Func::lower(Expr::col(consultations::Column::Title)))
+                    .like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
+            );
+        }
+        if let Some(file_type) = self.file_type {
+            query = query.filter(consultations::Column::FileType.eq(file_type.as_str()));
+        }
+        if let Some(status) = self.status {
+            query = query.filter(consultations::Column::Status.eq(status.as_str()));
+        }
+        if let Some(from) = self.from_ms {
+            query = query.filter(consultations::Column::CreatedAt.gte(from));
+        }
+        if let Some(until) = self.until_ms {
+            query = query.filter(consultations::Column::CreatedAt.lt(until));
+        }
+        query
+    }
+}
+
+/// The consultations visible to the viewer that pass the filter.
+async fn visible_consultations(
     db: &DatabaseConnection,
     viewer: &Viewer,
-    limit: u64,
-    offset: u64,
-) -> Result<Vec<consultations::Model>, ConsultationError> {
+    filter: &ConsultationFilter,
+) -> Result<Select<consultations::Entity>, DbErr> {
     let mut query = consultations::Entity::find();
     if let Some(visible) = owned_by_visible(db, viewer, consultations::Column::OwnerId).await? {
         query = query.filter(visible);
     }
-    Ok(query
+    Ok(filter.apply(query))
+}
+
+/// Consultations visible to the viewer that pass the filter, newest first.
+#[tracing::instrument(skip_all)]
+pub async fn list_consultations(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    filter: &ConsultationFilter,
+    limit: u64,
+    offset: u64,
+) -> Result<Vec<consultations::Model>, ConsultationError> {
+    Ok(visible_consultations(db, viewer, filter)
+        .await?
         .order_by_desc(consultations::Column::CreatedAt)
         .order_by_desc(consultations::Column::Id)
         .limit(limit)
         .offset(offset)
         .all(db)
+        .await?)
+}
+
+/// How many consultations visible to the viewer pass the filter.
+#[tracing::instrument(skip_all)]
+pub async fn count_consultations(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    filter: &ConsultationFilter,
+) -> Result<u64, ConsultationError> {
+    Ok(visible_consultations(db, viewer, filter)
+        .await?
+        .count(db)
         .await?)
 }
 

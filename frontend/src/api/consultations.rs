@@ -87,23 +87,69 @@ pub struct Consultation {
     pub transcript: Vec<Turn>,
 }
 
-/// Lists the user's consultations, newest first.
+/// Which consultations the list shows (blank fields: no restriction).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListFilter {
+    /// Part of the title.
+    pub search: String,
+    /// Only this kind of file.
+    pub file_type: Option<FileType>,
+    /// Only this status.
+    pub status: Option<ConsultationStatus>,
+    /// First day (`YYYY-MM-DD`).
+    pub from: String,
+    /// Last day (`YYYY-MM-DD`).
+    pub to: String,
+}
+
+impl ListFilter {
+    fn to_json(&self) -> serde_json::Value {
+        let text = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
+        json!({
+            "search": text(&self.search),
+            "fileType": self.file_type,
+            "status": self.status,
+            "from": text(&self.from),
+            "to": text(&self.to),
+        })
+    }
+}
+
+/// A page of the list and how many consultations match in all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListPage {
+    /// The rows, newest first.
+    pub rows: Vec<ConsultationSummary>,
+    /// How many match the filter.
+    pub total: u64,
+}
+
+/// Lists the user's consultations that pass the filter, newest first.
 pub async fn list_consultations(
     api: Api,
+    filter: &ListFilter,
     limit: u32,
     offset: u32,
-) -> Result<Vec<ConsultationSummary>, ApiError> {
+) -> Result<ListPage, ApiError> {
     #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
     struct Data {
         consultations: Vec<ConsultationSummary>,
+        consultation_count: u64,
     }
     let query = format!(
-        "query($limit: Int, $offset: Int) {{ consultations(limit: $limit, offset: $offset) {{ {SUMMARY_FIELDS} }} }}"
+        "query($f: ConsultationFilterInput, $limit: Int, $offset: Int) {{ consultations(filter: $f, limit: $limit, offset: $offset) {{ {SUMMARY_FIELDS} }} consultationCount(filter: $f) }}"
     );
     let data: Data = api
-        .graphql(&query, json!({ "limit": limit, "offset": offset }))
+        .graphql(
+            &query,
+            json!({ "f": filter.to_json(), "limit": limit, "offset": offset }),
+        )
         .await?;
-    Ok(data.consultations)
+    Ok(ListPage {
+        rows: data.consultations,
+        total: data.consultation_count,
+    })
 }
 
 /// Fetches one consultation with everything the detail page shows.

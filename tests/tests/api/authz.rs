@@ -244,7 +244,7 @@ db_tests! {
             if outcome(&detail) != expect_consultation(actor) {
                 failures.push(format!("{actor:?} consultation: {}", outcome(&detail)));
             }
-            let list = app.graphql(token, "{ consultations { id } }", json!({})).await;
+            let list = app.graphql(token, "{ consultations { id } consultationCount }", json!({})).await;
             let listed = list["data"]["consultations"].as_array().is_some_and(|a| a.iter().any(|c| c["id"] == id.as_str()));
             let expected_listed = expect_consultation(actor) == "ok";
             if actor == Actor::Anonymous {
@@ -420,6 +420,7 @@ fn the_matrix_covers_every_root_field_of_the_schema() {
         "me",
         "consultations",
         "consultation",
+        "consultationCount",
         "users",
         "teams",
         "apiKeys",

@@ -40,6 +40,53 @@ fn error_code(body: &Value) -> &str {
 }
 
 db_tests! {
+    async fn the_list_filters_by_title_type_status_and_day_and_counts_the_matches(db: Db) {
+        let app = spawn_app(db).await;
+        let (kim, lead, park) = app.kim_lead_park().await;
+        let call = "상담원: 안녕하세요, 상담원 김하늘입니다.\n고객: 배송이 늦어요.\n상담원: 확인해 드리겠습니다.\n";
+        let first = app.upload_text(&kim, "배송 지연 문의.txt", call).await;
+        let second = app.upload_text(&kim, "Refund 100%_case.txt", call).await;
+        let failed = app.upload_text(&kim, "빈 파일.txt", "\n \n").await;
+        for id in [&first, &second, &failed] {
+            app.wait_for_terminal(&kim, id).await;
+        }
+        app.upload_text(&park, "배송 다른 팀.txt", call).await;
+        let list = "query($f: ConsultationFilterInput) { consultations(filter: $f) { id } consultationCount(filter: $f) }";
+        let ids = |body: &Value| -> Vec<String> {
+            body["data"]["consultations"].as_array().cloned().unwrap_or_default().iter().filter_map(|c| c["id"].as_str().map(str::to_owned)).collect()
+        };
+        let today = (chrono::Utc::now() + chrono::Duration::hours(9)).format("%Y-%m-%d").to_string();
+        let cases = [
+            (json!({}), vec![&failed, &second, &first]),
+            (json!({ "search": "배송" }), vec![&first]),
+            (json!({ "search": "refund" }), vec![&second]),
+            (json!({ "search": "100%_" }), vec![&second]),
+            (json!({ "search": "%" }), vec![&second]),
+            (json!({ "status": "FAILED" }), vec![&failed]),
+            (json!({ "status": "COMPLETED", "fileType": "TEXT" }), vec![&second, &first]),
+            (json!({ "fileType": "AUDIO" }), vec![]),
+            (json!({ "from": today, "to": today }), vec![&failed, &second, &first]),
+            (json!({ "to": "2020-01-01" }), vec![]),
+        ];
+        for (filter, expected) in cases {
+            let body = app.graphql(Some(&kim), list, json!({ "f": filter })).await;
+            let expected: Vec<String> = expected.into_iter().cloned().collect();
+            assert_eq!(ids(&body), expected, "{filter}: {body}");
+            assert_eq!(body["data"]["consultationCount"], json!(expected.len()), "{filter}");
+        }
+        // The manager's list holds the team's consultations, not the other team's.
+        let team = app.graphql(Some(&lead), list, json!({ "f": { "search": "배송" } })).await;
+        assert_eq!(ids(&team), vec![first.clone()]);
+        for (filter, field) in [
+            (json!({ "from": "2026-13-01" }), "from"),
+            (json!({ "from": "2026-11-02", "to": "2026-11-01" }), "to"),
+            (json!({ "search": "가".repeat(101) }), "search"),
+        ] {
+            let body = app.graphql_with_language(Some(&kim), list, json!({ "f": filter }), "en").await;
+            assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{field}: {body}");
+        }
+    }
+
     async fn an_uploaded_korean_transcript_is_analysed_into_a_complete_report(db: Db) {
         let app = spawn_app(db).await;
         let token = app.counselor_token("kim@example.com").await;

@@ -10,6 +10,8 @@
 //!   public shared page, the managers' dispute inbox and survey;
 //! * [`session`]: the session survives an invalid or expired access token through the refresh
 //!   token, and a revoked session lands on the sign-in page with the way back;
+//! * [`uploads`]: several files uploaded at once (chosen and dropped) with a progress row each,
+//!   and the list searched and filtered;
 //! * [`support`]: starting the browser and helpers to drive it.
 
 mod accounts;
@@ -17,6 +19,7 @@ mod dashboard;
 mod reviews;
 mod session;
 mod support;
+mod uploads;
 
 use fantoccini::Locator;
 

@@ -185,6 +185,21 @@ impl Consultation {
     }
 }
 
+/// Which consultations a list shows (every field optional).
+#[derive(async_graphql::InputObject, Debug, Clone, Default)]
+pub struct ConsultationFilterInput {
+    /// Part of the title (case-insensitive, at most 100 characters).
+    pub search: Option<String>,
+    /// Only this kind of file.
+    pub file_type: Option<FileType>,
+    /// Only this status.
+    pub status: Option<ConsultationStatus>,
+    /// Uploaded on or after this day (`YYYY-MM-DD`, in the KPI time zone).
+    pub from: Option<String>,
+    /// Uploaded on or before this day (`YYYY-MM-DD`).
+    pub to: Option<String>,
+}
+
 /// How speakers were attributed to the counselor and the customer.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 pub enum SpeakerMapping {
