@@ -15,4 +15,5 @@ pub mod reports;
 pub mod security;
 pub mod sessions;
 pub mod surveys;
+pub mod system;
 pub mod users;

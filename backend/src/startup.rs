@@ -276,6 +276,7 @@ impl Application {
                 settings.exports.pdf_font.clone(),
                 settings.exports.pdf_bold_font.clone(),
             ),
+            system: crate::service::system::SystemInfo::from_settings(&settings),
         };
         let schema = build_schema(state, &settings.graphql);
         let mut workers =

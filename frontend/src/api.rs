@@ -23,8 +23,10 @@ pub mod auth;
 pub mod consultations;
 pub mod kpis;
 pub mod progress;
+pub mod reports;
 pub mod reviews;
 pub mod surveys;
+pub mod system;
 
 use std::cell::RefCell;
 use std::fmt;

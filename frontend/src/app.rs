@@ -21,6 +21,8 @@ use crate::pages::not_found_page::NotFoundPage;
 use crate::pages::profile_page::ProfilePage;
 use crate::pages::shared_report_page::SharedReportPage;
 use crate::pages::survey_page::{SurveyPage, SurveyReminder, provide_survey_due};
+use crate::pages::system_page::SystemPage;
+use crate::pages::weekly_reports_page::WeeklyReportsPage;
 use crate::state::{SessionEnd, provide_auth, use_auth};
 
 /// The root component.
@@ -85,6 +87,22 @@ pub fn App() -> impl IntoView {
                         view=|| view! {
                             <RequireAuth>
                                 <RequireRole allowed=Role::reads_kpis><DashboardPage /></RequireRole>
+                            </RequireAuth>
+                        }
+                    />
+                    <Route
+                        path=path!("/admin/system")
+                        view=|| view! {
+                            <RequireAuth>
+                                <RequireRole allowed=|role| role == Role::Admin><SystemPage /></RequireRole>
+                            </RequireAuth>
+                        }
+                    />
+                    <Route
+                        path=path!("/reports")
+                        view=|| view! {
+                            <RequireAuth>
+                                <RequireRole allowed=Role::reads_kpis><WeeklyReportsPage /></RequireRole>
                             </RequireAuth>
                         }
                     />

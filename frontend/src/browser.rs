@@ -31,6 +31,14 @@ pub async fn copy_to_clipboard(text: &str) -> bool {
 /// Saves a base64-encoded file under `file_name` (a `data:` URL followed by a temporary link with
 /// `download`, so no object URL has to be revoked); `false` when the page has no document.
 pub fn save_base64_file(file_name: &str, media_type: &str, content_base64: &str) -> bool {
+    save_data_url(
+        file_name,
+        &format!("data:{media_type};base64,{content_base64}"),
+    )
+}
+
+/// Clicks a temporary link with `download` to a `data:` URL.
+fn save_data_url(file_name: &str, href: &str) -> bool {
     use wasm_bindgen::JsCast;
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return false;
@@ -38,8 +46,7 @@ pub fn save_base64_file(file_name: &str, media_type: &str, content_base64: &str)
     let Ok(link) = document.create_element("a") else {
         return false;
     };
-    let href = format!("data:{media_type};base64,{content_base64}");
-    if link.set_attribute("href", &href).is_err()
+    if link.set_attribute("href", href).is_err()
         || link.set_attribute("download", file_name).is_err()
     {
         return false;
@@ -62,4 +69,10 @@ pub fn origin() -> String {
     web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default()
+}
+
+/// Saves text under `file_name` (a percent-encoded `data:` URL, as [`save_base64_file`]).
+pub fn save_text_file(file_name: &str, media_type: &str, text: &str) -> bool {
+    let encoded = String::from(js_sys::encode_uri_component(text));
+    save_data_url(file_name, &format!("data:{media_type},{encoded}"))
 }

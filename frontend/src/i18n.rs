@@ -448,6 +448,35 @@ catalogue! {
     filter_from => "시작일", "From";
     filter_to => "종료일", "To";
     list_no_match => "조건에 맞는 상담이 없습니다.", "No consultation matches these filters.";
+    nav_reports => "주간 리포트", "Weekly reports";
+    reports_title => "주간 KPI 리포트", "Weekly KPI reports";
+    reports_intro => "기획서 8장 양식의 주간 리포트입니다. 매주 월요일에 지난주 리포트가 자동으로 작성되며, 지금의 수치로 다시 작성할 수도 있습니다.",
+        "The weekly report in the specification's §8 template. Last week's is written every Monday; you can also rewrite it with the current figures.";
+    reports_week => "주", "Week";
+    reports_generate => "지난주 리포트 지금 작성", "Write last week's report now";
+    reports_download => "마크다운 내려받기", "Download Markdown";
+    reports_none => "아직 작성된 리포트가 없습니다.", "No report has been written yet.";
+    nav_system => "시스템", "System";
+    system_title => "시스템 상태", "System status";
+    system_intro => "이 서버가 쓰는 데이터베이스, 저장소, 분석기와 음성 인식 엔진입니다. 비밀 값(API 키, 비밀번호)은 표시하지 않습니다.",
+        "The database, storage, analyzer and speech-to-text engine this server runs with. Secrets (API keys, passwords) are never shown.";
+    system_engines => "사용 중인 구성", "In use";
+    system_version => "버전", "Version";
+    system_database => "데이터베이스", "Database";
+    system_storage => "파일 저장소", "File storage";
+    system_analyzer => "분석기", "Analyzer";
+    system_local_analyzer => "내장 오프라인 분석기", "Built-in offline analyzer";
+    system_key => "API 키 설정됨", "API key configured";
+    system_stt => "음성 인식", "Speech-to-text";
+    system_stt_none => "아직 없음 (녹음 파일은 분석할 수 없습니다)", "None yet (recordings cannot be analysed)";
+    system_workers => "분석 작업자 수", "Analysis workers";
+    system_pdf_font => "PDF 한글 글꼴", "Korean font for PDFs";
+    system_backups => "데이터베이스 백업", "Database backups";
+    system_back_up_now => "지금 백업", "Back up now";
+    system_backing_up => "백업 중…", "Backing up…";
+    system_no_backups => "아직 백업이 없습니다.", "No backup yet.";
+    system_backup_file => "파일", "File";
+    system_backup_ok => "성공", "Done";
     err_bad_response => "서버 응답을 이해할 수 없습니다.", "The server sent an unexpected response.";
     err_file_too_large => "파일이 너무 큽니다.", "The file is too large.";
     err_session_expired => "로그인이 만료되었습니다. 다시 로그인해 주세요.",
@@ -570,6 +599,26 @@ impl Texts {
         match self.0 {
             Lang::Ko => format!("{at}에 확인했습니다."),
             Lang::En => format!("Acknowledged on {at}."),
+        }
+    }
+
+    /// When a weekly report was written, and whether on request.
+    pub fn reports_generated(self, at: &str, manual: bool) -> String {
+        match (self.0, manual) {
+            (Lang::Ko, true) => format!("{at}에 요청으로 작성"),
+            (Lang::Ko, false) => format!("{at}에 자동 작성"),
+            (Lang::En, true) => format!("Written on request on {at}"),
+            (Lang::En, false) => format!("Written automatically on {at}"),
+        }
+    }
+
+    /// "예" / "Yes".
+    pub fn yes_no(self, yes: bool) -> &'static str {
+        match (self.0, yes) {
+            (Lang::Ko, true) => "예",
+            (Lang::Ko, false) => "아니요",
+            (Lang::En, true) => "Yes",
+            (Lang::En, false) => "No",
         }
     }
 

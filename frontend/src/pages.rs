@@ -12,3 +12,5 @@ pub mod profile_page;
 pub mod report_responses;
 pub mod shared_report_page;
 pub mod survey_page;
+pub mod system_page;
+pub mod weekly_reports_page;

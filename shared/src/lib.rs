@@ -12,4 +12,5 @@ pub mod inputs;
 pub mod kpi;
 pub mod progress;
 pub mod report;
+pub mod system;
 pub mod transcript;

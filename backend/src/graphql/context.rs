@@ -41,6 +41,8 @@ pub struct GqlState {
     pub backup_plan: crate::service::backups::BackupPlan,
     /// The fonts of PDF exports.
     pub pdf_fonts: crate::service::exports::PdfFonts,
+    /// The running configuration, without secrets.
+    pub system: crate::service::system::SystemInfo,
 }
 
 /// The client's address (the TCP peer).

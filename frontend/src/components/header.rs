@@ -67,6 +67,7 @@ pub fn AppHeader() -> impl IntoView {
                         <A href="/" exact=true attr:id="nav-home">{move || i18n.t().nav_consultations()}</A>
                         <Show when=move || role.get().is_some_and(Role::reads_kpis)>
                             <A href="/dashboard" attr:id="nav-dashboard">{move || i18n.t().nav_dashboard()}</A>
+                            <A href="/reports" attr:id="nav-reports">{move || i18n.t().nav_reports()}</A>
                         </Show>
                         <A href="/disputes" attr:id="nav-disputes">{move || i18n.t().nav_disputes()}</A>
                         <Show when=move || role.get() == Some(Role::Manager)>
@@ -74,6 +75,7 @@ pub fn AppHeader() -> impl IntoView {
                         </Show>
                         <Show when=move || role.get() == Some(Role::Admin)>
                             <A href="/admin/users" attr:id="nav-users">{move || i18n.t().nav_users()}</A>
+                            <A href="/admin/system" attr:id="nav-system">{move || i18n.t().nav_system()}</A>
                         </Show>
                         <Show when=move || role.get().is_some_and(Role::manages_api_keys)>
                             <A href="/admin/api-keys" attr:id="nav-api-keys">{move || i18n.t().nav_api_keys()}</A>

@@ -371,6 +371,7 @@ db_tests! {
                 ("createTeam", format!("mutation {{ createTeam(name: \"team-{suffix}\") {{ id }} }}")),
                 ("createApiKey", "mutation { createApiKey(name: \"k\", scopes: [KPIS_READ]) { secret } }".to_owned()),
                 ("backups", "{ backups { id } }".to_owned()),
+                ("systemStatus", "{ systemStatus { database analyzer providerKeyConfigured } }".to_owned()),
                 ("runBackup", "mutation { runBackup { id } }".to_owned()),
             ];
             for (op, query) in ops {
@@ -454,6 +455,7 @@ fn the_matrix_covers_every_root_field_of_the_schema() {
         "kpis",
         "kpi",
         "backups",
+        "systemStatus",
         "runBackup",
         "weeklyReports",
         "weeklyReport",

@@ -53,6 +53,33 @@ async fn restore(db: Db, backup: &std::path::Path) -> TestApp {
 }
 
 db_tests! {
+    async fn the_system_status_names_the_engines_in_use_and_never_a_secret(db: Db) {
+        let app = spawn_app_with(db, |s| {
+            s.analyzer.provider = consult_coach::config::AnalyzerProvider::Openai;
+            s.analyzer.model = Some("qwen2.5:7b".into());
+            s.providers.openai.base_url = Some("http://127.0.0.1:9/v1".into());
+            s.providers.openai.api_key = Some(secrecy::SecretString::from("sk-status-secret-123"));
+        })
+        .await;
+        let admin = app.login(tests::ADMIN_EMAIL, tests::ADMIN_PASSWORD).await;
+        let body = app
+            .graphql(Some(&admin), "{ systemStatus { version database storage analyzer model providerHost providerKeyConfigured speechToText workers pdfFontAvailable } }", json!({}))
+            .await;
+        let status = &body["data"]["systemStatus"];
+        let database = if app.settings.database_url().starts_with("postgres") { "postgres" } else { "sqlite" };
+        assert_eq!(status["database"], database, "{body}");
+        assert_eq!(
+            (status["analyzer"].clone(), status["model"].clone(), status["providerHost"].clone(), status["providerKeyConfigured"].clone()),
+            (json!("openai"), json!("qwen2.5:7b"), json!("127.0.0.1:9"), json!(true)),
+            "{body}"
+        );
+        assert_eq!((status["storage"].clone(), status["speechToText"].clone(), status["pdfFontAvailable"].clone()), (json!("local"), json!("none"), json!(true)));
+        let text = body.to_string();
+        assert!(!text.contains("sk-status"), "{text}");
+        let counselor = app.counselor_token("kim@example.com").await;
+        assert_eq!(code(&app.graphql(Some(&counselor), "{ systemStatus { version } }", json!({})).await), "FORBIDDEN");
+    }
+
     async fn an_admin_backup_is_recorded_and_restores_every_consultation(db: Db) {
         let app = spawn_app(db).await;
         let token = app.counselor_token("kim@example.com").await;

@@ -252,6 +252,8 @@ async fn a_manager_reads_every_kpi_with_targets_and_trends_and_an_admin_filters_
         tests::ADMIN_PASSWORD,
     )
     .await;
+    // Signed in first: signing in applies the account's language, which would undo the toggle.
+    wait_for(&client, "#nav-home").await;
     click(&client, "#lang-toggle").await;
     click(&client, "#nav-dashboard").await;
     wait_for(&client, "#kpi-board[aria-busy='false']").await;

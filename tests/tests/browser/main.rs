@@ -12,6 +12,7 @@
 //!   token, and a revoked session lands on the sign-in page with the way back;
 //! * [`uploads`]: several files uploaded at once (chosen and dropped) with a progress row each,
 //!   and the list searched and filtered;
+//! * [`weekly`]: the weekly KPI report viewer for managers;
 //! * [`support`]: starting the browser and helpers to drive it.
 
 mod accounts;
@@ -20,6 +21,7 @@ mod reviews;
 mod session;
 mod support;
 mod uploads;
+mod weekly;
 
 use fantoccini::Locator;
 

@@ -2,6 +2,8 @@
 
 use async_graphql::{Context, Object, Result};
 
+use shared::system::SystemStatus;
+
 use super::types::{ApiKey, Backup, Team};
 use crate::graphql::auth::types::User;
 use crate::graphql::context::{map_err, state, viewer};
@@ -40,6 +42,31 @@ impl AdminQuery {
             .await
             .map_err(map_err(ctx))?;
         Ok(rows.into_iter().map(ApiKey::from).collect())
+    }
+
+    /// Which database, storage, analyzer and speech-to-text engine this server runs with (admins
+    /// acting themselves only). Never shows a secret.
+    async fn system_status(&self, ctx: &Context<'_>) -> Result<SystemStatus> {
+        viewer(ctx)?.require_admin().map_err(map_err(ctx))?;
+        let state = state(ctx)?;
+        let info = state.system.clone();
+        // The first check reads the font file: off the async runtime.
+        let fonts = state.pdf_fonts.clone();
+        let pdf_font_available = tokio::task::spawn_blocking(move || fonts.available())
+            .await
+            .unwrap_or(false);
+        Ok(SystemStatus {
+            version: info.version.to_owned(),
+            database: info.database.to_owned(),
+            storage: info.storage.to_owned(),
+            analyzer: info.analyzer.to_owned(),
+            model: info.model,
+            provider_host: info.provider_host,
+            provider_key_configured: info.provider_key_configured,
+            speech_to_text: info.speech_to_text.to_owned(),
+            workers: u32::try_from(info.workers).unwrap_or(u32::MAX),
+            pdf_font_available,
+        })
     }
 
     /// The most recent database backups, newest first (admins only; at most 200).

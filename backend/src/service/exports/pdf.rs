@@ -94,6 +94,11 @@ impl PdfFonts {
         }
     }
 
+    /// Whether a usable font was found (loads the fonts on first use).
+    pub fn available(&self) -> bool {
+        self.get().is_some()
+    }
+
     fn get(&self) -> Option<&LoadedFonts> {
         self.loaded
             .get_or_init(|| {
