@@ -16,7 +16,7 @@ use crate::clock::now_ms;
 use crate::entity::{acknowledgements, consultations, item_disputes, users};
 use crate::error::{AccessError, Lang, UserFacingError};
 use crate::service::consultations::{get_consultation, latest_analysis, owned_by_visible};
-use crate::service::feedback::author_name;
+use crate::service::feedback::{author_name, shown_name};
 use crate::service::report_access::{
     Acting, LatestReport, ReportError, latest_report_for, wraps_report_error,
 };
@@ -275,14 +275,7 @@ async fn with_names(
         .all(db)
         .await?
         .into_iter()
-        .map(|u| {
-            let name = if u.display_name.trim().is_empty() {
-                u.email
-            } else {
-                u.display_name
-            };
-            (u.id, name)
-        })
+        .map(|u| (u.id.clone(), shown_name(u)))
         .collect();
     let titles: HashMap<String, String> = consultations::Entity::find()
         .select_only()

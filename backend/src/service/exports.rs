@@ -23,7 +23,7 @@ use crate::clock::now_ms;
 use crate::entity::{consultations, share_links};
 use crate::error::{Lang, UserFacingError, internal_message};
 use crate::service::activity::{ActivityKind, track};
-use crate::service::consultations::{get_consultation, transcript_turns};
+use crate::service::consultations::{get_consultation, latest_analysis, transcript_turns};
 use crate::service::report_access::{ReportError, report_of, wraps_report_error};
 pub use document::ReportDocument;
 pub use pdf::PdfFonts;
@@ -268,7 +268,10 @@ pub async fn create_share_link(
     lifetime: ShareLifetime,
 ) -> Result<NewShareLink, ExportError> {
     let consultation = get_consultation(db, viewer, consultation_id).await?;
-    report_of(db, consultation.clone()).await?;
+    // Only analysed consultations have a report to share (no need to parse it here).
+    if latest_analysis(db, &consultation.id).await?.is_none() {
+        return Err(ReportError::NotAnalysed.into());
+    }
     let token = random_hex(32);
     let now = now_ms();
     let link = share_links::ActiveModel {
@@ -358,6 +361,21 @@ async fn open_link(
     Ok(link)
 }
 
+/// The live link of a token and its report, without the title.
+async fn shared_document(
+    db: &DatabaseConnection,
+    token: &str,
+    utc_offset_minutes: i32,
+) -> Result<(share_links::Model, ReportDocument), ExportError> {
+    let link = open_link(db, token).await?;
+    let consultation = consultations::Entity::find_by_id(link.consultation_id.clone())
+        .one(db)
+        .await?
+        .ok_or(ExportError::LinkNotFound)?;
+    let document = load_document(db, &consultation, false, utc_offset_minutes).await?;
+    Ok((link, document))
+}
+
 /// A report opened through a share link.
 #[derive(Debug, Clone)]
 pub struct SharedReport {
@@ -374,12 +392,7 @@ pub async fn open_shared_report(
     token: &str,
     utc_offset_minutes: i32,
 ) -> Result<SharedReport, ExportError> {
-    let link = open_link(db, token).await?;
-    let consultation = consultations::Entity::find_by_id(link.consultation_id.clone())
-        .one(db)
-        .await?
-        .ok_or(ExportError::LinkNotFound)?;
-    let document = load_document(db, &consultation, false, utc_offset_minutes).await?;
+    let (link, document) = shared_document(db, token, utc_offset_minutes).await?;
     share_links::Entity::update_many()
         .col_expr(
             share_links::Column::ViewCount,
@@ -400,11 +413,6 @@ pub async fn export_shared_report(
     lang: Lang,
     deps: ExportDeps<'_>,
 ) -> Result<ExportFile, ExportError> {
-    let link = open_link(db, token).await?;
-    let consultation = consultations::Entity::find_by_id(link.consultation_id.clone())
-        .one(db)
-        .await?
-        .ok_or(ExportError::LinkNotFound)?;
-    let doc = load_document(db, &consultation, false, deps.utc_offset_minutes).await?;
+    let (_, doc) = shared_document(db, token, deps.utc_offset_minutes).await?;
     render(doc, format, lang, deps.fonts, "shared-consultation-report").await
 }

@@ -162,17 +162,20 @@ pub async fn ratings_of(
     Ok(views)
 }
 
-/// A user's display name, or their e-mail when they have none (empty for an unknown id).
+/// A user's display name, or their e-mail when they have none.
+pub fn shown_name(user: users::Model) -> String {
+    if user.display_name.trim().is_empty() {
+        user.email
+    } else {
+        user.display_name
+    }
+}
+
+/// [`shown_name`] of a user id (empty for an unknown id).
 pub async fn author_name(db: &DatabaseConnection, user_id: &str) -> Result<String, DbErr> {
     Ok(users::Entity::find_by_id(user_id.to_owned())
         .one(db)
         .await?
-        .map(|u| {
-            if u.display_name.trim().is_empty() {
-                u.email
-            } else {
-                u.display_name
-            }
-        })
+        .map(shown_name)
         .unwrap_or_default())
 }
