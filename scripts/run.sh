@@ -10,4 +10,5 @@ log "building the web app (trunk build --release)"
 trunk build --release
 log "building the server (cargo build --release)"
 cargo build --release -p consult-coach
+bash scripts/install-model.sh "${CARGO_TARGET_DIR:-$ROOT/target}/release/consult-coach"
 exec "${CARGO_TARGET_DIR:-$ROOT/target}/release/consult-coach" serve "$@"

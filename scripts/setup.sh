@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs what Consult Coach needs on a fresh Debian machine that has only the Rust toolchain.
 #   scripts/setup.sh run   build tools for the web app (wasm32 target, trunk, wasm-bindgen, wasm-opt)
+#                          and for whisper.cpp (cmake, clang, libclang), the Korean PDF font
 #   scripts/setup.sh test  the same, plus Chromium + ChromeDriver, PostgreSQL (server and client
-#                          tools), promtool, moto_server, cargo-nextest and the Node packages of
-#                          the conformance audit
+#                          tools), promtool, moto_server, cargo-nextest, ffmpeg and the Node
+#                          packages of the conformance audit
+# The Whisper model is built after the server binary, by scripts/install-model.sh.
 # Everything already present at the right version is skipped. Meant to be sourced by run.sh/test.sh
 # (it exports PATH), but it also works on its own.
 set -euo pipefail
@@ -61,6 +63,11 @@ if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}";
   npm install --prefix "$TOOLS" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION" >/dev/null
 fi
 
+# whisper-rs builds whisper.cpp (CMake, a C++ compiler) and generates its bindings (libclang).
+if ! command -v cmake >/dev/null 2>&1 || ! command -v clang >/dev/null 2>&1 || ! ls /usr/lib/llvm-*/lib/libclang.so* >/dev/null 2>&1; then
+  apt_install cmake clang libclang-dev
+fi
+
 # Korean glyphs for PDF exports (and the browser tests' screenshots).
 if [ ! -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ]; then
   apt_install fonts-nanum fontconfig
@@ -69,6 +76,10 @@ fi
 if [ "$MODE" = "test" ]; then
   if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
     apt_install chromium chromium-driver
+  fi
+  # ffmpeg makes the video files (H.264 + AAC in mp4 and mkv) the speech tests decode.
+  if ! command -v ffmpeg >/dev/null 2>&1; then
+    apt_install ffmpeg
   fi
   # poppler's pdftotext, pdffonts and pdftoppm check the PDF exports.
   if ! command -v pdftoppm >/dev/null 2>&1 || ! command -v pdffonts >/dev/null 2>&1; then

@@ -75,5 +75,6 @@ start_moto
 log "building the server binary (fault tests run it as separate processes)"
 cargo build --bin consult-coach
 export CONSULT_COACH_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/consult-coach"
+bash scripts/install-model.sh "$CONSULT_COACH_BIN"
 log "running the test suite"
 cargo nextest run --no-fail-fast "$@"

@@ -89,6 +89,42 @@ pub enum Command {
         #[arg(long)]
         jsonl: bool,
     },
+    /// Speech-to-text: build the Whisper model, transcribe a recording.
+    Speech {
+        /// What to do.
+        #[command(subcommand)]
+        command: SpeechCommand,
+    },
+}
+
+/// Speech subcommands.
+#[derive(Debug, Subcommand)]
+pub enum SpeechCommand {
+    /// Convert a CTranslate2 Whisper model (`model.bin`, possibly split into parts, and its
+    /// `vocabulary.txt`) into the ggml file whisper.cpp loads.
+    ConvertModel {
+        /// The parts of `model.bin`, in order (repeat the flag).
+        #[arg(long = "part", required = true)]
+        parts: Vec<PathBuf>,
+        /// The model's `vocabulary.txt`.
+        #[arg(long)]
+        vocabulary: PathBuf,
+        /// Where to write the ggml model.
+        #[arg(long)]
+        out: PathBuf,
+        /// Weight storage.
+        #[arg(long, value_enum, default_value_t = crate::speech::convert::Quantization::Q8_0)]
+        quantization: crate::speech::convert::Quantization,
+    },
+    /// Transcribe a recording with the configured engine and print the turns, the audio timing
+    /// and how long each step took (decode, voice detection, speech-to-text) as JSON.
+    Transcribe {
+        /// The recording (audio, or a video's audio track).
+        file: PathBuf,
+        /// Language spoken (default: `speech.language`).
+        #[arg(long)]
+        language: Option<String>,
+    },
 }
 
 /// KPI maintenance subcommands.

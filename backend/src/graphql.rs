@@ -9,6 +9,7 @@ pub mod disputes;
 pub mod feedback;
 pub mod http;
 pub mod kpi;
+pub mod media;
 pub mod mutation;
 pub mod query;
 pub mod schema;

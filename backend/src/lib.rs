@@ -19,6 +19,7 @@ pub mod ingest;
 pub mod jobs;
 pub mod llm;
 pub mod service;
+pub mod speech;
 pub mod startup;
 pub mod storage;
 pub mod telemetry;

@@ -175,6 +175,19 @@ pub struct ChatRequest {
     pub temperature: f32,
 }
 
+/// A stretch of transcribed speech from a provider, in seconds from the start of the audio sent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpokenText {
+    /// Start, seconds.
+    pub start_s: f64,
+    /// End, seconds.
+    pub end_s: f64,
+    /// The words.
+    pub text: String,
+    /// The provider's probability that this is not speech (0 when it does not say).
+    pub no_speech: f32,
+}
+
 /// The model's answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChatAnswer {

@@ -1,13 +1,14 @@
 //! The `consult-coach` binary: parse the command line, load settings, run the subcommand.
 
 use std::io::{Read, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::Parser;
 use consult_coach::cli::{
-    AuditCommand, Cli, Command, KpiCommand, ReportCommand, UserCommand, analyze_file,
-    analyze_jsonl_file, bilingual,
+    AuditCommand, Cli, Command, KpiCommand, ReportCommand, SpeechCommand, UserCommand,
+    analyze_file, analyze_jsonl_file, bilingual,
 };
 use consult_coach::config::Settings;
 use consult_coach::service::users::{
@@ -23,6 +24,44 @@ fn main() -> ExitCode {
     if let Command::Analyze { file, jsonl } = &cli.command {
         // Offline and synchronous: no settings, runtime or database; logs stay quiet.
         return run_analyze(file, *jsonl);
+    }
+    if let Command::Speech {
+        command:
+            SpeechCommand::ConvertModel {
+                parts,
+                vocabulary,
+                out,
+                quantization,
+            },
+    } = &cli.command
+    {
+        let parts: Vec<&std::path::Path> = parts.iter().map(PathBuf::as_path).collect();
+        return match consult_coach::speech::convert::convert_files(
+            &parts,
+            vocabulary,
+            out,
+            *quantization,
+        ) {
+            Ok(done) => {
+                let _ = writeln!(
+                    std::io::stdout(),
+                    "{}: {} tensors, {} bytes, {}+{} layers",
+                    out.display(),
+                    done.tensors,
+                    done.bytes,
+                    done.layers.0,
+                    done.layers.1
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "모델 변환 실패 / model conversion failed: {e}"
+                );
+                ExitCode::FAILURE
+            }
+        };
     }
     let mut settings = match Settings::load(cli.config.as_deref()) {
         Ok(s) => s,
@@ -82,6 +121,7 @@ fn main() -> ExitCode {
                 command: KpiCommand::Rebuild,
             } => rebuild_kpi_columns(settings).await,
             Command::Analyze { .. } => Ok(()),
+            Command::Speech { command } => speech_command(settings, command).await,
         }
     });
     match result {
@@ -135,6 +175,54 @@ fn run_analyze(file: &std::path::Path, jsonl: bool) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `consult-coach speech transcribe FILE`: the transcription and its timings as JSON.
+async fn speech_command(settings: Settings, command: SpeechCommand) -> anyhow::Result<()> {
+    let SpeechCommand::Transcribe { file, language } = command else {
+        return Ok(());
+    };
+    settings.validate()?;
+    let language = language.unwrap_or_else(|| settings.speech.language.clone());
+    anyhow::ensure!(
+        consult_coach::speech::is_language_code(&language),
+        "--language must be a two-letter code such as ko or en"
+    );
+    let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+    let extension = file.extension().map(|e| e.to_string_lossy().into_owned());
+    let engine = consult_coach::speech::engine_from_settings(&settings)?;
+    let transcriber = consult_coach::speech::Transcriber::new(
+        engine,
+        settings.speech.concurrency(),
+        settings.speech.agent_channel,
+        settings.speech.max_minutes,
+    );
+    let started = std::time::Instant::now();
+    let audio = transcriber.decode(bytes, extension).await?;
+    let decode_ms = started.elapsed().as_millis();
+    let progress = std::sync::Arc::new(std::sync::atomic::AtomicU8::new(0));
+    let stt_started = std::time::Instant::now();
+    let transcription = transcriber.transcribe(&audio, &language, progress).await?;
+    let stt_ms = stt_started.elapsed().as_millis();
+    #[allow(clippy::cast_precision_loss)]
+    let rtf = (decode_ms + stt_ms) as f64 / audio.duration_ms().max(1) as f64;
+    let out = serde_json::json!({
+        "file": file.display().to_string(),
+        "engine": transcription.engine.0,
+        "model": transcription.engine.1,
+        "language": language,
+        "durationMs": audio.duration_ms(),
+        "sourceChannels": transcription.source.0,
+        "sourceRate": transcription.source.1,
+        "speakerMapping": transcription.assignment.as_str(),
+        "decodeMs": decode_ms,
+        "transcribeMs": stt_ms,
+        "realTimeFactor": rtf,
+        "timing": transcription.timing,
+        "turns": transcription.turns,
+    });
+    writeln!(std::io::stdout(), "{}", serde_json::to_string_pretty(&out)?)?;
+    Ok(())
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {

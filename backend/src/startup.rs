@@ -132,6 +132,7 @@ impl Core {
             refiner,
             settings: settings.workers.clone(),
             aliases: Arc::new(settings.ingest.speaker_aliases()),
+            speech: Arc::new(crate::speech::SpeechService::new(settings)),
         };
         Ok(spawn_workers(ctx, count, shutdown))
     }
@@ -265,6 +266,7 @@ impl Application {
             bus: core.bus.clone(),
             tokens: tokens.clone(),
             max_upload_bytes: settings.limits.max_upload_bytes,
+            accept_recordings: settings.speech.engine != crate::config::SpeechEngineKind::None,
             max_attempts: i32::try_from(settings.workers.max_attempts).unwrap_or(3),
             login_limiter: login_limiter.clone(),
             refresh_ttl_ms: i64::from(settings.auth.refresh_token_ttl_days) * 24 * 3600 * 1000,
@@ -299,6 +301,7 @@ impl Application {
         }
         let db = core.db.clone();
         let health = DbHealth::new(core.db.clone());
+        let media_storage = core.storage.clone();
         workers.push(health.spawn_monitor(std::time::Duration::from_secs(2), shutdown.clone()));
         workers.push(core.start_sampler(&settings, ProcessRole::Serve, shutdown.clone()));
         workers.extend(crate::telemetry::secrets::spawn_incident_recorder(
@@ -379,9 +382,14 @@ impl Application {
                 .app_data(web::Data::new(tokens.clone()))
                 .app_data(web::Data::new(limits.clone()))
                 .app_data(web::Data::new(db.clone()))
+                .app_data(web::Data::new(media_storage.clone()))
                 .app_data(web::Data::new(health.clone()))
                 .route("/healthz", web::get().to(healthz))
                 .route("/metrics", web::get().to(metrics))
+                .route(
+                    "/media/{token}",
+                    web::get().to(crate::graphql::media::recording),
+                )
                 .service(
                     web::resource("/graphql")
                         .wrap(from_fn(measure_api))

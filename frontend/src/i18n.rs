@@ -341,6 +341,19 @@ catalogue! {
     analyzer_label => "분석기", "Analyzer";
     transcript_title => "대화 내용", "Transcript";
     transcript_empty => "표시할 대화 내용이 없습니다.", "There is no transcript to show.";
+    recording_title => "녹음", "Recording";
+    recording_hint => "대화의 시각을 누르면 그 부분부터 재생됩니다.", "Click a turn's time to play from there.";
+    seek_label => "이 발화부터 재생", "Play from this turn";
+    audio_title => "녹음에서 잰 시간", "Measured on the recording";
+    audio_duration => "녹음 길이", "Length";
+    audio_agent_talk => "상담원 발화", "Agent speaking";
+    audio_customer_talk => "고객 발화", "Customer speaking";
+    audio_dead_air => "3초 이상 침묵 합계", "Silences of 3 s or more";
+    audio_overlap => "동시 발화", "Both speaking";
+    audio_interruptions => "끼어들기 (상담원 / 고객)", "Interruptions (agent / customer)";
+    audio_by_channel => "화자: 스테레오 채널로 구분했습니다.", "Speakers: told apart by the stereo channels.";
+    audio_heuristic => "화자: 모노 녹음이라 말 사이의 쉼과 상담원 표현으로 추정했습니다. 대화에서 화자를 확인해 주세요.", "Speakers: a mono recording, so they were guessed from pauses and counselor phrases. Check the roles in the transcript.";
+    audio_engine => "음성 인식", "Speech recognition";
     transcript_hint => "근거로 인용된 발화는 강조 표시됩니다.", "Turns quoted as evidence are highlighted.";
 
     nav_dashboard => "KPI 대시보드", "KPI dashboard";
@@ -468,7 +481,7 @@ catalogue! {
     system_local_analyzer => "내장 오프라인 분석기", "Built-in offline analyzer";
     system_key => "API 키 설정됨", "API key configured";
     system_stt => "음성 인식", "Speech-to-text";
-    system_stt_none => "아직 없음 (녹음 파일은 분석할 수 없습니다)", "None yet (recordings cannot be analysed)";
+    system_stt_none => "꺼짐 (녹음 파일은 받지 않습니다)", "Off (recordings are refused)";
     system_workers => "분석 작업자 수", "Analysis workers";
     system_pdf_font => "PDF 한글 글꼴", "Korean font for PDFs";
     system_backups => "데이터베이스 백업", "Database backups";

@@ -299,6 +299,39 @@ pub struct Metrics {
     /// Sentiment of every customer turn, in turn order.
     #[serde(default)]
     pub customer_sentiment_by_turn: Vec<TurnSentiment>,
+    /// Timing measured on the recording itself (audio and video consultations only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio: Option<AudioMetrics>,
+}
+
+/// Timing measured on a recording by voice activity detection, and how it was transcribed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
+#[serde(rename_all = "camelCase")]
+pub struct AudioMetrics {
+    /// Length of the recording in seconds.
+    pub duration_s: f64,
+    /// Seconds the agent speaks (on a mono recording: everyone's speech).
+    pub agent_talk_s: f64,
+    /// Seconds the customer speaks (stereo recordings only).
+    pub customer_talk_s: Option<f64>,
+    /// Silences of 3 s or more between the first and the last speech, summed, in seconds.
+    pub dead_air_s: f64,
+    /// The longest silence between the first and the last speech, in seconds.
+    pub longest_silence_s: f64,
+    /// Seconds both speak at once (stereo only).
+    pub overlap_s: Option<f64>,
+    /// Times the agent started speaking over the customer for at least 0.5 s (stereo only).
+    pub agent_interruptions: Option<u32>,
+    /// Times the customer started speaking over the agent for at least 0.5 s (stereo only).
+    pub customer_interruptions: Option<u32>,
+    /// Whether speakers come from the recording's channels (stereo) rather than the mono
+    /// heuristic (check the roles in the transcript then).
+    pub speakers_by_channel: bool,
+    /// Speech-to-text engine (`whisper.cpp`, `openai`, `gemini`).
+    pub engine: String,
+    /// Its model.
+    pub model: String,
 }
 
 /// The sentiment of one customer turn.

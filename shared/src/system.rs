@@ -21,7 +21,7 @@ pub struct SystemStatus {
     pub provider_host: Option<String>,
     /// Whether the LLM provider has an API key configured (never the key).
     pub provider_key_configured: bool,
-    /// The speech-to-text engine for recordings; `none` until one is available.
+    /// The speech-to-text engine for recordings and its model (`none` when switched off).
     pub speech_to_text: String,
     /// In-process job workers of this server.
     pub workers: u32,

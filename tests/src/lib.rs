@@ -606,9 +606,16 @@ impl TestApp {
         }
     }
 
-    /// Polls a consultation until it is completed or failed.
+    /// Polls a consultation until it is completed or failed (at most 15 s).
     pub async fn wait_for_terminal(&self, token: &str, id: &str) -> Value {
-        for _ in 0..300 {
+        self.wait_for_terminal_within(token, id, Duration::from_secs(15))
+            .await
+    }
+
+    /// Polls a consultation until it is completed or failed, for at most `limit`.
+    pub async fn wait_for_terminal_within(&self, token: &str, id: &str, limit: Duration) -> Value {
+        let polls = limit.as_millis() / 50;
+        for _ in 0..polls {
             let body = self
                 .graphql(
                     Some(token),

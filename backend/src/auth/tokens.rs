@@ -30,6 +30,24 @@ pub struct Claims {
     pub sid: String,
 }
 
+/// The claims of a media token: one consultation's recording, for a few minutes (an `<audio>`
+/// element cannot send an `Authorization` header, so the address carries the permission).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct MediaClaims {
+    /// Consultation id.
+    sub: String,
+    /// Always [`MEDIA_AUDIENCE`]: an access token (which has no audience) is never a media token.
+    aud: String,
+    /// Issued at (seconds).
+    iat: i64,
+    /// Expiry (seconds).
+    exp: i64,
+    /// Issuer.
+    iss: String,
+}
+
+const MEDIA_AUDIENCE: &str = "consult-coach-media";
+
 /// Why a token was rejected.
 #[derive(Debug, Clone, Copy, thiserror::Error, PartialEq, Eq)]
 pub enum TokenError {
@@ -91,6 +109,41 @@ impl TokenIssuer {
             .map_err(|_| TokenError::Invalid)
     }
 
+    /// Issues a media token for a consultation's recording, valid `ttl_secs` from `now`.
+    pub fn issue_media(
+        &self,
+        consultation_id: &str,
+        now: i64,
+        ttl_secs: i64,
+    ) -> Result<String, TokenError> {
+        let claims = MediaClaims {
+            sub: consultation_id.to_owned(),
+            aud: MEDIA_AUDIENCE.into(),
+            iat: now,
+            exp: now + ttl_secs,
+            iss: ISSUER.into(),
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|_| TokenError::Invalid)
+    }
+
+    /// Verifies a media token and returns its consultation id.
+    pub fn verify_media(&self, token: &str) -> Result<String, TokenError> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.algorithms = vec![Algorithm::HS256];
+        validation.leeway = 0;
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[MEDIA_AUDIENCE]);
+        validation.set_required_spec_claims(&["exp", "iat", "iss", "sub", "aud"]);
+        validation.validate_nbf = false;
+        jsonwebtoken::decode::<MediaClaims>(token, &self.decoding, &validation)
+            .map(|data| data.claims.sub)
+            .map_err(|e| match e.kind() {
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
+                _ => TokenError::Invalid,
+            })
+    }
+
     /// Verifies a token and returns its viewer.
     pub fn verify(&self, token: &str) -> Result<Viewer, TokenError> {
         let mut validation = Validation::new(Algorithm::HS256);
@@ -118,6 +171,28 @@ impl TokenIssuer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_media_token_opens_only_its_recording_and_is_never_an_access_token() {
+        let issuer = issuer();
+        let now = chrono::Utc::now().timestamp();
+        let media = issuer
+            .issue_media("c-1", now, 900)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(issuer.verify_media(&media), Ok("c-1".to_owned()));
+        assert_eq!(issuer.verify(&media).err(), Some(TokenError::Invalid));
+        let (access, _) = issuer
+            .issue(&viewer(), now)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            issuer.verify_media(&access).err(),
+            Some(TokenError::Invalid)
+        );
+        let old = issuer
+            .issue_media("c-1", now - 1_000, 900)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(issuer.verify_media(&old).err(), Some(TokenError::Expired));
+    }
 
     fn issuer() -> TokenIssuer {
         TokenIssuer::new(&SecretString::from("0123456789abcdef0123456789abcdef"), 900)

@@ -25,6 +25,8 @@ pub struct GqlState {
     pub tokens: TokenIssuer,
     /// Largest upload in bytes.
     pub max_upload_bytes: u64,
+    /// Whether recordings (audio, video) are accepted: speech-to-text is configured.
+    pub accept_recordings: bool,
     /// Attempts per job.
     pub max_attempts: i32,
     /// Login rate limits.

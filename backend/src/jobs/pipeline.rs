@@ -8,6 +8,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
     QueryFilter, QuerySelect, Set, TransactionTrait,
 };
+use shared::consultation::FileType;
 use shared::progress::Stage;
 use shared::report::Report;
 
@@ -24,6 +25,7 @@ use crate::ingest::transcript::parse_transcript_with;
 use crate::service::files::fetch_file;
 use crate::service::kpi::daycache;
 use crate::service::kpi::followups::baseline_for;
+use crate::speech::{SpeechError, Transcription};
 use crate::storage::StorageError;
 use crate::telemetry::metrics::StageTimer;
 
@@ -36,6 +38,9 @@ pub enum PipelineError {
     /// The analyzer failed.
     #[error("analysis: {0}")]
     Analysis(#[from] AnalysisError),
+    /// The recording could not be transcribed.
+    #[error("speech: {0}")]
+    Speech(#[from] SpeechError),
     /// The stored file could not be read (transient).
     #[error("storage: {0}")]
     Storage(#[from] StorageError),
@@ -62,6 +67,7 @@ impl PipelineError {
         match self {
             Self::Ingest(e) => e.code(),
             Self::Analysis(e) => e.code(),
+            Self::Speech(e) => e.code(),
             Self::Storage(_) => "STORAGE_UNAVAILABLE",
             Self::Db(_) | Self::Task(_) | Self::LeaseLost => "INTERNAL",
             Self::ConsultationMissing => "NOT_FOUND",
@@ -71,7 +77,11 @@ impl PipelineError {
 
     /// Whether another attempt may succeed.
     pub fn is_retryable(&self) -> bool {
-        matches!(self, Self::Storage(_) | Self::Db(_) | Self::Task(_))
+        match self {
+            Self::Storage(_) | Self::Db(_) | Self::Task(_) => true,
+            Self::Speech(e) => e.is_retryable(),
+            _ => false,
+        }
     }
 }
 
@@ -157,29 +167,48 @@ pub async fn process(ctx: &WorkerContext, job: &ClaimedJob) -> Result<(), Pipeli
     .await?;
     let mut timer = StageTimer::start(Stage::Decoding.as_str());
     let bytes = fetch_file(&ctx.db, &ctx.storage, &consultation.storage_key).await?;
-    let decoded = decode_text(&bytes)?;
-
-    let (warning_ko, warning_en) = replaced_warning(decoded.replaced_chars);
-    timer.next(Stage::Transcribing.as_str());
-    emit(
-        ctx,
-        job,
-        StageUpdate::new(
-            Stage::Transcribing,
-            30,
-            format!(
-                "대화를 발화 단위로 나누는 중입니다 ({}){warning_ko}",
-                decoded.encoding
+    let is_recording = matches!(
+        FileType::from_db(&consultation.file_type),
+        Some(FileType::Audio | FileType::Video)
+    );
+    let (mut turns, read) = if is_recording {
+        let transcription = transcribe(ctx, job, &consultation, bytes.to_vec(), &mut timer).await?;
+        let read = TranscriptSource::Speech {
+            assignment: transcription.assignment.as_str(),
+            timing: transcription.timing.clone(),
+            engine: transcription.engine.clone(),
+        };
+        (transcription.turns, read)
+    } else {
+        let decoded = decode_text(&bytes)?;
+        let (warning_ko, warning_en) = replaced_warning(decoded.replaced_chars);
+        timer.next(Stage::Transcribing.as_str());
+        emit(
+            ctx,
+            job,
+            StageUpdate::new(
+                Stage::Transcribing,
+                30,
+                format!(
+                    "대화를 발화 단위로 나누는 중입니다 ({}){warning_ko}",
+                    decoded.encoding
+                ),
+                format!(
+                    "Splitting the conversation into turns ({}){warning_en}",
+                    decoded.encoding
+                ),
             ),
-            format!(
-                "Splitting the conversation into turns ({}){warning_en}",
-                decoded.encoding
-            ),
-        ),
-    )
-    .await?;
-    let parsed = parse_transcript_with(&decoded.text, &ctx.aliases)?;
-    let mut turns = parsed.turns;
+        )
+        .await?;
+        let parsed = parse_transcript_with(&decoded.text, &ctx.aliases)?;
+        let read = TranscriptSource::Text {
+            format: parsed.format,
+            encoding: decoded.encoding,
+            speaker_mapping: parsed.speaker_mapping,
+            replaced_chars: decoded.replaced_chars,
+        };
+        (parsed.turns, read)
+    };
 
     timer.next(Stage::Redacting.as_str());
     emit(
@@ -233,13 +262,38 @@ pub async fn process(ctx: &WorkerContext, job: &ClaimedJob) -> Result<(), Pipeli
         report = refiner.refine(id, &turns, report).await;
     }
 
-    let stored = StoredTranscript {
-        turns_json: serde_json::to_string(&turns)
-            .map_err(|e| PipelineError::Task(e.to_string()))?,
-        format: parsed.format.to_owned(),
-        encoding: decoded.encoding.to_owned(),
-        speaker_mapping: parsed.speaker_mapping.to_owned(),
-        replaced_chars: decoded.replaced_chars,
+    if let TranscriptSource::Speech {
+        timing,
+        engine,
+        assignment,
+    } = &read
+    {
+        report.metrics.audio = Some(audio_metrics(timing, engine, assignment));
+    }
+    let turns_json =
+        serde_json::to_string(&turns).map_err(|e| PipelineError::Task(e.to_string()))?;
+    let stored = match read {
+        TranscriptSource::Text {
+            format,
+            encoding,
+            speaker_mapping,
+            replaced_chars,
+        } => StoredTranscript {
+            turns_json,
+            source: "upload",
+            format: format.to_owned(),
+            encoding: Some(encoding.to_owned()),
+            speaker_mapping: speaker_mapping.to_owned(),
+            replaced_chars,
+        },
+        TranscriptSource::Speech { assignment, .. } => StoredTranscript {
+            turns_json,
+            source: "stt",
+            format: "speech".to_owned(),
+            encoding: None,
+            speaker_mapping: assignment.to_owned(),
+            replaced_chars: 0,
+        },
     };
     timer.next("storing");
     store_result(ctx, job, &consultation, stored, &report).await?;
@@ -249,10 +303,119 @@ pub async fn process(ctx: &WorkerContext, job: &ClaimedJob) -> Result<(), Pipeli
 
 struct StoredTranscript {
     turns_json: String,
+    source: &'static str,
     format: String,
-    encoding: String,
+    encoding: Option<String>,
     speaker_mapping: String,
     replaced_chars: usize,
+}
+
+/// How the turns were obtained.
+enum TranscriptSource {
+    /// A transcript file.
+    Text {
+        format: &'static str,
+        encoding: &'static str,
+        speaker_mapping: &'static str,
+        replaced_chars: usize,
+    },
+    /// Speech-to-text of a recording.
+    Speech {
+        assignment: &'static str,
+        timing: crate::speech::vad::Timing,
+        engine: (String, String),
+    },
+}
+
+/// Seconds with one decimal.
+fn seconds(ms: u64) -> f64 {
+    #[allow(clippy::cast_precision_loss)]
+    let s = ms as f64 / 1000.0;
+    (s * 10.0).round() / 10.0
+}
+
+/// The report's audio block from the recording's own timing.
+fn audio_metrics(
+    timing: &crate::speech::vad::Timing,
+    engine: &(String, String),
+    assignment: &str,
+) -> shared::report::AudioMetrics {
+    shared::report::AudioMetrics {
+        duration_s: seconds(timing.duration_ms),
+        agent_talk_s: seconds(timing.agent_talk_ms),
+        customer_talk_s: timing.customer_talk_ms.map(seconds),
+        dead_air_s: seconds(timing.dead_air_ms),
+        longest_silence_s: seconds(timing.longest_silence_ms),
+        overlap_s: timing.overlap_ms.map(seconds),
+        agent_interruptions: timing.agent_interruptions,
+        customer_interruptions: timing.customer_interruptions,
+        speakers_by_channel: assignment == "channels",
+        engine: engine.0.clone(),
+        model: engine.1.clone(),
+    }
+}
+
+/// The file extension a recording's media type usually has (a hint for the demuxer).
+fn media_extension(mime: &str) -> Option<&'static str> {
+    Some(match mime {
+        "audio/wav" | "audio/x-wav" | "audio/wave" => "wav",
+        "audio/mpeg" => "mp3",
+        "audio/mp4" | "video/mp4" | "audio/3gpp" | "video/3gpp" => "mp4",
+        "video/quicktime" => "mov",
+        "audio/aac" => "aac",
+        "audio/flac" => "flac",
+        "audio/ogg" | "audio/opus" | "video/ogg" => "ogg",
+        "audio/webm" | "video/webm" => "webm",
+        "audio/x-matroska" | "video/x-matroska" => "mkv",
+        _ => return None,
+    })
+}
+
+/// Decodes and transcribes a recording, reporting the transcription's percent as it goes (each
+/// report also renews the job's lease; one is sent at least every 15 s).
+async fn transcribe(
+    ctx: &WorkerContext,
+    job: &ClaimedJob,
+    consultation: &consultations::Model,
+    bytes: Vec<u8>,
+    timer: &mut StageTimer,
+) -> Result<Transcription, PipelineError> {
+    let extension = media_extension(&consultation.mime).map(str::to_owned);
+    let audio = ctx.speech.decode(bytes, extension).await?;
+    let transcriber = ctx.speech.transcriber().await?;
+    let language = consultation
+        .language
+        .clone()
+        .filter(|l| crate::speech::is_language_code(l))
+        .unwrap_or_else(|| ctx.speech.default_language().to_owned());
+    timer.next(Stage::Transcribing.as_str());
+    let minutes = audio.duration_ms() as f64 / 60_000.0;
+    let transcribing = |percent: u8| {
+        StageUpdate::new(
+            Stage::Transcribing,
+            20 + u8::try_from(u16::from(percent.min(100)) * 35 / 100).unwrap_or(35),
+            format!("음성을 텍스트로 바꾸는 중입니다 ({minutes:.1}분 녹음, {percent}%)"),
+            format!("Transcribing the recording ({minutes:.1} min, {percent}%)"),
+        )
+    };
+    emit(ctx, job, transcribing(0)).await?;
+    let progress = std::sync::Arc::new(std::sync::atomic::AtomicU8::new(0));
+    let work = transcriber.transcribe(&audio, &language, progress.clone());
+    tokio::pin!(work);
+    let mut ticker = tokio::time::interval(std::time::Duration::from_secs(2));
+    let (mut reported, mut reported_at) = (0u8, tokio::time::Instant::now());
+    loop {
+        tokio::select! {
+            done = &mut work => return Ok(done?),
+            _ = ticker.tick() => {
+                let now = progress.load(std::sync::atomic::Ordering::Relaxed);
+                if now != reported || reported_at.elapsed() >= std::time::Duration::from_secs(15) {
+                    emit(ctx, job, transcribing(now)).await?;
+                    (reported, reported_at) = (now, tokio::time::Instant::now());
+                }
+            }
+        }
+    }
 }
 
 /// The warning added to the progress message (Korean, English) when decoding replaced invalid
@@ -287,9 +450,9 @@ async fn store_result(
     transcripts::ActiveModel {
         consultation_id: Set(consultation.id.clone()),
         turns: Set(transcript.turns_json),
-        source: Set("upload".into()),
+        source: Set(transcript.source.to_owned()),
         format: Set(transcript.format),
-        encoding: Set(Some(transcript.encoding)),
+        encoding: Set(transcript.encoding),
         pii_redactions: Set(i32::try_from(pii_total).unwrap_or(i32::MAX)),
         speaker_mapping: Set(transcript.speaker_mapping),
         replaced_chars: Set(i32::try_from(transcript.replaced_chars).unwrap_or(i32::MAX)),

@@ -38,6 +38,8 @@ pub struct WorkerContext {
     pub settings: WorkerSettings,
     /// Speaker labels of agents and customers (`ingest.*_aliases`).
     pub aliases: Arc<SpeakerAliases>,
+    /// Speech-to-text for recordings.
+    pub speech: Arc<crate::speech::SpeechService>,
 }
 
 impl WorkerContext {

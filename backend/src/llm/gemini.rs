@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::transport::{Answer, CallStats, Credential, Transport, Usage as TokenUsage, Wire};
-use super::{ChatAnswer, ChatRequest, ChatRole, LlmError};
+use super::{ChatAnswer, ChatRequest, ChatRole, LlmError, SpokenText};
 use crate::config::ProviderSettings;
 
 /// The public API's base URL, used when `base_url` is not set.
@@ -71,6 +71,103 @@ impl Gemini {
             )
             .await
     }
+}
+
+impl Gemini {
+    /// Transcribes a WAV file sent as inline audio; the answer is JSON segments with start and
+    /// end seconds (a `responseSchema` asks for them), with retries.
+    #[tracing::instrument(skip_all, fields(provider = "gemini", model = %self.model))]
+    pub async fn transcribe(
+        &self,
+        wav: &[u8],
+        language: &str,
+    ) -> (CallStats, Result<Vec<SpokenText>, LlmError>) {
+        let (stats, answer) = self
+            .transport
+            .post_json(
+                &self.endpoint,
+                &transcription_body(wav, language),
+                self.credential.as_ref(),
+                &GeminiWire,
+            )
+            .await;
+        (stats, answer.and_then(|a| parse_transcription(&a.text)))
+    }
+}
+
+/// The `generateContent` body of a transcription: the audio inline, the instruction, and a
+/// response schema of timed segments.
+pub fn transcription_body(wav: &[u8], language: &str) -> Value {
+    use base64::Engine as _;
+    let instruction = format!(
+        "Transcribe this recording verbatim in its spoken language (ISO 639-1 `{language}`). \
+         Split it into segments at pauses; give each segment's start and end in seconds from the \
+         start of the audio. Do not translate, summarise or add anything that is not said."
+    );
+    json!({
+        "contents": [{
+            "role": "user",
+            "parts": [
+                { "inline_data": { "mime_type": "audio/wav", "data": base64::engine::general_purpose::STANDARD.encode(wav) } },
+                { "text": instruction }
+            ]
+        }],
+        "generationConfig": {
+            "temperature": 0,
+            "responseMimeType": "application/json",
+            "responseSchema": {
+                "type": "OBJECT",
+                "properties": {
+                    "segments": {
+                        "type": "ARRAY",
+                        "items": {
+                            "type": "OBJECT",
+                            "properties": {
+                                "start": { "type": "NUMBER" },
+                                "end": { "type": "NUMBER" },
+                                "text": { "type": "STRING" }
+                            },
+                            "required": ["start", "end", "text"]
+                        }
+                    }
+                },
+                "required": ["segments"]
+            }
+        }
+    })
+}
+
+/// The segments of a transcription answer.
+fn parse_transcription(text: &str) -> Result<Vec<SpokenText>, LlmError> {
+    #[derive(Deserialize)]
+    struct Answer {
+        segments: Vec<Piece>,
+    }
+    #[derive(Deserialize)]
+    struct Piece {
+        start: f64,
+        end: f64,
+        text: String,
+    }
+    let json = text
+        .trim()
+        .trim_start_matches("```json")
+        .trim_start_matches("```")
+        .trim_end_matches("```");
+    let answer: Answer = serde_json::from_str(json).map_err(|e| {
+        LlmError::Malformed(format!("the transcription is not the asked JSON: {e}"))
+    })?;
+    Ok(answer
+        .segments
+        .into_iter()
+        .filter(|p| p.start.is_finite() && p.end.is_finite() && p.start >= 0.0)
+        .map(|p| SpokenText {
+            start_s: p.start,
+            end_s: p.end.max(p.start),
+            text: p.text.trim().to_owned(),
+            no_speech: 0.0,
+        })
+        .collect())
 }
 
 /// The `generateContent` request body.

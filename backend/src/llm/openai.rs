@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use super::transport::{
     Answer, CallStats, Credential, Transport, Usage as TokenUsage, Wire, retry_after_header,
 };
-use super::{ChatAnswer, ChatRequest, ChatRole, LlmError};
+use super::{ChatAnswer, ChatRequest, ChatRole, LlmError, SpokenText};
 use crate::config::ProviderSettings;
 
 /// Name of the response schema sent in `response_format.json_schema.name`.
@@ -27,6 +27,7 @@ pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
 pub struct OpenAi {
     transport: Transport,
     endpoint: String,
+    transcriptions: String,
     model: String,
     credential: Option<Credential>,
 }
@@ -40,6 +41,10 @@ impl OpenAi {
             transport: Transport::new(settings)?,
             endpoint: format!(
                 "{}/chat/completions",
+                settings.base_url_or(DEFAULT_BASE_URL)
+            ),
+            transcriptions: format!(
+                "{}/audio/transcriptions",
                 settings.base_url_or(DEFAULT_BASE_URL)
             ),
             model,
@@ -70,6 +75,107 @@ impl OpenAi {
                 &OpenAiWire,
             )
             .await
+    }
+}
+
+impl OpenAi {
+    /// Transcribes a WAV file with `/audio/transcriptions` (multipart; `verbose_json` with segment
+    /// timestamps, which OpenAI's whisper-1 and local whisper servers such as faster-whisper-server
+    /// or whisper.cpp's server return), with retries.
+    #[tracing::instrument(skip_all, fields(provider = "openai", model = %self.model))]
+    pub async fn transcribe(
+        &self,
+        wav: &[u8],
+        language: &str,
+    ) -> (CallStats, Result<Vec<SpokenText>, LlmError>) {
+        let form = |wav: Vec<u8>| -> reqwest::multipart::Form {
+            let file = reqwest::multipart::Part::bytes(wav)
+                .file_name("audio.wav")
+                .mime_str("audio/wav")
+                .unwrap_or_else(|_| reqwest::multipart::Part::bytes(Vec::new()));
+            reqwest::multipart::Form::new()
+                .part("file", file)
+                .text("model", self.model.clone())
+                .text("language", language.to_owned())
+                .text("response_format", "verbose_json")
+                .text("timestamp_granularities[]", "segment")
+                .text("temperature", "0")
+        };
+        self.transport
+            .post_with(
+                |client| {
+                    client
+                        .post(&self.transcriptions)
+                        .multipart(form(wav.to_vec()))
+                },
+                self.credential.as_ref(),
+                &TranscriptionWire,
+            )
+            .await
+    }
+}
+
+/// `/audio/transcriptions` answers.
+struct TranscriptionWire;
+
+#[derive(Deserialize)]
+struct Transcription {
+    #[serde(default)]
+    text: String,
+    duration: Option<f64>,
+    #[serde(default)]
+    segments: Vec<TranscriptionSegment>,
+}
+
+#[derive(Deserialize)]
+struct TranscriptionSegment {
+    start: f64,
+    end: f64,
+    text: String,
+    #[serde(default)]
+    no_speech_prob: f32,
+}
+
+impl Wire for TranscriptionWire {
+    type Output = Result<Vec<SpokenText>, LlmError>;
+
+    fn parse_success(&self, body: &[u8]) -> Result<(Self::Output, TokenUsage), String> {
+        let parsed: Transcription = serde_json::from_slice(body)
+            .map_err(|e| format!("not a verbose_json transcription ({e})"))?;
+        let segments = if parsed.segments.is_empty() {
+            // A server that ignores `verbose_json` segments: the text spans the audio.
+            let text = parsed.text.trim().to_owned();
+            if text.is_empty() {
+                Vec::new()
+            } else {
+                vec![SpokenText {
+                    start_s: 0.0,
+                    end_s: parsed.duration.unwrap_or(0.0),
+                    text,
+                    no_speech: 0.0,
+                }]
+            }
+        } else {
+            parsed
+                .segments
+                .into_iter()
+                .map(|s| SpokenText {
+                    start_s: s.start,
+                    end_s: s.end,
+                    text: s.text.trim().to_owned(),
+                    no_speech: s.no_speech_prob,
+                })
+                .collect()
+        };
+        Ok((Ok(segments), TokenUsage::default()))
+    }
+
+    fn error_message(&self, body: &[u8]) -> Option<String> {
+        OpenAiWire.error_message(body)
+    }
+
+    fn retry_delay(&self, answer: &Answer) -> Option<Duration> {
+        retry_after_header(&answer.headers)
     }
 }
 

@@ -215,10 +215,25 @@ impl Transport {
     where
         W: Wire<Output = Result<T, LlmError>>,
     {
+        self.post_with(|client| client.post(endpoint).json(body), credential, wire)
+            .await
+    }
+
+    /// Sends the request `build` makes (a multipart upload, say) with the credential, per the
+    /// retry policy; the error's messages are scrubbed of the key.
+    pub async fn post_with<T, W>(
+        &self,
+        build: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+        credential: Option<&Credential>,
+        wire: &W,
+    ) -> (CallStats, Result<T, LlmError>)
+    where
+        W: Wire<Output = Result<T, LlmError>>,
+    {
         let (stats, result) = self
             .send(
                 |client| {
-                    let request = client.post(endpoint).json(body);
+                    let request = build(client);
                     match credential {
                         Some(c) => request.header(c.header.clone(), c.value.clone()),
                         None => request,

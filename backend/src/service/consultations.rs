@@ -96,10 +96,10 @@ impl UserFacingError for ConsultationError {
             {
                 match lang {
                     Lang::Ko => format!(
-                        "음성·영상 파일({detected})입니다. 이 서버에서는 아직 음성/영상 분석이 활성화되어 있지 않습니다. 상담 대화 텍스트(.txt, .srt, .vtt, .json, .csv)를 올려 주세요."
+                        "음성·영상 파일({detected})입니다. 이 서버에서는 음성 인식이 꺼져 있습니다(speech.engine = none). 상담 대화 텍스트(.txt, .srt, .vtt, .json, .csv)를 올려 주세요."
                     ),
                     Lang::En => format!(
-                        "This is an audio/video file ({detected}), but audio/video analysis is not enabled yet on this server. Please upload a consultation transcript (.txt, .srt, .vtt, .json, .csv)."
+                        "This is an audio/video file ({detected}), but speech recognition is switched off on this server (speech.engine = none). Please upload a consultation transcript (.txt, .srt, .vtt, .json, .csv)."
                     ),
                 }
             }
@@ -135,6 +135,26 @@ pub fn failure_message(code: &str) -> (&'static str, &'static str) {
             "대화가 너무 길어 분석할 수 없습니다.",
             "The conversation is too long to analyse.",
         ),
+        "MEDIA_DECODE_FAILED" => (
+            "녹음 파일을 재생할 수 없습니다. 파일이 잘렸거나 손상되었을 수 있습니다. 원본 파일을 다시 올려 주세요.",
+            "The recording could not be played: the file may be cut off or damaged. Please upload the original file again.",
+        ),
+        "MEDIA_TOO_LONG" => (
+            "녹음이 너무 깁니다. 설정된 최대 길이보다 짧은 녹음을 올려 주세요.",
+            "The recording is too long. Please upload a recording shorter than the configured maximum.",
+        ),
+        "NO_SPEECH_FOUND" => (
+            "녹음에서 말소리를 찾지 못했습니다. 소리가 녹음된 파일인지 확인해 주세요.",
+            "No speech was found in the recording. Check that the file has sound.",
+        ),
+        "SPEECH_UNAVAILABLE" => (
+            "음성 인식을 사용할 수 없습니다. 관리자에게 음성 인식 모델 설치를 요청해 주세요.",
+            "Speech recognition is not available. Ask an administrator to install the speech model.",
+        ),
+        "TRANSCRIPTION_FAILED" => (
+            "음성을 텍스트로 바꾸지 못했습니다. 잠시 후 다시 분석해 주세요.",
+            "The recording could not be transcribed. Please try the analysis again later.",
+        ),
         "STORAGE_UNAVAILABLE" => (
             "저장소에서 파일을 읽지 못했습니다.",
             "The file could not be read from storage.",
@@ -157,6 +177,8 @@ pub struct NewUpload {
     pub content_type: Option<String>,
     /// Title given by the user, if any.
     pub title: Option<String>,
+    /// Language spoken in a recording (ISO 639-1), overriding `speech.language`.
+    pub language: Option<String>,
 }
 
 /// The services an upload touches.
@@ -172,6 +194,8 @@ pub struct UploadDeps<'a> {
     pub bus: &'a ProgressBus,
     /// Upload size limit in bytes.
     pub max_upload_bytes: u64,
+    /// Whether recordings are accepted (speech-to-text is configured).
+    pub accept_recordings: bool,
     /// Attempts per job.
     pub max_attempts: i32,
 }
@@ -219,6 +243,7 @@ pub async fn accept_upload(
         &stored.head,
         &upload.filename,
         upload.content_type.as_deref(),
+        deps.accept_recordings,
     ) {
         Ok(found) => found,
         Err(e) => return Err(discard(e).await),
@@ -239,6 +264,7 @@ pub async fn accept_upload(
         bytes: stored.bytes,
         original_name,
         reanalysis_of: None,
+        language: upload.language,
     };
     let result = enqueue_consultation(deps, new, now).await;
     match result {
@@ -263,6 +289,8 @@ struct NewConsultation {
     original_name: String,
     /// Set for an explicit re-analysis; uploads find it by hash.
     reanalysis_of: Option<String>,
+    /// The language spoken, when the upload names it (or the original's, for a re-analysis).
+    language: Option<String>,
 }
 
 /// The first consultation of this owner with the same file hash (the root of its re-analyses).
@@ -304,7 +332,7 @@ async fn enqueue_consultation(
         byte_size: Set(i64::try_from(new.bytes).unwrap_or(i64::MAX)),
         mime: Set(new.mime),
         original_name: Set(new.original_name),
-        language: Set(None),
+        language: Set(new.language),
         created_at: Set(now),
         processing_started_at: Set(None),
         completed_at: Set(None),
@@ -359,6 +387,7 @@ pub async fn reanalyze(
                 .clone()
                 .unwrap_or(original.id.clone()),
         ),
+        language: original.language.clone(),
     };
     let (row, event) = enqueue_consultation(deps, new, now_ms()).await?;
     deps.queue.wake();
@@ -374,11 +403,13 @@ fn sniff_file_type(
     head: &[u8],
     file_name: &str,
     declared_mime: Option<&str>,
+    accept_recordings: bool,
 ) -> Result<(FileType, String), ConsultationError> {
     // The client's file name and declared type are hints: content decides, and text claiming to
     // be audio, video or another binary format is refused, naming both.
     match crate::ingest::sniff::detect(head, file_name, declared_mime) {
         Ok(found) if found.file_type == FileType::Text => Ok((FileType::Text, found.mime)),
+        Ok(found) if accept_recordings => Ok((found.file_type, found.mime)),
         Ok(found) => Err(ConsultationError::UnsupportedFileType {
             detected: found.mime,
         }),

@@ -21,8 +21,10 @@ pub struct SystemInfo {
     pub provider_host: Option<String>,
     /// Whether the LLM provider has an API key configured.
     pub provider_key_configured: bool,
-    /// The speech-to-text engine for recordings; `none` until one is available.
-    pub speech_to_text: &'static str,
+    /// The speech-to-text engine for recordings and its model (`none` when switched off), e.g.
+    /// `whisper.cpp · ggml-whisper-base-q8_0.bin · 2 threads × 1` or `whisper.cpp · model not
+    /// installed`.
+    pub speech_to_text: String,
     /// In-process job workers of this server.
     pub workers: usize,
 }
@@ -64,9 +66,54 @@ impl SystemInfo {
                     .map_or_else(|| default.to_owned(), host_of)
             }),
             provider_key_configured: provider.is_some_and(|(p, _)| p.api_key.is_some()),
-            speech_to_text: "none",
+            speech_to_text: speech_engine(settings),
             workers: settings.workers.count,
         }
+    }
+}
+
+/// The speech-to-text engine in words (see [`SystemInfo::speech_to_text`]).
+fn speech_engine(settings: &Settings) -> String {
+    use crate::config::SpeechEngineKind;
+    let speech = &settings.speech;
+    let remote =
+        |provider: &crate::config::ProviderSettings, name: &str, model: &str, host: &str| {
+            let host = provider
+                .base_url
+                .as_deref()
+                .map_or_else(|| host.to_owned(), host_of);
+            let model = speech.model.clone().unwrap_or_else(|| model.to_owned());
+            format!("{name} · {model} · {host}")
+        };
+    match speech.engine {
+        SpeechEngineKind::None => "none".to_owned(),
+        SpeechEngineKind::Whisper => {
+            let file = speech.model_file();
+            let name = file
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            if file.is_file() {
+                format!(
+                    "whisper.cpp · {name} · {} threads × {}",
+                    speech.threads,
+                    speech.concurrency()
+                )
+            } else {
+                format!("whisper.cpp · {name} not installed (scripts/install-model.sh)")
+            }
+        }
+        SpeechEngineKind::Openai => remote(
+            &settings.providers.openai,
+            "openai",
+            "whisper-1",
+            "api.openai.com",
+        ),
+        SpeechEngineKind::Gemini => remote(
+            &settings.providers.gemini,
+            "gemini",
+            "gemini-2.5-flash",
+            "generativelanguage.googleapis.com",
+        ),
     }
 }
 

@@ -30,6 +30,10 @@ pub const REPORT_FRAGMENT: &str = "fragment ReportFields on Report {
   metrics {
     agentTalkRatio turns agentTurns customerTurns agentWordsPerMinute longestAgentMonologueS
     deadAirTotalS interruptions avgResponseLatencyS customerSentimentStart customerSentimentEnd
+    audio {
+      durationS agentTalkS customerTalkS deadAirS longestSilenceS overlapS agentInterruptions
+      customerInterruptions speakersByChannel engine model
+    }
   }
   pii { kind count }
   analyzer { name model version fallbackCode note }
@@ -85,6 +89,9 @@ pub struct Consultation {
     pub report: Option<Report>,
     /// The (redacted) transcript.
     pub transcript: Vec<Turn>,
+    /// For recordings: where the player loads the file (`/media/<token>`, 15 minutes).
+    #[serde(default)]
+    pub recording_url: Option<String>,
 }
 
 /// Which consultations the list shows (blank fields: no restriction).
@@ -159,7 +166,7 @@ pub async fn fetch_consultation(api: Api, id: &str) -> Result<Consultation, ApiE
         consultation: Consultation,
     }
     let query = format!(
-        "query($id: ID!) {{ consultation(id: $id) {{ {SUMMARY_FIELDS} processingStartedAt completedAt failureCode failureMessage events {{ {EVENT_FIELDS} }} report {{ ...ReportFields }} transcript {{ speaker startMs endMs text }} }} }}\n{REPORT_FRAGMENT}"
+        "query($id: ID!) {{ consultation(id: $id) {{ {SUMMARY_FIELDS} processingStartedAt completedAt failureCode failureMessage events {{ {EVENT_FIELDS} }} report {{ ...ReportFields }} transcript {{ speaker startMs endMs text }} recordingUrl }} }}\n{REPORT_FRAGMENT}"
     );
     let data: Data = api.graphql(&query, json!({ "id": id })).await?;
     Ok(data.consultation)

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
-use shared::report::{Category, Metrics, Report};
+use shared::report::{AudioMetrics, Category, Metrics, Report};
 use shared::transcript::Turn;
 
 use super::improvement_item::ImprovementItem;
@@ -44,6 +44,7 @@ pub fn ReportView(
         ..
     } = report;
 
+    let audio = metrics.audio.clone();
     let score_cards = [
         (ScoreKind::Overall, scores.overall),
         (ScoreKind::Category(Category::Attitude), scores.attitude),
@@ -146,12 +147,53 @@ pub fn ReportView(
                 </div>
             </div>
 
+            {audio.map(|audio| view! { <AudioCard audio /> })}
+
             <div class="card transcript-card">
                 <h3 class="card-title">{move || i18n.t().transcript_title()}</h3>
                 <p class="muted hint">{move || i18n.t().transcript_hint()}</p>
                 <TranscriptView turns=transcript highlighted />
             </div>
         </section>
+    }
+}
+
+/// What was measured on a recording (`#audio-metrics`), and how its speakers were told apart.
+#[component]
+fn AudioCard(audio: AudioMetrics) -> impl IntoView {
+    let i18n = use_i18n();
+    type Row = (fn(Texts) -> &'static str, String);
+    let seconds = |s: f64| format!("{s:.1}s");
+    let mut rows: Vec<Row> = vec![
+        (Texts::audio_duration, seconds(audio.duration_s)),
+        (Texts::audio_agent_talk, seconds(audio.agent_talk_s)),
+    ];
+    if let Some(v) = audio.customer_talk_s {
+        rows.push((Texts::audio_customer_talk, seconds(v)));
+    }
+    rows.push((Texts::audio_dead_air, seconds(audio.dead_air_s)));
+    if let Some(v) = audio.overlap_s {
+        rows.push((Texts::audio_overlap, seconds(v)));
+    }
+    if let (Some(agent), Some(customer)) = (audio.agent_interruptions, audio.customer_interruptions)
+    {
+        rows.push((Texts::audio_interruptions, format!("{agent} / {customer}")));
+    }
+    let engine = format!("{} · {}", audio.engine, audio.model);
+    let by_channel = audio.speakers_by_channel;
+    view! {
+        <div class="card audio-card" id="audio-metrics">
+            <h3 class="card-title">{move || i18n.t().audio_title()}</h3>
+            <dl class="metrics">
+                {rows.into_iter().map(|(label, value)| view! {
+                    <div class="metric"><dt>{move || label(i18n.t())}</dt><dd>{value}</dd></div>
+                }).collect_view()}
+                <div class="metric"><dt>{move || i18n.t().audio_engine()}</dt><dd>{engine}</dd></div>
+            </dl>
+            <p class=if by_channel { "note" } else { "note warning" } id="speaker-note">
+                {move || if by_channel { i18n.t().audio_by_channel() } else { i18n.t().audio_heuristic() }}
+            </p>
+        </div>
     }
 }
 

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use shared::consultation::ConsultationStatus;
+use shared::consultation::{ConsultationStatus, FileType};
 use shared::progress::Stage;
 
 use crate::api::consultations::{Consultation, fetch_consultation};
@@ -19,7 +19,7 @@ use crate::api::{Api, ApiError};
 use crate::components::report_view::ReportView;
 use crate::components::stage_list::StageList;
 use crate::components::status_badge::StatusBadge;
-use crate::components::transcript_view::TranscriptView;
+use crate::components::transcript_view::{RecordingPlayer, TranscriptView};
 use crate::format::{format_bytes, format_datetime};
 use crate::i18n::use_i18n;
 use crate::pages::report_responses::ReportResponses;
@@ -265,6 +265,37 @@ fn ConsultationDetail(id: String) -> impl IntoView {
         })
     };
 
+    // The recording's player; its presence makes transcript times seek it. The first address is
+    // kept: refetches bring fresh tokens, and a new `src` would restart playback.
+    let recording = Memo::new(move |previous: Option<&Option<(String, FileType)>>| {
+        if let Some(Some(kept)) = previous {
+            return Some(kept.clone());
+        }
+        consultation.with(|c| {
+            c.as_ref()
+                .and_then(|c| c.recording_url.clone().map(|url| (url, c.file_type)))
+        })
+    });
+    provide_context(RecordingPlayer(Memo::new(move |_| {
+        recording.with(Option::is_some)
+    })));
+    let player = move || {
+        recording.get().map(|(url, file_type)| {
+            let player = if file_type == FileType::Video {
+                view! { <video id="recording" class="recording" controls preload="metadata" src=url></video> }.into_any()
+            } else {
+                view! { <audio id="recording" class="recording" controls preload="metadata" src=url></audio> }.into_any()
+            };
+            view! {
+                <div class="card recording-card">
+                    <h3 class="card-title">{move || i18n.t().recording_title()}</h3>
+                    {player}
+                    <p class="muted hint">{move || i18n.t().recording_hint()}</p>
+                </div>
+            }
+        })
+    };
+
     let body = move || {
         let report =
             consultation.with(|c| c.as_ref().map(|c| (c.report.clone(), c.transcript.clone())));
@@ -353,6 +384,7 @@ fn ConsultationDetail(id: String) -> impl IntoView {
                         </div>
                     })}
                 </div>
+                {player}
                 {body}
             </Show>
         </div>

@@ -5,11 +5,12 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+use consult_coach::config::SpeechEngineKind;
 use consult_coach::entity::consultations;
 use futures_util::stream::{self, StreamExt};
 use sea_orm::EntityTrait;
 use serde_json::Value;
-use tests::{Db, TestApp, UploadFile, db_tests, spawn_app};
+use tests::{Db, TestApp, UploadFile, db_tests, spawn_app, spawn_app_with};
 
 /// Failure codes a finished job may carry: each names a problem of the input, not of the server.
 const STABLE_FAILURE_CODES: &[&str] = &[
@@ -17,6 +18,8 @@ const STABLE_FAILURE_CODES: &[&str] = &[
     "UNSUPPORTED_FILE_TYPE",
     "EMPTY_FILE",
     "FILE_TOO_LARGE",
+    "MEDIA_DECODE_FAILED",
+    "NO_SPEECH_FOUND",
 ];
 /// Uploads in flight at once.
 const CONCURRENCY: usize = 8;
@@ -587,8 +590,8 @@ async fn upload_error(
 }
 
 db_tests! {
-    async fn audio_and_video_uploads_are_refused_until_media_analysis_is_enabled(db: Db) {
-        let app = spawn_app(db).await;
+    async fn audio_and_video_uploads_are_refused_while_speech_recognition_is_off(db: Db) {
+        let app = spawn_app_with(db, |s| s.speech.engine = SpeechEngineKind::None).await;
         let token = app.counselor_token("kim@example.com").await;
         let heads = magic_heads();
         for (format, detected) in [("wav", "audio/wav"), ("mp3", "audio/mpeg"), ("flac", "audio/flac"), ("mp4", "video/mp4"), ("webm", "video/webm")] {
@@ -596,10 +599,26 @@ db_tests! {
             let (code, message) = upload_error(&app, &token, &format!("call.{format}"), head, "application/octet-stream").await;
             assert_eq!(code, "UNSUPPORTED_FILE_TYPE", "{format}");
             assert!(message.contains(detected), "{format}: {message}");
-            assert!(message.contains("음성/영상 분석") && message.contains("아직"), "{format}: {message}");
+            assert!(message.contains("음성 인식이 꺼져"), "{format}: {message}");
         }
         let list = app.graphql(Some(&token), "{ consultations { id } }", serde_json::json!({})).await;
         assert_eq!(list["data"]["consultations"], serde_json::json!([]), "nothing refused is kept");
+    }
+
+    async fn a_recording_that_is_only_a_header_is_accepted_then_fails_with_media_decode_failed(db: Db) {
+        let app = spawn_app(db).await;
+        let token = app.counselor_token("kim@example.com").await;
+        let heads = magic_heads();
+        for format in ["wav", "mp3", "flac", "mp4", "webm"] {
+            let head = heads.iter().find(|(f, _)| *f == format).map(|(_, h)| h.clone()).unwrap_or_default();
+            let (status, body) = app
+                .upload(Some(&token), UploadFile { name: &format!("call.{format}"), bytes: head, mime: "application/octet-stream" })
+                .await;
+            let id = body["data"]["uploadConsultation"]["id"].as_str().unwrap_or_else(|| panic!("{format} ({status}): {body}")).to_owned();
+            let terminal = app.wait_for_terminal(&token, &id).await;
+            assert_eq!(terminal["status"], "FAILED", "{format}: {terminal}");
+            assert_eq!(terminal["failureCode"], "MEDIA_DECODE_FAILED", "{format}: {terminal}");
+        }
     }
 
     async fn content_with_the_wrong_magic_is_rejected_naming_what_it_is(db: Db) {
@@ -611,7 +630,7 @@ db_tests! {
             let (code, message) = upload_error(&app, &token, name, head, "text/plain").await;
             assert_eq!(code, "UNSUPPORTED_FILE_TYPE", "{name}");
             assert!(message.contains(detected), "{name}: {message}");
-            assert!(!message.contains("음성/영상 분석"), "{name}: {message}");
+            assert!(!message.contains("음성 인식"), "{name}: {message}");
         }
     }
 

@@ -6,6 +6,7 @@
 //!   sign-in throttling;
 //! * [`dashboard`]: the KPI dashboard for managers and admins (groups, statuses, trends, range
 //!   presets, team filter, both languages);
+//! * [`recordings`]: a recording's player, seeking from transcript turns, and the audio measures;
 //! * [`reviews`]: exports, share links, acknowledgement, rating and disputes of a report, the
 //!   public shared page, the managers' dispute inbox and survey;
 //! * [`session`]: the session survives an invalid or expired access token through the refresh
@@ -17,6 +18,7 @@
 
 mod accounts;
 mod dashboard;
+mod recordings;
 mod reviews;
 mod session;
 mod support;

@@ -76,7 +76,12 @@ async fn an_admin_sees_the_engines_in_use_and_backs_the_database_up_from_the_sys
     wait_for_path(&client, "system", |p| p == "/admin/system").await;
     wait_for_text(&client, "#status-database", "sqlite").await;
     wait_for_text(&client, "#status-analyzer", "내장 오프라인 분석기").await;
-    wait_for_text(&client, "#status-stt", "아직 없음").await;
+    wait_for_text(
+        &client,
+        "#status-stt",
+        "whisper.cpp · ggml-whisper-base-q8_0.bin",
+    )
+    .await;
     wait_for_text(&client, "#status-pdf", "예").await;
     wait_for(&client, "#backups-empty").await;
     click(&client, "#run-backup").await;

@@ -95,6 +95,7 @@ pub(super) fn compute_metrics(
                 score: round_to(score, 2),
             })
             .collect(),
+        audio: None,
     };
     let timed = turns.iter().filter(|t| t.start_ms.is_some()).count();
     if timed < 2 {

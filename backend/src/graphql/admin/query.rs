@@ -63,7 +63,7 @@ impl AdminQuery {
             model: info.model,
             provider_host: info.provider_host,
             provider_key_configured: info.provider_key_configured,
-            speech_to_text: info.speech_to_text.to_owned(),
+            speech_to_text: info.speech_to_text.clone(),
             workers: u32::try_from(info.workers).unwrap_or(u32::MAX),
             pdf_font_available,
         })

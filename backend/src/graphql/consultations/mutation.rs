@@ -16,12 +16,14 @@ pub struct ConsultationMutation;
 #[Object]
 impl ConsultationMutation {
     /// Uploads a consultation file (GraphQL multipart request) and queues its analysis. Follow the
-    /// analysis with the `analysisProgress` subscription.
+    /// analysis with the `analysisProgress` subscription. `language` is the language spoken in a
+    /// recording (ISO 639-1: `ko`, `en` …; default: the server's `speech.language`).
     async fn upload_consultation(
         &self,
         ctx: &Context<'_>,
         file: Upload,
         #[graphql(validator(max_length = 200))] title: Option<String>,
+        #[graphql(validator(regex = "^[a-z]{2}$"))] language: Option<String>,
     ) -> Result<Consultation> {
         let viewer = viewer_with(ctx, Scope::ConsultationsWrite)?;
         let state = state(ctx)?;
@@ -31,6 +33,7 @@ impl ConsultationMutation {
             filename: value.filename,
             content_type: value.content_type,
             title,
+            language,
         };
         let row = accept_upload(upload_deps(state), &viewer, upload)
             .await
@@ -58,6 +61,7 @@ fn upload_deps(state: &GqlState) -> UploadDeps<'_> {
         queue: &state.queue,
         bus: &state.bus,
         max_upload_bytes: state.max_upload_bytes,
+        accept_recordings: state.accept_recordings,
         max_attempts: state.max_attempts,
     }
 }

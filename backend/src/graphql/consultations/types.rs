@@ -26,6 +26,9 @@ use crate::service::feedback::ratings_of;
 #[derive(Debug, Clone)]
 pub struct Consultation(pub consultations::Model);
 
+/// How long a recording address stays valid.
+const RECORDING_URL_TTL_SECS: i64 = 15 * 60;
+
 #[Object]
 impl Consultation {
     /// Consultation id.
@@ -175,6 +178,23 @@ impl Consultation {
             .collect())
     }
 
+    /// For audio and video consultations: the address of the recording (`/media/<token>`), valid
+    /// for 15 minutes; players may seek in it (HTTP ranges). `null` for transcripts.
+    async fn recording_url(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        if !matches!(
+            FileType::from_db(&self.0.file_type),
+            Some(FileType::Audio | FileType::Video)
+        ) {
+            return Ok(None);
+        }
+        let now = crate::clock::now_ms() / 1000;
+        let token = state(ctx)?
+            .tokens
+            .issue_media(&self.0.id, now, RECORDING_URL_TTL_SECS)
+            .map_err(|_| async_graphql::Error::new("INTERNAL"))?;
+        Ok(Some(format!("/media/{token}")))
+    }
+
     /// How the uploaded file was read (format, encoding, how speakers were attributed, damaged
     /// characters), once processed.
     async fn transcript_info(&self, ctx: &Context<'_>) -> Result<Option<TranscriptInfo>> {
@@ -210,6 +230,12 @@ pub enum SpeakerMapping {
     FirstSpeaker,
     /// The file has no speaker information.
     None,
+    /// A stereo recording: each party on their own channel (`speech.agent_channel`, default left
+    /// = agent).
+    Channels,
+    /// A mono recording: speakers told apart by pauses, questions and counselor phrases (a
+    /// heuristic). Check the roles in the transcript.
+    VoiceHeuristic,
 }
 
 /// How an uploaded transcript was read.
@@ -218,7 +244,7 @@ pub struct TranscriptInfo {
     /// `upload` (a transcript file) or `stt` (speech-to-text of a recording).
     pub source: String,
     /// The recognised format: `labelled_text`, `srt`, `webvtt`, `json`, `jsonl`, `csv`,
-    /// `kakaotalk`.
+    /// `kakaotalk`, or `speech` for a transcribed recording.
     pub format: String,
     /// The text encoding it was read as (`UTF-8`, `UTF-16LE`, `EUC-KR` …).
     pub encoding: Option<String>,
@@ -240,6 +266,8 @@ impl From<transcripts::Model> for TranscriptInfo {
             speaker_mapping: match row.speaker_mapping.as_str() {
                 "first_speaker" => SpeakerMapping::FirstSpeaker,
                 "none" => SpeakerMapping::None,
+                "channels" => SpeakerMapping::Channels,
+                "voice_heuristic" => SpeakerMapping::VoiceHeuristic,
                 _ => SpeakerMapping::Labels,
             },
             replaced_characters: row.replaced_chars,

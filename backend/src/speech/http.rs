@@ -1,0 +1,172 @@
+//! Speech-to-text by HTTP providers, behind the same [`SpeechToText`] trait as the embedded
+//! engine: an OpenAI-compatible `/v1/audio/transcriptions` (OpenAI's whisper-1, or a local whisper
+//! server) and Gemini's audio input. Both reuse the LLM providers' connection settings
+//! (`providers.openai` / `providers.gemini`: base URL, key, timeouts, retries, rate limits); the
+//! model is `speech.model`. Each window is sent as a 16-bit PCM WAV file.
+
+use futures_util::future::BoxFuture;
+
+use super::{Request, Segment, SpeechError, SpeechToText};
+use crate::config::Settings;
+use crate::llm::gemini::Gemini;
+use crate::llm::openai::OpenAi;
+use crate::llm::{LlmError, SpokenText};
+
+/// 16 kHz mono samples as a 16-bit PCM WAV file.
+pub fn wav_bytes(samples: &[f32]) -> Vec<u8> {
+    let rate = super::decode::TARGET_RATE;
+    let data_len = u32::try_from(samples.len() * 2).unwrap_or(u32::MAX);
+    let mut out = Vec::with_capacity(44 + samples.len() * 2);
+    out.extend(b"RIFF");
+    out.extend(data_len.saturating_add(36).to_le_bytes());
+    out.extend(b"WAVEfmt ");
+    out.extend(16u32.to_le_bytes());
+    out.extend(1u16.to_le_bytes());
+    out.extend(1u16.to_le_bytes());
+    out.extend(rate.to_le_bytes());
+    out.extend((rate * 2).to_le_bytes());
+    out.extend(2u16.to_le_bytes());
+    out.extend(16u16.to_le_bytes());
+    out.extend(b"data");
+    out.extend(data_len.to_le_bytes());
+    for sample in samples {
+        // Clamped to [-1, 1] first, so the product fits in i16.
+        #[allow(clippy::cast_possible_truncation)]
+        let value = (sample.clamp(-1.0, 1.0) * f32::from(i16::MAX)) as i16;
+        out.extend(value.to_le_bytes());
+    }
+    out
+}
+
+/// Provider failures as speech errors: overload and network trouble may pass, the rest is a
+/// configuration or answer problem.
+fn speech_error(error: LlmError) -> SpeechError {
+    match error {
+        LlmError::RateLimited { .. }
+        | LlmError::Unavailable { .. }
+        | LlmError::Timeout(_)
+        | LlmError::Network(_) => SpeechError::Transient(error.to_string()),
+        other => SpeechError::Engine(other.to_string()),
+    }
+}
+
+fn segments(pieces: Vec<SpokenText>) -> Vec<Segment> {
+    let ms = |s: f64| {
+        // Seconds within one window (≤ 30 s): far inside u64.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let ms = (s.max(0.0) * 1000.0).round() as u64;
+        ms
+    };
+    pieces
+        .into_iter()
+        .map(|p| Segment {
+            start_ms: ms(p.start_s),
+            end_ms: ms(p.end_s),
+            text: p.text,
+            no_speech: p.no_speech,
+        })
+        .collect()
+}
+
+/// An OpenAI-compatible transcription endpoint.
+pub struct OpenAiSpeech {
+    client: OpenAi,
+}
+
+impl OpenAiSpeech {
+    /// The client for `providers.openai` and `speech.model` (default `whisper-1`).
+    ///
+    /// Errors: [`SpeechError::Unavailable`] when the client cannot be built.
+    pub fn new(settings: &Settings) -> Result<Self, SpeechError> {
+        let model = settings
+            .speech
+            .model
+            .clone()
+            .unwrap_or_else(|| "whisper-1".to_owned());
+        let client = OpenAi::new(&settings.providers.openai, model)
+            .map_err(|e| SpeechError::Unavailable(e.to_string()))?;
+        Ok(Self { client })
+    }
+}
+
+impl SpeechToText for OpenAiSpeech {
+    fn describe(&self) -> (String, String) {
+        ("openai".to_owned(), self.client.model().to_owned())
+    }
+
+    fn transcribe(&self, request: Request) -> BoxFuture<'_, Result<Vec<Segment>, SpeechError>> {
+        Box::pin(async move {
+            let wav = wav_bytes(&request.samples);
+            let (_, result) = self.client.transcribe(&wav, &request.language).await;
+            result.map(segments).map_err(speech_error)
+        })
+    }
+}
+
+/// Gemini audio input.
+pub struct GeminiSpeech {
+    client: Gemini,
+}
+
+impl GeminiSpeech {
+    /// The client for `providers.gemini` and `speech.model` (default `gemini-2.5-flash`).
+    ///
+    /// Errors: [`SpeechError::Unavailable`] when the key is missing or the client cannot be built.
+    pub fn new(settings: &Settings) -> Result<Self, SpeechError> {
+        use secrecy::ExposeSecret as _;
+        if settings
+            .providers
+            .gemini
+            .api_key
+            .as_ref()
+            .is_none_or(|k| k.expose_secret().trim().is_empty())
+        {
+            return Err(SpeechError::Unavailable(
+                "speech.engine = \"gemini\" needs providers.gemini.api_key".to_owned(),
+            ));
+        }
+        let model = settings
+            .speech
+            .model
+            .clone()
+            .unwrap_or_else(|| "gemini-2.5-flash".to_owned());
+        let client = Gemini::new(&settings.providers.gemini, model)
+            .map_err(|e| SpeechError::Unavailable(e.to_string()))?;
+        Ok(Self { client })
+    }
+}
+
+impl SpeechToText for GeminiSpeech {
+    fn describe(&self) -> (String, String) {
+        ("gemini".to_owned(), self.client.model().to_owned())
+    }
+
+    fn transcribe(&self, request: Request) -> BoxFuture<'_, Result<Vec<Segment>, SpeechError>> {
+        Box::pin(async move {
+            let wav = wav_bytes(&request.samples);
+            let (_, result) = self.client.transcribe(&wav, &request.language).await;
+            result.map(segments).map_err(speech_error)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wav_file_decodes_back_to_the_same_samples() {
+        let samples: Vec<f32> = (0..1600).map(|i| ((i as f32) / 50.0).sin() * 0.5).collect();
+        let audio =
+            super::super::decode::decode_recording(wav_bytes(&samples), Some("wav"), 60_000)
+                .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(audio.channels.len(), 1);
+        assert_eq!(audio.channels[0].len(), samples.len());
+        assert!(
+            audio.channels[0]
+                .iter()
+                .zip(&samples)
+                .all(|(a, b)| (a - b).abs() < 1e-3)
+        );
+    }
+}

@@ -1,0 +1,140 @@
+//! A recorded consultation in the browser: the player loads the recording, each transcript time
+//! seeks it, and the report shows what was measured on the audio and how speakers were found.
+
+use std::time::Duration;
+
+use tests::{UploadFile, eval_path};
+
+use crate::support::{
+    click, ok, require_dist, screenshot, sign_in, start_browser, wait_for, wait_for_text,
+};
+
+const PASSWORD: &str = "recording-password-123";
+
+/// The player's `currentTime` (seconds), or `-1` before it exists.
+async fn player_time(client: &fantoccini::Client) -> f64 {
+    client
+        .execute(
+            "const p = document.getElementById('recording'); return p ? p.currentTime : -1;",
+            vec![],
+        )
+        .await
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(-1.0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_counselor_plays_a_recording_from_a_transcript_turn_and_sees_its_audio_measures() {
+    require_dist();
+    let app = tests::spawn_app(tests::Db::Sqlite).await;
+    app.create_user(
+        "kim@example.com",
+        PASSWORD,
+        consult_coach::auth::Role::Counselor,
+    )
+    .await;
+    let token = app.login("kim@example.com", PASSWORD).await;
+    let audio = std::fs::read(eval_path("audio/ko/azure_customspeech_ko_train1.wav"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (status, body) = app
+        .upload(
+            Some(&token),
+            UploadFile {
+                name: "상담 녹음.wav",
+                bytes: audio,
+                mime: "audio/wav",
+            },
+        )
+        .await;
+    let id = body["data"]["uploadConsultation"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("upload failed ({status}): {body}"))
+        .to_owned();
+    let done = app
+        .wait_for_terminal_within(&token, &id, Duration::from_secs(240))
+        .await;
+    assert_eq!(done["status"], "COMPLETED", "{done}");
+
+    let (_driver, client) = start_browser().await;
+    sign_in(&client, &app.address, "kim@example.com", PASSWORD).await;
+    wait_for(&client, "#nav-home").await;
+    ok(
+        &client,
+        "open the consultation",
+        client
+            .goto(&format!("{}/consultations/{id}", app.address))
+            .await,
+    )
+    .await;
+    wait_for(&client, "audio#recording").await;
+    wait_for_text(&client, "#audio-metrics", "녹음 길이").await;
+    wait_for_text(&client, "#speaker-note", "추정").await;
+    // The player has the recording's metadata (served by /media with its token).
+    let started = std::time::Instant::now();
+    loop {
+        let ready = client
+            .execute(
+                "return document.getElementById('recording').readyState;",
+                vec![],
+            )
+            .await
+            .ok()
+            .and_then(|v| v.as_u64())
+            .unwrap_or(0);
+        if ready >= 1 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the recording never loaded"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Move the player away, then a turn's time brings it back there.
+    ok(
+        &client,
+        "move the player",
+        client
+            .execute(
+                "document.getElementById('recording').currentTime = 20;",
+                vec![],
+            )
+            .await,
+    )
+    .await;
+    let seek = "#transcript li:first-child button.seek";
+    wait_for(&client, seek).await;
+    let label = ok(
+        &client,
+        "seek label",
+        client.find(fantoccini::Locator::Css(seek)).await,
+    )
+    .await
+    .text()
+    .await
+    .unwrap_or_default();
+    let (minutes, seconds) = label
+        .trim_start_matches('▶')
+        .trim()
+        .split_once(':')
+        .unwrap_or(("0", "0"));
+    let wanted =
+        minutes.parse::<f64>().unwrap_or(0.0) * 60.0 + seconds.parse::<f64>().unwrap_or(0.0);
+    assert!(wanted < 15.0, "the first turn starts early: {label}");
+    assert!((player_time(&client).await - 20.0).abs() < 1.0);
+    click(&client, seek).await;
+    let started = std::time::Instant::now();
+    loop {
+        let now = player_time(&client).await;
+        if (now - wanted).abs() < 2.0 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the player is at {now}, not {wanted}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    screenshot(&client, "18-recording-ko").await;
+}

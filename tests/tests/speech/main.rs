@@ -1,0 +1,57 @@
+//! Speech-to-text on real recordings from `../shared/eval/audio` (issue 12): accuracy of the
+//! embedded engine, the stereo call's channels, video containers, recordings through the whole
+//! pipeline on both databases, and the HTTP engines against local servers speaking their wire
+//! formats.
+//!
+//! The embedded engine needs the Whisper model that `scripts/setup.sh` builds (the test command
+//! runs it); `CONSULT_COACH__SPEECH__MODEL_PATH` points elsewhere.
+
+mod accuracy;
+mod pipeline;
+mod providers;
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicU8;
+
+use consult_coach::config::Settings;
+use consult_coach::speech::{Transcriber, Transcription, engine_from_settings};
+
+/// The embedded engine as configured by default (2 threads, greedy).
+pub fn whisper() -> Transcriber {
+    let mut settings = Settings::default();
+    if let Some(path) = std::env::var_os("CONSULT_COACH__SPEECH__MODEL_PATH") {
+        settings.speech.model_path = Some(path.into());
+    }
+    let engine = engine_from_settings(&settings).unwrap_or_else(|e| {
+        panic!("the Whisper model is missing ({e}); scripts/test.sh builds it")
+    });
+    Transcriber::new(engine, 1, settings.speech.agent_channel, 120)
+}
+
+/// Decodes and transcribes a file of `eval/audio`.
+pub async fn transcribe_file(
+    transcriber: &Transcriber,
+    path: &std::path::Path,
+    language: &str,
+) -> Transcription {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let extension = path.extension().map(|e| e.to_string_lossy().into_owned());
+    let audio = transcriber
+        .decode(bytes, extension)
+        .await
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    transcriber
+        .transcribe(&audio, language, Arc::new(AtomicU8::new(0)))
+        .await
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// All the words of a transcription.
+pub fn text_of(transcription: &Transcription) -> String {
+    transcription
+        .turns
+        .iter()
+        .map(|t| t.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}

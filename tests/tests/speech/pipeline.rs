@@ -1,0 +1,156 @@
+//! Recordings through the whole pipeline (upload → decode → voice detection → speech-to-text →
+//! analysis), on both databases.
+
+use std::time::Duration;
+
+use consult_coach::speech::accuracy::character_errors;
+use serde_json::{Value, json};
+use tests::{TestApp, UploadFile, db_tests, eval_path, spawn_app};
+
+const DETAIL: &str = "query($id: ID!) { consultation(id: $id) {
+    status failureCode failureMessage language recordingUrl
+    transcript { speaker startMs endMs text }
+    transcriptInfo { source format encoding speakerMapping }
+    report { metrics { audio { durationS agentTalkS customerTalkS deadAirS speakersByChannel engine model } } }
+    events { stage percent message }
+} }";
+
+async fn upload_file(app: &TestApp, token: &str, name: &str, bytes: Vec<u8>, mime: &str) -> String {
+    let (status, body) = app
+        .upload(Some(token), UploadFile { name, bytes, mime })
+        .await;
+    match body["data"]["uploadConsultation"]["id"].as_str() {
+        Some(id) if status == 200 => id.to_owned(),
+        _ => panic!("upload failed ({status}): {body}"),
+    }
+}
+
+async fn finished(app: &TestApp, token: &str, id: &str) -> Value {
+    app.wait_for_terminal_within(token, id, Duration::from_secs(240))
+        .await;
+    let body = app.graphql(Some(token), DETAIL, json!({ "id": id })).await;
+    assert!(body["errors"].is_null(), "{body}");
+    body["data"]["consultation"].clone()
+}
+
+db_tests! {
+    async fn a_korean_recording_is_transcribed_with_timings_reports_its_progress_and_is_analysed(db: Db) {
+        let app = spawn_app(db).await;
+        let token = app.counselor_token("kim@example.com").await;
+        let audio = std::fs::read(eval_path("audio/ko/azure_customspeech_ko_test.wav"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let id = upload_file(&app, &token, "통화녹음.wav", audio, "audio/wav").await;
+        let c = finished(&app, &token, &id).await;
+        assert_eq!(c["status"], "COMPLETED", "{c}");
+        let info = &c["transcriptInfo"];
+        assert_eq!(info["source"], "stt", "{info}");
+        assert_eq!(info["format"], "speech");
+        assert_eq!(info["speakerMapping"], "VOICE_HEURISTIC");
+        assert!(info["encoding"].is_null());
+        let turns = c["transcript"].as_array().cloned().unwrap_or_default();
+        assert!(!turns.is_empty());
+        assert!(turns.iter().all(|t| t["startMs"].is_u64() && t["endMs"].is_u64()), "{turns:?}");
+        let text: String = turns.iter().filter_map(|t| t["text"].as_str()).collect::<Vec<_>>().join(" ");
+        let reference = std::fs::read_to_string(eval_path("audio/ko/azure_customspeech_ko_test.txt"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let cer = character_errors(&reference, &text);
+        assert!(cer.rate() <= 0.08, "CER {:.2}%: {text}", cer.rate() * 100.0);
+        let audio = &c["report"]["metrics"]["audio"];
+        assert_eq!(audio["engine"], "whisper.cpp", "{audio}");
+        assert!(audio["durationS"].as_f64().is_some_and(|d| (33.0..34.0).contains(&d)), "{audio}");
+        assert!(audio["agentTalkS"].as_f64().is_some_and(|t| t > 25.0), "{audio}");
+        assert_eq!(audio["speakersByChannel"], false);
+        assert!(audio["customerTalkS"].is_null());
+        // The transcription stage reports its percent, ending at 100 %.
+        let events = c["events"].as_array().cloned().unwrap_or_default();
+        let transcribing: Vec<&Value> = events.iter().filter(|e| e["stage"] == "TRANSCRIBING").collect();
+        assert!(!transcribing.is_empty(), "{events:?}");
+        assert!(transcribing.iter().all(|e| e["message"].as_str().is_some_and(|m| m.contains('%'))), "{transcribing:?}");
+        assert_eq!(events.last().map(|e| e["stage"].clone()), Some(json!("COMPLETED")));
+
+        // The player's address: the recording itself, with byte ranges for seeking, no account
+        // needed for 15 minutes, nothing for a tampered token.
+        let url = c["recordingUrl"].as_str().unwrap_or_else(|| panic!("no recordingUrl: {c}")).to_owned();
+        assert!(url.starts_with("/media/"), "{url}");
+        let client = reqwest::Client::new();
+        let full = client.get(format!("{}{url}", app.address)).send().await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(full.status().as_u16(), 200);
+        assert_eq!(full.headers()["content-type"], "audio/wav");
+        assert_eq!(full.headers()["accept-ranges"], "bytes");
+        let original = std::fs::read(eval_path("audio/ko/azure_customspeech_ko_test.wav")).unwrap_or_default();
+        assert_eq!(full.bytes().await.map(|b| b.len()).unwrap_or_default(), original.len());
+        let part = client
+            .get(format!("{}{url}", app.address))
+            .header("Range", "bytes=100-199")
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(part.status().as_u16(), 206);
+        assert_eq!(part.headers()["content-range"], format!("bytes 100-199/{}", original.len()).as_str());
+        assert_eq!(part.bytes().await.map(|b| b.to_vec()).unwrap_or_default(), original[100..200].to_vec());
+        let tampered = format!("{}{}x", app.address, url);
+        let denied = client.get(tampered).send().await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(denied.status().as_u16(), 403);
+        // An access token is not a media token.
+        let denied = client.get(format!("{}/media/{token}", app.address)).send().await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(denied.status().as_u16(), 403);
+        // Another counselor cannot even see the consultation, so never gets an address.
+        let other = app.counselor_token("lee@example.com").await;
+        let body = app.graphql(Some(&other), "query($id: ID!) { consultation(id: $id) { recordingUrl } }", json!({ "id": id })).await;
+        assert_eq!(tests::error_code(&body), "NOT_FOUND", "{body}");
+        // A transcript has no recording.
+        let text = app.upload_text(&token, "통화.txt", "상담원: 안녕하세요.\n고객: 네.").await;
+        let body = app.graphql(Some(&token), "query($id: ID!) { consultation(id: $id) { recordingUrl } }", json!({ "id": text })).await;
+        assert!(body["data"]["consultation"]["recordingUrl"].is_null(), "{body}");
+    }
+
+    async fn a_cut_off_recording_fails_with_media_decode_failed_and_a_message_in_both_languages(db: Db) {
+        let app = spawn_app(db).await;
+        let token = app.counselor_token("kim@example.com").await;
+        let audio = std::fs::read(eval_path("audio/en/azure_customspeech_en_test.wav"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let cut = audio[..audio.len() / 3].to_vec();
+        let id = upload_file(&app, &token, "잘린녹음.wav", cut, "audio/wav").await;
+        let c = finished(&app, &token, &id).await;
+        assert_eq!(c["status"], "FAILED", "{c}");
+        assert_eq!(c["failureCode"], "MEDIA_DECODE_FAILED");
+        assert!(c["failureMessage"].as_str().is_some_and(|m| m.contains("녹음 파일")), "{c}");
+        let english = app
+            .graphql_with_language(Some(&token), DETAIL, json!({ "id": id }), "en")
+            .await;
+        let message = english["data"]["consultation"]["failureMessage"].as_str().unwrap_or_default().to_owned();
+        assert!(message.contains("could not be played"), "{message}");
+    }
+
+    async fn a_silent_recording_fails_with_no_speech_found(db: Db) {
+        let app = spawn_app(db).await;
+        let token = app.counselor_token("kim@example.com").await;
+        let id = upload_file(&app, &token, "무음.wav", silent_wav(5), "audio/wav").await;
+        let c = finished(&app, &token, &id).await;
+        assert_eq!(c["status"], "FAILED", "{c}");
+        assert_eq!(c["failureCode"], "NO_SPEECH_FOUND");
+    }
+}
+
+/// `seconds` of 16 kHz 16-bit mono silence with a little hiss.
+fn silent_wav(seconds: u32) -> Vec<u8> {
+    let frames = 16_000 * seconds;
+    let mut out = Vec::new();
+    out.extend(b"RIFF");
+    out.extend((36 + frames * 2).to_le_bytes());
+    out.extend(b"WAVEfmt ");
+    out.extend(16u32.to_le_bytes());
+    out.extend(1u16.to_le_bytes());
+    out.extend(1u16.to_le_bytes());
+    out.extend(16_000u32.to_le_bytes());
+    out.extend(32_000u32.to_le_bytes());
+    out.extend(2u16.to_le_bytes());
+    out.extend(16u16.to_le_bytes());
+    out.extend(b"data");
+    out.extend((frames * 2).to_le_bytes());
+    for i in 0..frames {
+        let hiss: i16 = if i % 7 == 0 { 3 } else { -2 };
+        out.extend(hiss.to_le_bytes());
+    }
+    out
+}
