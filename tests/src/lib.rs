@@ -548,15 +548,14 @@ impl TestApp {
 
     /// Uploads a text transcript and returns the new consultation id.
     pub async fn upload_text(&self, token: &str, name: &str, text: &str) -> String {
+        self.upload_file(token, name, text.as_bytes().to_vec(), "text/plain")
+            .await
+    }
+
+    /// Uploads a file and returns the new consultation id (panics when it is refused).
+    pub async fn upload_file(&self, token: &str, name: &str, bytes: Vec<u8>, mime: &str) -> String {
         let (status, body) = self
-            .upload(
-                Some(token),
-                UploadFile {
-                    name,
-                    bytes: text.as_bytes().to_vec(),
-                    mime: "text/plain",
-                },
-            )
+            .upload(Some(token), UploadFile { name, bytes, mime })
             .await;
         match body["data"]["uploadConsultation"]["id"].as_str() {
             Some(id) if status == 200 => id.to_owned(),

@@ -206,6 +206,37 @@ pub fn decode_recording(
     })
 }
 
+/// Channels of samples in `[-1, 1]` as a 16-bit PCM WAV file (interleaved), for providers that
+/// take files and for tests.
+pub fn wav_bytes(rate: u32, channels: &[&[f32]]) -> Vec<u8> {
+    let frames = channels.first().map_or(0, |c| c.len());
+    let count = u16::try_from(channels.len()).unwrap_or(u16::MAX);
+    let data_len = u32::try_from(frames * channels.len() * 2).unwrap_or(u32::MAX);
+    let mut out = Vec::with_capacity(44 + frames * channels.len() * 2);
+    out.extend(b"RIFF");
+    out.extend(data_len.saturating_add(36).to_le_bytes());
+    out.extend(b"WAVEfmt ");
+    out.extend(16u32.to_le_bytes());
+    out.extend(1u16.to_le_bytes());
+    out.extend(count.to_le_bytes());
+    out.extend(rate.to_le_bytes());
+    out.extend((rate * u32::from(count) * 2).to_le_bytes());
+    out.extend((count * 2).to_le_bytes());
+    out.extend(16u16.to_le_bytes());
+    out.extend(b"data");
+    out.extend(data_len.to_le_bytes());
+    for i in 0..frames {
+        for channel in channels {
+            let sample = channel.get(i).copied().unwrap_or(0.0);
+            // Clamped to [-1, 1] first, so the product fits in i16.
+            #[allow(clippy::cast_possible_truncation)]
+            let value = (sample.clamp(-1.0, 1.0) * f32::from(i16::MAX)) as i16;
+            out.extend(value.to_le_bytes());
+        }
+    }
+    out
+}
+
 /// Whether two channels carry the same signal (a mono recording stored as stereo).
 fn identical(left: &[f32], right: &[f32]) -> bool {
     let energy: f64 = left.iter().map(|s| f64::from(s.abs())).sum();
@@ -263,34 +294,6 @@ fn resample(samples: Vec<f32>, rate: u32) -> Result<Vec<f32>, DecodeError> {
 mod tests {
     use super::*;
 
-    /// A 16-bit PCM WAV file of `channels` interleaved tones.
-    pub(crate) fn wav(rate: u32, channels: &[Vec<f32>]) -> Vec<u8> {
-        let frames = channels.first().map_or(0, Vec::len);
-        let n = u16::try_from(channels.len()).unwrap_or(1);
-        let data_len = u32::try_from(frames * channels.len() * 2).unwrap_or(u32::MAX);
-        let mut out = Vec::new();
-        out.extend(b"RIFF");
-        out.extend((36 + data_len).to_le_bytes());
-        out.extend(b"WAVEfmt ");
-        out.extend(16u32.to_le_bytes());
-        out.extend(1u16.to_le_bytes());
-        out.extend(n.to_le_bytes());
-        out.extend(rate.to_le_bytes());
-        out.extend((rate * u32::from(n) * 2).to_le_bytes());
-        out.extend((n * 2).to_le_bytes());
-        out.extend(16u16.to_le_bytes());
-        out.extend(b"data");
-        out.extend(data_len.to_le_bytes());
-        for i in 0..frames {
-            for c in channels {
-                #[allow(clippy::cast_possible_truncation)]
-                let s = (c[i] * 32_000.0) as i16;
-                out.extend(s.to_le_bytes());
-            }
-        }
-        out
-    }
-
     fn tone(rate: u32, hz: f32, seconds: f32) -> Vec<f32> {
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let n = (rate as f32 * seconds) as usize;
@@ -303,7 +306,7 @@ mod tests {
     fn a_stereo_8khz_call_is_resampled_to_16khz_with_its_channels_kept_apart() {
         let left = tone(8_000, 440.0, 2.0);
         let right = vec![0.0; left.len()];
-        let audio = decode_recording(wav(8_000, &[left, right]), Some("wav"), 60_000)
+        let audio = decode_recording(wav_bytes(8_000, &[&left, &right]), Some("wav"), 60_000)
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(audio.is_stereo());
         assert_eq!(audio.source_rate, 8_000);
@@ -318,7 +321,7 @@ mod tests {
     #[test]
     fn a_stereo_file_with_identical_channels_is_one_mono_channel() {
         let left = tone(16_000, 300.0, 1.0);
-        let audio = decode_recording(wav(16_000, &[left.clone(), left]), None, 60_000)
+        let audio = decode_recording(wav_bytes(16_000, &[&left, &left]), None, 60_000)
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(audio.channels.len(), 1);
         assert_eq!(audio.source_channels, 2);
@@ -326,7 +329,7 @@ mod tests {
 
     #[test]
     fn a_truncated_wav_fails_as_cut_off_and_garbage_fails_as_undecodable() {
-        let full = wav(16_000, &[tone(16_000, 300.0, 2.0)]);
+        let full = wav_bytes(16_000, &[&tone(16_000, 300.0, 2.0)]);
         let cut = full[..full.len() / 2].to_vec();
         assert!(matches!(
             decode_recording(cut, Some("wav"), 60_000),
@@ -342,7 +345,7 @@ mod tests {
 
     #[test]
     fn decoding_stops_at_the_configured_length() {
-        let long = wav(16_000, &[tone(16_000, 300.0, 3.0)]);
+        let long = wav_bytes(16_000, &[&tone(16_000, 300.0, 3.0)]);
         assert_eq!(
             decode_recording(long, None, 1_000).err(),
             Some(DecodeError::TooLong { max_minutes: 0 })

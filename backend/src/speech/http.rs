@@ -6,37 +6,12 @@
 
 use futures_util::future::BoxFuture;
 
+use super::decode::{TARGET_RATE, wav_bytes};
 use super::{Request, Segment, SpeechError, SpeechToText};
 use crate::config::Settings;
 use crate::llm::gemini::Gemini;
 use crate::llm::openai::OpenAi;
 use crate::llm::{LlmError, SpokenText};
-
-/// 16 kHz mono samples as a 16-bit PCM WAV file.
-pub fn wav_bytes(samples: &[f32]) -> Vec<u8> {
-    let rate = super::decode::TARGET_RATE;
-    let data_len = u32::try_from(samples.len() * 2).unwrap_or(u32::MAX);
-    let mut out = Vec::with_capacity(44 + samples.len() * 2);
-    out.extend(b"RIFF");
-    out.extend(data_len.saturating_add(36).to_le_bytes());
-    out.extend(b"WAVEfmt ");
-    out.extend(16u32.to_le_bytes());
-    out.extend(1u16.to_le_bytes());
-    out.extend(1u16.to_le_bytes());
-    out.extend(rate.to_le_bytes());
-    out.extend((rate * 2).to_le_bytes());
-    out.extend(2u16.to_le_bytes());
-    out.extend(16u16.to_le_bytes());
-    out.extend(b"data");
-    out.extend(data_len.to_le_bytes());
-    for sample in samples {
-        // Clamped to [-1, 1] first, so the product fits in i16.
-        #[allow(clippy::cast_possible_truncation)]
-        let value = (sample.clamp(-1.0, 1.0) * f32::from(i16::MAX)) as i16;
-        out.extend(value.to_le_bytes());
-    }
-    out
-}
 
 /// Provider failures as speech errors: overload and network trouble may pass, the rest is a
 /// configuration or answer problem.
@@ -96,7 +71,7 @@ impl SpeechToText for OpenAiSpeech {
 
     fn transcribe(&self, request: Request) -> BoxFuture<'_, Result<Vec<Segment>, SpeechError>> {
         Box::pin(async move {
-            let wav = wav_bytes(&request.samples);
+            let wav = wav_bytes(TARGET_RATE, &[&request.samples]);
             let (_, result) = self.client.transcribe(&wav, &request.language).await;
             result.map(segments).map_err(speech_error)
         })
@@ -143,7 +118,7 @@ impl SpeechToText for GeminiSpeech {
 
     fn transcribe(&self, request: Request) -> BoxFuture<'_, Result<Vec<Segment>, SpeechError>> {
         Box::pin(async move {
-            let wav = wav_bytes(&request.samples);
+            let wav = wav_bytes(TARGET_RATE, &[&request.samples]);
             let (_, result) = self.client.transcribe(&wav, &request.language).await;
             result.map(segments).map_err(speech_error)
         })
@@ -157,9 +132,12 @@ mod tests {
     #[test]
     fn the_wav_file_decodes_back_to_the_same_samples() {
         let samples: Vec<f32> = (0..1600).map(|i| ((i as f32) / 50.0).sin() * 0.5).collect();
-        let audio =
-            super::super::decode::decode_recording(wav_bytes(&samples), Some("wav"), 60_000)
-                .unwrap_or_else(|e| panic!("{e}"));
+        let audio = super::super::decode::decode_recording(
+            wav_bytes(TARGET_RATE, &[&samples]),
+            Some("wav"),
+            60_000,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(audio.channels.len(), 1);
         assert_eq!(audio.channels[0].len(), samples.len());
         assert!(

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use tests::{UploadFile, eval_path};
+use tests::eval_path;
 
 use crate::support::{
     click, ok, require_dist, screenshot, sign_in, start_browser, wait_for, wait_for_text,
@@ -37,20 +37,9 @@ async fn a_counselor_plays_a_recording_from_a_transcript_turn_and_sees_its_audio
     let token = app.login("kim@example.com", PASSWORD).await;
     let audio = std::fs::read(eval_path("audio/ko/azure_customspeech_ko_train1.wav"))
         .unwrap_or_else(|e| panic!("{e}"));
-    let (status, body) = app
-        .upload(
-            Some(&token),
-            UploadFile {
-                name: "상담 녹음.wav",
-                bytes: audio,
-                mime: "audio/wav",
-            },
-        )
+    let id = app
+        .upload_file(&token, "상담 녹음.wav", audio, "audio/wav")
         .await;
-    let id = body["data"]["uploadConsultation"]["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("upload failed ({status}): {body}"))
-        .to_owned();
     let done = app
         .wait_for_terminal_within(&token, &id, Duration::from_secs(240))
         .await;

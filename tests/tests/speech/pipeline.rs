@@ -4,8 +4,9 @@
 use std::time::Duration;
 
 use consult_coach::speech::accuracy::character_errors;
+use consult_coach::speech::decode::wav_bytes;
 use serde_json::{Value, json};
-use tests::{TestApp, UploadFile, db_tests, eval_path, spawn_app};
+use tests::{TestApp, db_tests, eval_path, spawn_app};
 
 const DETAIL: &str = "query($id: ID!) { consultation(id: $id) {
     status failureCode failureMessage language recordingUrl
@@ -14,16 +15,6 @@ const DETAIL: &str = "query($id: ID!) { consultation(id: $id) {
     report { metrics { audio { durationS agentTalkS customerTalkS deadAirS speakersByChannel engine model } } }
     events { stage percent message }
 } }";
-
-async fn upload_file(app: &TestApp, token: &str, name: &str, bytes: Vec<u8>, mime: &str) -> String {
-    let (status, body) = app
-        .upload(Some(token), UploadFile { name, bytes, mime })
-        .await;
-    match body["data"]["uploadConsultation"]["id"].as_str() {
-        Some(id) if status == 200 => id.to_owned(),
-        _ => panic!("upload failed ({status}): {body}"),
-    }
-}
 
 async fn finished(app: &TestApp, token: &str, id: &str) -> Value {
     app.wait_for_terminal_within(token, id, Duration::from_secs(240))
@@ -39,7 +30,7 @@ db_tests! {
         let token = app.counselor_token("kim@example.com").await;
         let audio = std::fs::read(eval_path("audio/ko/azure_customspeech_ko_test.wav"))
             .unwrap_or_else(|e| panic!("{e}"));
-        let id = upload_file(&app, &token, "통화녹음.wav", audio, "audio/wav").await;
+        let id = app.upload_file(&token, "통화녹음.wav", audio, "audio/wav").await;
         let c = finished(&app, &token, &id).await;
         assert_eq!(c["status"], "COMPLETED", "{c}");
         let info = &c["transcriptInfo"];
@@ -110,7 +101,7 @@ db_tests! {
         let audio = std::fs::read(eval_path("audio/en/azure_customspeech_en_test.wav"))
             .unwrap_or_else(|e| panic!("{e}"));
         let cut = audio[..audio.len() / 3].to_vec();
-        let id = upload_file(&app, &token, "잘린녹음.wav", cut, "audio/wav").await;
+        let id = app.upload_file(&token, "잘린녹음.wav", cut, "audio/wav").await;
         let c = finished(&app, &token, &id).await;
         assert_eq!(c["status"], "FAILED", "{c}");
         assert_eq!(c["failureCode"], "MEDIA_DECODE_FAILED");
@@ -125,32 +116,17 @@ db_tests! {
     async fn a_silent_recording_fails_with_no_speech_found(db: Db) {
         let app = spawn_app(db).await;
         let token = app.counselor_token("kim@example.com").await;
-        let id = upload_file(&app, &token, "무음.wav", silent_wav(5), "audio/wav").await;
+        let id = app.upload_file(&token, "무음.wav", silent_wav(5), "audio/wav").await;
         let c = finished(&app, &token, &id).await;
         assert_eq!(c["status"], "FAILED", "{c}");
         assert_eq!(c["failureCode"], "NO_SPEECH_FOUND");
     }
 }
 
-/// `seconds` of 16 kHz 16-bit mono silence with a little hiss.
+/// `seconds` of 16 kHz mono silence with a little hiss.
 fn silent_wav(seconds: u32) -> Vec<u8> {
-    let frames = 16_000 * seconds;
-    let mut out = Vec::new();
-    out.extend(b"RIFF");
-    out.extend((36 + frames * 2).to_le_bytes());
-    out.extend(b"WAVEfmt ");
-    out.extend(16u32.to_le_bytes());
-    out.extend(1u16.to_le_bytes());
-    out.extend(1u16.to_le_bytes());
-    out.extend(16_000u32.to_le_bytes());
-    out.extend(32_000u32.to_le_bytes());
-    out.extend(2u16.to_le_bytes());
-    out.extend(16u16.to_le_bytes());
-    out.extend(b"data");
-    out.extend((frames * 2).to_le_bytes());
-    for i in 0..frames {
-        let hiss: i16 = if i % 7 == 0 { 3 } else { -2 };
-        out.extend(hiss.to_le_bytes());
-    }
-    out
+    let hiss: Vec<f32> = (0..16_000 * seconds)
+        .map(|i| if i % 7 == 0 { 1e-4 } else { -6e-5 })
+        .collect();
+    wav_bytes(16_000, &[&hiss])
 }
