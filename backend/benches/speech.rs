@@ -29,12 +29,13 @@ fn decode(bytes: Vec<u8>, extension: &str) -> DecodedAudio {
     decode_recording(bytes, Some(extension), 3_600_000).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn transcriber() -> Transcriber {
+fn make_transcriber(fit_encoder: bool) -> Transcriber {
     let mut settings = Settings::default();
+    settings.speech.fit_encoder = fit_encoder;
     if let Some(path) = std::env::var_os("CONSULT_COACH__SPEECH__MODEL_PATH") {
         settings.speech.model_path = Some(path.into());
     }
-    let engine = engine_from_settings(&settings).unwrap_or_else(|e| panic!("{e}"));
+    let engine = engine_from_settings(&settings, None).unwrap_or_else(|e| panic!("{e}"));
     Transcriber::new(engine, 1, settings.speech.agent_channel, 120)
 }
 
@@ -47,12 +48,12 @@ fn run(
     decode_ms: f64,
     language: &str,
 ) -> f64 {
+    let duration_ms = audio.duration_ms() as f64;
     let started = Instant::now();
     let transcription = runtime
-        .block_on(transcriber.transcribe(&audio, language, Arc::new(AtomicU8::new(0))))
+        .block_on(transcriber.transcribe(audio, language, None, Arc::new(AtomicU8::new(0))))
         .unwrap_or_else(|e| panic!("{label}: {e}"));
     let stt_ms = started.elapsed().as_secs_f64() * 1000.0;
-    let duration_ms = audio.duration_ms() as f64;
     let rtf = (decode_ms + stt_ms) / duration_ms;
     println!(
         "{label}: {:.1} s of audio, decode {decode_ms:.0} ms, VAD+STT {stt_ms:.0} ms, RTF {rtf:.3} (2 threads, greedy), {} turns",
@@ -67,7 +68,7 @@ fn main() {
         .enable_all()
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
-    let transcriber = transcriber();
+    let transcriber = make_transcriber(true);
 
     let call = eval("audio/en_calls/azure_fast_transcription_test_call.wav");
     let started = Instant::now();
@@ -99,6 +100,14 @@ fn main() {
         &runtime,
         &transcriber,
         "Korean speech (111 s, mono)",
+        audio.clone(),
+        decode_ms,
+        "ko",
+    );
+    run(
+        &runtime,
+        &make_transcriber(false),
+        "Korean speech (111 s, mono), speech.fit_encoder off",
         audio,
         decode_ms,
         "ko",

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod coaching;
 pub mod consultations;
 pub mod context;
 pub mod disputes;

@@ -190,7 +190,7 @@ async fn speech_command(settings: Settings, command: SpeechCommand) -> anyhow::R
     );
     let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
     let extension = file.extension().map(|e| e.to_string_lossy().into_owned());
-    let engine = consult_coach::speech::engine_from_settings(&settings)?;
+    let engine = consult_coach::speech::engine_from_settings(&settings, None)?;
     let transcriber = consult_coach::speech::Transcriber::new(
         engine,
         settings.speech.concurrency(),
@@ -202,16 +202,19 @@ async fn speech_command(settings: Settings, command: SpeechCommand) -> anyhow::R
     let decode_ms = started.elapsed().as_millis();
     let progress = std::sync::Arc::new(std::sync::atomic::AtomicU8::new(0));
     let stt_started = std::time::Instant::now();
-    let transcription = transcriber.transcribe(&audio, &language, progress).await?;
+    let duration_ms = audio.duration_ms();
+    let transcription = transcriber
+        .transcribe(audio, &language, None, progress)
+        .await?;
     let stt_ms = stt_started.elapsed().as_millis();
     #[allow(clippy::cast_precision_loss)]
-    let rtf = (decode_ms + stt_ms) as f64 / audio.duration_ms().max(1) as f64;
+    let rtf = (decode_ms + stt_ms) as f64 / duration_ms.max(1) as f64;
     let out = serde_json::json!({
         "file": file.display().to_string(),
         "engine": transcription.engine.0,
         "model": transcription.engine.1,
         "language": language,
-        "durationMs": audio.duration_ms(),
+        "durationMs": duration_ms,
         "sourceChannels": transcription.source.0,
         "sourceRate": transcription.source.1,
         "speakerMapping": transcription.assignment.as_str(),

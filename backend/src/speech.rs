@@ -21,10 +21,12 @@ pub mod http;
 pub mod vad;
 pub mod whisper;
 
+use std::ops::Range;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
 
 use futures_util::future::BoxFuture;
+use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
 use shared::transcript::Turn;
 use tokio::sync::Semaphore;
@@ -90,15 +92,50 @@ pub fn is_language_code(code: &str) -> bool {
     code.len() == 2 && code.bytes().all(|b| b.is_ascii_lowercase())
 }
 
-/// What one engine call transcribes: 16 kHz mono samples in one language.
+/// What one engine call transcribes: a window of one channel of a decoded recording (16 kHz
+/// mono samples, shared with the other windows, never copied) in one language.
 #[derive(Debug, Clone)]
 pub struct Request {
-    /// The samples.
-    pub samples: Arc<Vec<f32>>,
+    channels: Arc<Vec<Vec<f32>>>,
+    channel: usize,
+    window: Range<usize>,
     /// ISO 639-1 language.
     pub language: String,
-    /// Percent of this request done, updated by engines that can tell.
-    pub progress: Arc<AtomicU8>,
+    /// The consultation transcribed, for the provider call log (`llm_calls`).
+    pub consultation_id: Option<String>,
+    /// Where engines that can tell report how far they are.
+    pub progress: Progress,
+}
+
+impl Request {
+    /// The samples of this window.
+    pub fn samples(&self) -> &[f32] {
+        self.channels
+            .get(self.channel)
+            .and_then(|samples| samples.get(self.window.clone()))
+            .unwrap_or_default()
+    }
+}
+
+/// One request's share of a recording's overall progress: an engine reports its own percent and
+/// the recording's percent (what the pipeline shows) is updated directly.
+#[derive(Debug, Clone)]
+pub struct Progress {
+    overall: Arc<AtomicU8>,
+    done_ms: u64,
+    window_ms: u64,
+    total_ms: u64,
+}
+
+impl Progress {
+    /// Records that `percent` (0-100) of this request is done.
+    pub fn report(&self, percent: u8) {
+        let within = u64::from(percent.min(100));
+        self.overall.store(
+            percent_of(self.done_ms + self.window_ms * within / 100, self.total_ms),
+            Ordering::Relaxed,
+        );
+    }
 }
 
 /// A speech-to-text engine.
@@ -110,8 +147,12 @@ pub trait SpeechToText: Send + Sync {
     fn transcribe(&self, request: Request) -> BoxFuture<'_, Result<Vec<Segment>, SpeechError>>;
 }
 
-/// The configured engine, or why there is none.
-pub fn engine_from_settings(settings: &Settings) -> Result<Arc<dyn SpeechToText>, SpeechError> {
+/// The configured engine, or why there is none. The HTTP engines record each call in `llm_calls`
+/// when given a database (`calls`), like the LLM analyzer does.
+pub fn engine_from_settings(
+    settings: &Settings,
+    calls: Option<DatabaseConnection>,
+) -> Result<Arc<dyn SpeechToText>, SpeechError> {
     let speech = &settings.speech;
     match speech.engine {
         SpeechEngineKind::None => Err(SpeechError::Unavailable("speech.engine is none".to_owned())),
@@ -119,9 +160,10 @@ pub fn engine_from_settings(settings: &Settings) -> Result<Arc<dyn SpeechToText>
             &speech.model_file(),
             speech.threads,
             speech.beam_size,
+            speech.fit_encoder,
         )?)),
-        SpeechEngineKind::Openai => Ok(Arc::new(http::OpenAiSpeech::new(settings)?)),
-        SpeechEngineKind::Gemini => Ok(Arc::new(http::GeminiSpeech::new(settings)?)),
+        SpeechEngineKind::Openai => Ok(Arc::new(http::OpenAiSpeech::new(settings, calls)?)),
+        SpeechEngineKind::Gemini => Ok(Arc::new(http::GeminiSpeech::new(settings, calls)?)),
     }
 }
 
@@ -130,6 +172,7 @@ pub fn engine_from_settings(settings: &Settings) -> Result<Arc<dyn SpeechToText>
 /// not cached).
 pub struct SpeechService {
     settings: Settings,
+    db: DatabaseConnection,
     transcriber: tokio::sync::OnceCell<Transcriber>,
 }
 
@@ -142,23 +185,25 @@ impl std::fmt::Debug for SpeechService {
 }
 
 impl SpeechService {
-    /// Speech-to-text as configured.
-    pub fn new(settings: &Settings) -> Self {
+    /// Speech-to-text as configured; provider calls are recorded in `db`.
+    pub fn new(settings: &Settings, db: DatabaseConnection) -> Self {
         Self {
             settings: settings.clone(),
+            db,
             transcriber: tokio::sync::OnceCell::new(),
         }
     }
 
-    /// Decodes a recording on the blocking pool, bounded by `speech.max_minutes` (no engine is
-    /// needed: a file that is not a recording fails before any model is loaded).
-    pub async fn decode(
+    /// Decodes a recording file on the blocking pool as it is read, bounded by
+    /// `speech.max_minutes` (no engine is needed: a file that is not a recording fails before any
+    /// model is loaded).
+    pub async fn decode_file(
         &self,
-        bytes: Vec<u8>,
+        file: std::fs::File,
         extension: Option<String>,
     ) -> Result<DecodedAudio, SpeechError> {
         let max_ms = self.settings.speech.max_minutes.saturating_mul(60_000);
-        decode_off_thread(bytes, extension, max_ms).await
+        off_thread(move || decode::decode_file(file, extension.as_deref(), max_ms)).await
     }
 
     /// The language transcribed when an upload does not name one.
@@ -171,9 +216,11 @@ impl SpeechService {
         self.transcriber
             .get_or_try_init(|| async {
                 let settings = self.settings.clone();
-                let engine = tokio::task::spawn_blocking(move || engine_from_settings(&settings))
-                    .await
-                    .map_err(|e| SpeechError::Unavailable(format!("loading failed: {e}")))??;
+                let db = self.db.clone();
+                let engine =
+                    tokio::task::spawn_blocking(move || engine_from_settings(&settings, Some(db)))
+                        .await
+                        .map_err(|e| SpeechError::Unavailable(format!("loading failed: {e}")))??;
                 let (name, model) = engine.describe();
                 tracing::info!(engine = %name, %model, "speech-to-text engine loaded");
                 let speech = &self.settings.speech;
@@ -249,20 +296,24 @@ impl Transcriber {
         bytes: Vec<u8>,
         extension: Option<String>,
     ) -> Result<DecodedAudio, SpeechError> {
-        decode_off_thread(bytes, extension, self.max_ms).await
+        let max_ms = self.max_ms;
+        off_thread(move || decode::decode_recording(bytes, extension.as_deref(), max_ms)).await
     }
 
-    /// Transcribes a decoded recording: voice activity per channel, speech-to-text over the
-    /// speech windows (one transcription at a time per permit), then speaker turns. `progress`
-    /// follows the share of speech transcribed, 0-100.
+    /// Transcribes a decoded recording (taken by value: its samples are shared with the engine,
+    /// not copied): voice activity per channel, speech-to-text over the speech windows (one
+    /// transcription at a time per permit), then speaker turns. `progress` follows the share of
+    /// speech transcribed, 0-100; `consultation_id` labels provider calls.
     pub async fn transcribe(
         &self,
-        audio: &DecodedAudio,
+        audio: DecodedAudio,
         language: &str,
+        consultation_id: Option<&str>,
         progress: Arc<AtomicU8>,
     ) -> Result<Transcription, SpeechError> {
         let duration_ms = audio.duration_ms();
-        let channels: Vec<Arc<Vec<f32>>> = audio.channels.iter().cloned().map(Arc::new).collect();
+        let source = (audio.source_channels, audio.source_rate);
+        let channels = Arc::new(audio.channels);
         let regions = {
             let channels = channels.clone();
             tokio::task::spawn_blocking(move || match channels.as_slice() {
@@ -288,26 +339,24 @@ impl Transcriber {
             .map_err(|_| SpeechError::Unavailable("shutting down".to_owned()))?;
         let mut per_channel: Vec<Vec<Segment>> = Vec::with_capacity(channels.len());
         let mut done_ms = 0u64;
-        for ((samples, windows), heard) in channels.iter().zip(&windows).zip(&regions) {
+        for (channel, (windows, heard)) in windows.iter().zip(&regions).enumerate() {
+            let length = channels.get(channel).map_or(0, Vec::len);
             let mut segments = Vec::new();
             for window in windows {
-                let part = Arc::new(vad::window_samples(samples, window).to_vec());
-                let step = Arc::new(AtomicU8::new(0));
                 let request = Request {
-                    samples: part,
+                    channels: channels.clone(),
+                    channel,
+                    window: vad::window_range(length, window),
                     language: language.to_owned(),
-                    progress: step.clone(),
+                    consultation_id: consultation_id.map(str::to_owned),
+                    progress: Progress {
+                        overall: progress.clone(),
+                        done_ms,
+                        window_ms: window.len_ms(),
+                        total_ms,
+                    },
                 };
-                let watcher = spawn_progress_watch(
-                    step,
-                    progress.clone(),
-                    done_ms,
-                    window.len_ms(),
-                    total_ms,
-                );
-                let result = self.engine.transcribe(request).await;
-                watcher.abort();
-                for mut segment in result? {
+                for mut segment in self.engine.transcribe(request).await? {
                     segment.start_ms += window.start_ms;
                     segment.end_ms = (segment.end_ms + window.start_ms).min(window.end_ms);
                     let span = vad::Span {
@@ -319,7 +368,7 @@ impl Transcriber {
                     }
                 }
                 done_ms += window.len_ms();
-                progress.store(percent(done_ms, total_ms), Ordering::Relaxed);
+                progress.store(percent_of(done_ms, total_ms), Ordering::Relaxed);
             }
             per_channel.push(assemble::clean(segments));
         }
@@ -355,45 +404,21 @@ impl Transcriber {
             timing,
             assignment,
             engine: self.engine.describe(),
-            source: (audio.source_channels, audio.source_rate),
+            source,
         })
     }
 }
 
-/// [`decode::decode_recording`] on the blocking pool.
-async fn decode_off_thread(
-    bytes: Vec<u8>,
-    extension: Option<String>,
-    max_ms: u64,
+/// A decoding on the blocking pool.
+async fn off_thread(
+    decoding: impl FnOnce() -> Result<DecodedAudio, DecodeError> + Send + 'static,
 ) -> Result<DecodedAudio, SpeechError> {
-    tokio::task::spawn_blocking(move || {
-        decode::decode_recording(bytes, extension.as_deref(), max_ms)
-    })
-    .await
-    .map_err(|e| SpeechError::Engine(format!("decoding task failed: {e}")))?
-    .map_err(SpeechError::from)
+    tokio::task::spawn_blocking(decoding)
+        .await
+        .map_err(|e| SpeechError::Engine(format!("decoding task failed: {e}")))?
+        .map_err(SpeechError::from)
 }
 
-fn percent(done: u64, total: u64) -> u8 {
+fn percent_of(done: u64, total: u64) -> u8 {
     u8::try_from((done * 100 / total.max(1)).min(100)).unwrap_or(100)
-}
-
-/// Copies an engine's progress within one window into the recording's overall progress.
-fn spawn_progress_watch(
-    step: Arc<AtomicU8>,
-    overall: Arc<AtomicU8>,
-    done_ms: u64,
-    window_ms: u64,
-    total_ms: u64,
-) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        loop {
-            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
-            let within = u64::from(step.load(Ordering::Relaxed).min(100));
-            overall.store(
-                percent(done_ms + window_ms * within / 100, total_ms),
-                Ordering::Relaxed,
-            );
-        }
-    })
 }

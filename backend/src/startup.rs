@@ -132,7 +132,7 @@ impl Core {
             refiner,
             settings: settings.workers.clone(),
             aliases: Arc::new(settings.ingest.speaker_aliases()),
-            speech: Arc::new(crate::speech::SpeechService::new(settings)),
+            speech: Arc::new(crate::speech::SpeechService::new(settings, self.db.clone())),
         };
         Ok(spawn_workers(ctx, count, shutdown))
     }

@@ -20,6 +20,7 @@
 pub mod admin;
 pub mod api_keys;
 pub mod auth;
+pub mod coaching;
 pub mod consultations;
 pub mod kpis;
 pub mod progress;
@@ -578,6 +579,64 @@ fn error_for_status(status: u16) -> ApiError {
     ApiError {
         http_status: Some(status),
         ..ApiError::client(code)
+    }
+}
+
+/// A page's data loaded by requests of which only the latest answer counts: when a newer request
+/// starts (the period or a filter changed), the answers of older ones are dropped.
+pub struct Latest<T: Send + Sync + 'static> {
+    /// The latest answer; `None` while the first loads, or after an error.
+    pub value: RwSignal<Option<T>>,
+    /// The latest request's error.
+    pub error: RwSignal<Option<ApiError>>,
+    generation: StoredValue<u64>,
+}
+
+impl<T: Send + Sync + 'static> Clone for Latest<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Send + Sync + 'static> Copy for Latest<T> {}
+
+impl<T: Send + Sync + 'static> Latest<T> {
+    /// Nothing loaded yet.
+    pub fn new() -> Self {
+        Self {
+            value: RwSignal::new(None),
+            error: RwSignal::new(None),
+            generation: StoredValue::new(0),
+        }
+    }
+
+    /// Starts `request`; its answer replaces the value (or sets the error) unless a newer request
+    /// started meanwhile or the page is gone.
+    pub fn load(self, request: impl std::future::Future<Output = Result<T, ApiError>> + 'static) {
+        self.generation.update_value(|g| *g += 1);
+        let planned = self.generation.get_value();
+        self.error.set(None);
+        leptos::task::spawn_local(async move {
+            let answer = request.await;
+            if self.generation.try_get_value() != Some(planned) {
+                return;
+            }
+            match answer {
+                Ok(found) => {
+                    self.value.try_set(Some(found));
+                }
+                Err(e) => {
+                    self.value.try_set(None);
+                    self.error.try_set(Some(e));
+                }
+            }
+        });
+    }
+}
+
+impl<T: Send + Sync + 'static> Default for Latest<T> {
+    fn default() -> Self {
+        Self::new()
     }
 }
 

@@ -19,9 +19,11 @@ use crate::pages::home_page::HomePage;
 use crate::pages::login_page::LoginPage;
 use crate::pages::not_found_page::NotFoundPage;
 use crate::pages::profile_page::ProfilePage;
+use crate::pages::progress_page::ProgressPage;
 use crate::pages::shared_report_page::SharedReportPage;
 use crate::pages::survey_page::{SurveyPage, SurveyReminder, provide_survey_due};
 use crate::pages::system_page::SystemPage;
+use crate::pages::team_page::TeamPage;
 use crate::pages::weekly_reports_page::WeeklyReportsPage;
 use crate::state::{SessionEnd, provide_auth, use_auth};
 
@@ -64,6 +66,15 @@ pub fn App() -> impl IntoView {
                         view=|| view! { <RequireAuth><ConsultationPage /></RequireAuth> }
                     />
                     <Route path=path!("/profile") view=|| view! { <RequireAuth><ProfilePage /></RequireAuth> } />
+                    <Route path=path!("/progress") view=|| view! { <RequireAuth><ProgressPage /></RequireAuth> } />
+                    <Route
+                        path=path!("/team")
+                        view=|| view! {
+                            <RequireAuth>
+                                <RequireRole allowed=Role::reads_kpis><TeamPage /></RequireRole>
+                            </RequireAuth>
+                        }
+                    />
                     <Route path=path!("/share/:token") view=SharedReportPage />
                     <Route path=path!("/disputes") view=|| view! { <RequireAuth><DisputesPage /></RequireAuth> } />
                     <Route

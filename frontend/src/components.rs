@@ -7,6 +7,7 @@ pub mod kpi_card;
 pub mod kpi_trend;
 pub mod report_view;
 pub mod score_card;
+pub mod score_trend;
 pub mod stage_list;
 pub mod status_badge;
 pub mod transcript_view;

@@ -4,6 +4,26 @@ use wasm_bindgen::JsValue;
 
 use crate::i18n::Lang;
 
+/// The server's default KPI time zone (Korea), assumed until an answer tells the real one.
+pub const DEFAULT_OFFSET_MINUTES: i32 = 540;
+
+/// Today in the time zone `offset_minutes` east of UTC (the one the server counts KPI days in).
+pub fn today(offset_minutes: i32) -> chrono::NaiveDate {
+    let ms = js_sys::Date::now() + f64::from(offset_minutes) * 60_000.0;
+    // The cast is exact for any clock reading (far below 2^53 ms).
+    chrono::DateTime::from_timestamp_millis(ms as i64)
+        .map(|t| t.date_naive())
+        .unwrap_or_default()
+}
+
+/// The `days` days ending `last`, both included.
+pub fn last_days(last: chrono::NaiveDate, days: i64) -> (chrono::NaiveDate, chrono::NaiveDate) {
+    let first = last
+        .checked_sub_signed(chrono::TimeDelta::days(days - 1))
+        .unwrap_or(last);
+    (first, last)
+}
+
 /// A byte count in B, KB, MB or GB (1024-based, one decimal above bytes).
 pub fn format_bytes(bytes: u64) -> String {
     const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];

@@ -172,6 +172,30 @@ catalogue! {
     nav_consultations => "상담", "Consultations";
     nav_users => "사용자 관리", "Users";
     nav_api_keys => "API 키", "API keys";
+    nav_progress => "내 성장", "My progress";
+    nav_team => "팀 현황", "Team";
+    period_label => "기간", "Period";
+    score_overall => "종합 점수", "Overall score";
+    trend_chart_aria => "상담별 점수 추이 (종합, 태도, 문제해결, 커뮤니케이션)",
+        "Scores per consultation (overall, attitude, problem solving, communication)";
+    growth_title => "내 성장", "My progress";
+    progress_intro => "분석된 상담의 점수 변화와 자주 반복되는 개선 항목입니다. 같은 파일의 재분석은 한 번만 셉니다.",
+        "How your analysed consultations score over time, and the improvement items that keep coming back. A re-analysis of the same file counts once.";
+    progress_none => "이 기간에 분석된 상담이 없습니다.", "No analysed consultations in this period.";
+    progress_consultations => "분석된 상담", "Analysed consultations";
+    progress_change => "점수 변화", "Change";
+    progress_change_hint => "점수 변화: 기간 후반 상담의 평균 종합 점수 − 전반 상담의 평균.",
+        "Change: the later half's mean overall score minus the earlier half's.";
+    progress_chart => "상담별 점수", "Scores per consultation";
+    progress_recurring => "반복되는 개선 항목", "Recurring improvement items";
+    progress_recurring_none => "이 기간에 제시된 개선 항목이 없습니다.", "No improvement items in this period.";
+    progress_recent => "최근 상담", "Recent consultations";
+    team_title => "팀 현황", "Team overview";
+    team_intro => "팀 상담원별 분석 건수, 평균 점수와 변화, 반복되는 개선 항목입니다. 이름을 누르면 상담원의 성장 추이를 봅니다.",
+        "Each counselor's analysed consultations, mean score and its change, and recurring items. Open a name for their progress.";
+    team_none => "이 기간에 표시할 상담원이 없습니다.", "No counselors to show for this period.";
+    team_col_counselor => "상담원", "Counselor";
+    team_col_last => "최근 분석", "Latest analysis";
     nav_profile_aria => "내 정보", "My profile";
     lang_ko => "한국어", "한국어 (Korean)";
     lang_en => "English (영어)", "English";
@@ -285,6 +309,14 @@ catalogue! {
         "Upload a transcript (.txt, .srt, .vtt, .json, .csv) or an audio/video recording; analysis starts right away.";
     file_label => "상담 파일", "Consultation file";
     title_label => "제목 (선택)", "Title (optional)";
+    spoken_label => "녹음 언어", "Language spoken (recordings)";
+    spoken_default => "서버 기본값 (보통 한국어)", "Server default (usually Korean)";
+    spoken_ko => "한국어", "Korean";
+    spoken_en => "영어", "English";
+    spoken_ja => "일본어", "Japanese";
+    spoken_zh => "중국어", "Chinese";
+    spoken_hint => "음성·영상 파일을 받아쓸 때 사용합니다. 텍스트 기록에는 영향이 없습니다.",
+        "Used to transcribe audio and video files; text transcripts are not affected.";
     title_placeholder => "비워 두면 파일 이름을 사용합니다", "Defaults to the file name";
     upload_submit => "업로드하고 분석하기", "Upload and analyse";
     uploading => "업로드 중…", "Uploading…";
@@ -1087,6 +1119,43 @@ impl Texts {
         match self.0 {
             Lang::Ko => error.message_ko.clone(),
             Lang::En => error.message_en.clone(),
+        }
+    }
+}
+
+impl Texts {
+    /// "Last N days" of a period button.
+    pub fn period_days(self, days: i64) -> String {
+        match (self.0, days) {
+            (Lang::Ko, 365) => "최근 1년".to_owned(),
+            (Lang::En, 365) => "Last year".to_owned(),
+            (Lang::Ko, n) => format!("최근 {n}일"),
+            (Lang::En, n) => format!("Last {n} days"),
+        }
+    }
+
+    /// The title of a team member's progress page.
+    pub fn growth_title_of(self, name: &str) -> String {
+        match self.0 {
+            Lang::Ko => format!("{name} 님의 성장"),
+            Lang::En => format!("{name}'s progress"),
+        }
+    }
+
+    /// How often an item was raised.
+    pub fn progress_times(self, times: u32) -> String {
+        match self.0 {
+            Lang::Ko => format!("{times}회"),
+            Lang::En if times == 1 => "once".to_owned(),
+            Lang::En => format!("{times} times"),
+        }
+    }
+
+    /// How many followed-up items improved.
+    pub fn progress_improved(self, improved: u32, settled: u32) -> String {
+        match self.0 {
+            Lang::Ko => format!("코칭 후 개선 {improved}/{settled}"),
+            Lang::En => format!("improved after coaching {improved}/{settled}"),
         }
     }
 }

@@ -147,6 +147,13 @@ impl Category {
             Self::Communication => "communication",
         }
     }
+
+    /// The category of a stored code ([`Self::as_str`]).
+    pub fn from_db(code: &str) -> Option<Self> {
+        [Self::Attitude, Self::ProblemSolving, Self::Communication]
+            .into_iter()
+            .find(|c| c.as_str() == code)
+    }
 }
 
 /// How urgent an improvement item is.

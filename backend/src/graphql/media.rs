@@ -1,16 +1,18 @@
 //! `GET /media/<token>`: a consultation's recording, for the web app's player. The token (from
 //! `Consultation.recordingUrl`, 15 minutes, signed like access tokens but for one consultation
 //! only) is the permission: `<audio>` and `<video>` elements cannot send an `Authorization`
-//! header. Byte ranges are served (`206 Partial Content`) so players can seek.
+//! header. Byte ranges are served (`206 Partial Content`) so players can seek, streamed from
+//! storage: only the bytes asked for are read, and never all at once.
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
+use futures_util::TryStreamExt as _;
 use sea_orm::{DatabaseConnection, EntityTrait};
 use shared::consultation::FileType;
 
 use crate::auth::TokenIssuer;
 use crate::entity::consultations;
-use crate::service::files::fetch_file;
+use crate::service::files::stream_file;
 use crate::storage::Storage;
 
 /// Serves the recording a media token names.
@@ -44,14 +46,13 @@ pub async fn recording(
     ) {
         return plain(StatusCode::NOT_FOUND, "not a recording");
     }
-    let bytes = match fetch_file(db.get_ref(), storage.get_ref(), &row.storage_key).await {
-        Ok(bytes) => bytes,
+    let total = match storage.size(&row.storage_key).await {
+        Ok(total) => total,
         Err(e) => {
-            tracing::warn!(error = %e, "reading a recording failed");
+            tracing::warn!(error = %e, "reading a recording's size failed");
             return plain(StatusCode::SERVICE_UNAVAILABLE, "try again");
         }
     };
-    let total = bytes.len();
     let range = req
         .headers()
         .get(header::RANGE)
@@ -66,19 +67,36 @@ pub async fn recording(
                 .finish();
         }
     };
+    let (start, end) = range.flatten().unwrap_or((0, total.saturating_sub(1)));
+    if total == 0 {
+        return response.content_type(row.mime.as_str()).finish();
+    }
+    let chunks = match stream_file(
+        db.get_ref(),
+        storage.get_ref(),
+        &row.storage_key,
+        start..end + 1,
+    )
+    .await
+    {
+        Ok(chunks) => chunks,
+        Err(e) => {
+            tracing::warn!(error = %e, "reading a recording failed");
+            return plain(StatusCode::SERVICE_UNAVAILABLE, "try again");
+        }
+    };
     response
         .content_type(row.mime.as_str())
         .insert_header((header::ACCEPT_RANGES, "bytes"))
-        .insert_header((header::CACHE_CONTROL, "private, max-age=900"));
-    match range.flatten() {
-        Some((start, end)) => response
-            .insert_header((
-                header::CONTENT_RANGE,
-                format!("bytes {start}-{end}/{total}"),
-            ))
-            .body(bytes.slice(start..=end)),
-        None => response.body(bytes),
+        .insert_header((header::CACHE_CONTROL, "private, max-age=900"))
+        .no_chunking(end + 1 - start);
+    if range.is_some() {
+        response.insert_header((
+            header::CONTENT_RANGE,
+            format!("bytes {start}-{end}/{total}"),
+        ));
     }
+    response.streaming(chunks.map_err(actix_web::error::ErrorServiceUnavailable))
 }
 
 fn plain(status: StatusCode, message: &'static str) -> HttpResponse {
@@ -89,7 +107,7 @@ fn plain(status: StatusCode, message: &'static str) -> HttpResponse {
 
 /// The inclusive byte range of a `Range: bytes=…` header (one range: `a-b`, `a-`, `-n`), or
 /// `None` when it cannot be satisfied.
-fn byte_range(value: &str, total: usize) -> Option<(usize, usize)> {
+fn byte_range(value: &str, total: u64) -> Option<(u64, u64)> {
     let spec = value.trim().strip_prefix("bytes=")?;
     if spec.contains(',') || total == 0 {
         return None;
@@ -98,11 +116,11 @@ fn byte_range(value: &str, total: usize) -> Option<(usize, usize)> {
     let last = total - 1;
     let (start, end) = match (start.trim(), end.trim()) {
         ("", suffix) => {
-            let n: usize = suffix.parse().ok()?;
+            let n: u64 = suffix.parse().ok()?;
             (total.checked_sub(n.min(total))?, last)
         }
         (start, "") => (start.parse().ok()?, last),
-        (start, end) => (start.parse().ok()?, end.parse::<usize>().ok()?.min(last)),
+        (start, end) => (start.parse().ok()?, end.parse::<u64>().ok()?.min(last)),
     };
     (start <= end && start <= last).then_some((start, end))
 }

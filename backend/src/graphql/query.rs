@@ -4,6 +4,7 @@ use async_graphql::MergedObject;
 
 use super::admin::query::AdminQuery;
 use super::auth::query::AuthQuery;
+use super::coaching::query::CoachingQuery;
 use super::consultations::query::ConsultationQuery;
 use super::disputes::query::DisputeQuery;
 use super::kpi::query::KpiQuery;
@@ -19,5 +20,6 @@ pub struct Query(
     SharingQuery,
     SurveyQuery,
     KpiQuery,
+    CoachingQuery,
     AdminQuery,
 );

@@ -22,7 +22,7 @@ use crate::entity::{analyses, consultations, improvement_items, transcripts};
 use crate::ingest::IngestError;
 use crate::ingest::text::decode_text;
 use crate::ingest::transcript::parse_transcript_with;
-use crate::service::files::fetch_file;
+use crate::service::files::{fetch_file, fetch_to_temp_file};
 use crate::service::kpi::daycache;
 use crate::service::kpi::followups::baseline_for;
 use crate::speech::{SpeechError, Transcription};
@@ -166,13 +166,13 @@ pub async fn process(ctx: &WorkerContext, job: &ClaimedJob) -> Result<(), Pipeli
     )
     .await?;
     let mut timer = StageTimer::start(Stage::Decoding.as_str());
-    let bytes = fetch_file(&ctx.db, &ctx.storage, &consultation.storage_key).await?;
     let is_recording = matches!(
         FileType::from_db(&consultation.file_type),
         Some(FileType::Audio | FileType::Video)
     );
     let (mut turns, read) = if is_recording {
-        let transcription = transcribe(ctx, job, &consultation, bytes.to_vec(), &mut timer).await?;
+        let file = fetch_to_temp_file(&ctx.db, &ctx.storage, &consultation.storage_key).await?;
+        let transcription = transcribe(ctx, job, &consultation, file, &mut timer).await?;
         let read = TranscriptSource::Speech {
             assignment: transcription.assignment.as_str(),
             timing: transcription.timing.clone(),
@@ -180,6 +180,7 @@ pub async fn process(ctx: &WorkerContext, job: &ClaimedJob) -> Result<(), Pipeli
         };
         (transcription.turns, read)
     } else {
+        let bytes = fetch_file(&ctx.db, &ctx.storage, &consultation.storage_key).await?;
         let decoded = decode_text(&bytes)?;
         let (warning_ko, warning_en) = replaced_warning(decoded.replaced_chars);
         timer.next(Stage::Transcribing.as_str());
@@ -377,11 +378,11 @@ async fn transcribe(
     ctx: &WorkerContext,
     job: &ClaimedJob,
     consultation: &consultations::Model,
-    bytes: Vec<u8>,
+    file: std::fs::File,
     timer: &mut StageTimer,
 ) -> Result<Transcription, PipelineError> {
     let extension = media_extension(&consultation.mime).map(str::to_owned);
-    let audio = ctx.speech.decode(bytes, extension).await?;
+    let audio = ctx.speech.decode_file(file, extension).await?;
     let transcriber = ctx.speech.transcriber().await?;
     let language = consultation
         .language
@@ -400,7 +401,7 @@ async fn transcribe(
     };
     emit(ctx, job, transcribing(0)).await?;
     let progress = std::sync::Arc::new(std::sync::atomic::AtomicU8::new(0));
-    let work = transcriber.transcribe(&audio, &language, progress.clone());
+    let work = transcriber.transcribe(audio, &language, Some(&consultation.id), progress.clone());
     tokio::pin!(work);
     let mut ticker = tokio::time::interval(std::time::Duration::from_secs(2));
     let (mut reported, mut reported_at) = (0u8, tokio::time::Instant::now());

@@ -17,6 +17,8 @@ pub enum Purpose {
     Analysis,
     /// The correction round after an answer failed validation.
     AnalysisRepair,
+    /// Speech-to-text of one window of a recording by a cloud speech engine.
+    Transcription,
 }
 
 impl Purpose {
@@ -25,6 +27,7 @@ impl Purpose {
         match self {
             Self::Analysis => "analysis",
             Self::AnalysisRepair => "analysis_repair",
+            Self::Transcription => "transcription",
         }
     }
 }

@@ -87,6 +87,61 @@ pub async fn store_upload(
     result
 }
 
+/// Copies a stored file into an anonymous temporary file (deleted when dropped), positioned at its
+/// start, and records the transfer: how the worker reads a recording, so a large video is decoded
+/// from disk and never held whole in memory.
+#[tracing::instrument(skip_all, fields(key = %key))]
+pub async fn fetch_to_temp_file(
+    db: &DatabaseConnection,
+    storage: &Storage,
+    key: &str,
+) -> Result<std::fs::File, StorageError> {
+    use std::io::Seek as _;
+    let started = Instant::now();
+    let result = async {
+        let mut file = tokio::task::spawn_blocking(tempfile::tempfile)
+            .await
+            .map_err(std::io::Error::other)??;
+        let mut writer = tokio::fs::File::from_std(file.try_clone()?);
+        let size = storage.download(key, &mut writer).await?;
+        file.rewind()?;
+        Ok::<_, StorageError>((file, size))
+    }
+    .await;
+    record_transfer(
+        db,
+        storage,
+        TransferOp::Download,
+        result.as_ref().map(|(_, size)| *size),
+        started,
+    )
+    .await;
+    result.map(|(file, _)| file)
+}
+
+/// Opens a stream of the bytes `range` (end exclusive) of a stored file, or all of it, and records
+/// the transfer (the bytes asked for; the stream is the client's to read).
+#[tracing::instrument(skip_all, fields(key = %key))]
+pub async fn stream_file(
+    db: &DatabaseConnection,
+    storage: &Storage,
+    key: &str,
+    range: std::ops::Range<u64>,
+) -> Result<futures_util::stream::BoxStream<'static, Result<Bytes, StorageError>>, StorageError> {
+    let started = Instant::now();
+    let length = range.end.saturating_sub(range.start);
+    let result = storage.stream(key, Some(range)).await;
+    record_transfer(
+        db,
+        storage,
+        TransferOp::Download,
+        result.as_ref().map(|_| length),
+        started,
+    )
+    .await;
+    result
+}
+
 /// Reads a stored file and records the transfer.
 #[tracing::instrument(skip_all, fields(key = %key))]
 pub async fn fetch_file(

@@ -21,6 +21,8 @@ pub mod tally;
 use sea_orm::{DatabaseConnection, DbErr, EntityTrait};
 use shared::inputs::{DayRange, InputError};
 
+use super::parse_id;
+
 use crate::auth::{Role, Viewer};
 use crate::config::KpiSettings;
 use crate::entity::{teams, users};
@@ -108,18 +110,6 @@ pub struct KpiBoard {
     pub scope: Scope,
     /// One outcome per catalogue KPI, in the sheet's order.
     pub outcomes: Vec<Outcome>,
-}
-
-fn parse_id(raw: &str, field: &'static str) -> Result<String, KpiError> {
-    uuid::Uuid::parse_str(raw.trim())
-        .map(|id| id.to_string())
-        .map_err(|_| {
-            KpiError::Input(InputError {
-                field,
-                message_ko: "올바른 ID가 아닙니다.".into(),
-                message_en: "This is not a valid id.".into(),
-            })
-        })
 }
 
 /// Checks who may see which scope, and that the team or counselor exists.

@@ -13,7 +13,7 @@ use symphonia::core::codecs::audio::AudioDecoderOptions;
 use symphonia::core::errors::Error as SymphoniaError;
 use symphonia::core::formats::probe::Hint;
 use symphonia::core::formats::{FormatOptions, TrackType};
-use symphonia::core::io::MediaSourceStream;
+use symphonia::core::io::{MediaSource, MediaSourceStream};
 use symphonia::core::meta::MetadataOptions;
 
 /// The sample rate speech-to-text and voice activity detection work at.
@@ -85,8 +85,25 @@ pub fn decode_recording(
     extension: Option<&str>,
     max_ms: u64,
 ) -> Result<DecodedAudio, DecodeError> {
+    decode_source(Box::new(Cursor::new(bytes)), extension, max_ms)
+}
+
+/// [`decode_recording`] of a file, read as decoding goes (a large video is never in memory).
+pub fn decode_file(
+    file: std::fs::File,
+    extension: Option<&str>,
+    max_ms: u64,
+) -> Result<DecodedAudio, DecodeError> {
+    decode_source(Box::new(file), extension, max_ms)
+}
+
+fn decode_source(
+    source: Box<dyn MediaSource>,
+    extension: Option<&str>,
+    max_ms: u64,
+) -> Result<DecodedAudio, DecodeError> {
     let undecodable = |e: SymphoniaError| DecodeError::Undecodable(e.to_string());
-    let stream = MediaSourceStream::new(Box::new(Cursor::new(bytes)), Default::default());
+    let stream = MediaSourceStream::new(source, Default::default());
     let mut hint = Hint::new();
     if let Some(extension) = extension {
         hint.with_extension(extension);

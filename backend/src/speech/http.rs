@@ -2,15 +2,19 @@
 //! engine: an OpenAI-compatible `/v1/audio/transcriptions` (OpenAI's whisper-1, or a local whisper
 //! server) and Gemini's audio input. Both reuse the LLM providers' connection settings
 //! (`providers.openai` / `providers.gemini`: base URL, key, timeouts, retries, rate limits); the
-//! model is `speech.model`. Each window is sent as a 16-bit PCM WAV file.
+//! model is `speech.model`. Each window is sent as a 16-bit PCM WAV file, and each call is recorded
+//! in `llm_calls` (purpose `transcription`) for the provider KPIs.
 
 use futures_util::future::BoxFuture;
+use sea_orm::DatabaseConnection;
 
 use super::decode::{TARGET_RATE, wav_bytes};
 use super::{Request, Segment, SpeechError, SpeechToText};
 use crate::config::Settings;
+use crate::llm::calls::{CallRecord, Purpose, record_call};
 use crate::llm::gemini::Gemini;
 use crate::llm::openai::OpenAi;
+use crate::llm::transport::CallStats;
 use crate::llm::{LlmError, SpokenText};
 
 /// Provider failures as speech errors: overload and network trouble may pass, the rest is a
@@ -23,6 +27,33 @@ fn speech_error(error: LlmError) -> SpeechError {
         | LlmError::Network(_) => SpeechError::Transient(error.to_string()),
         other => SpeechError::Engine(other.to_string()),
     }
+}
+
+/// Records one provider call of `request` in `llm_calls`, when there is a database to record in
+/// (a failure to record is logged, never the transcription's failure), and turns its answer into
+/// segments.
+async fn finish(
+    calls: Option<&DatabaseConnection>,
+    (provider, model): (&str, &str),
+    request: &Request,
+    (stats, result): (CallStats, Result<Vec<SpokenText>, LlmError>),
+) -> Result<Vec<Segment>, SpeechError> {
+    if let Some(db) = calls {
+        let record = CallRecord {
+            provider,
+            model,
+            purpose: Purpose::Transcription,
+            consultation_id: request.consultation_id.as_deref(),
+            stats: &stats,
+            error: result.as_ref().err(),
+            prompt_tokens: stats.usage.prompt_tokens,
+            output_tokens: stats.usage.output_tokens,
+        };
+        if let Err(db_error) = record_call(db, record).await {
+            tracing::warn!(error = %db_error, "recording the speech provider call failed");
+        }
+    }
+    result.map(segments).map_err(speech_error)
 }
 
 fn segments(pieces: Vec<SpokenText>) -> Vec<Segment> {
@@ -46,13 +77,18 @@ fn segments(pieces: Vec<SpokenText>) -> Vec<Segment> {
 /// An OpenAI-compatible transcription endpoint.
 pub struct OpenAiSpeech {
     client: OpenAi,
+    calls: Option<DatabaseConnection>,
 }
 
 impl OpenAiSpeech {
-    /// The client for `providers.openai` and `speech.model` (default `whisper-1`).
+    /// The client for `providers.openai` and `speech.model` (default `whisper-1`); calls are
+    /// recorded in `calls` when given.
     ///
     /// Errors: [`SpeechError::Unavailable`] when the client cannot be built.
-    pub fn new(settings: &Settings) -> Result<Self, SpeechError> {
+    pub fn new(
+        settings: &Settings,
+        calls: Option<DatabaseConnection>,
+    ) -> Result<Self, SpeechError> {
         let model = settings
             .speech
             .model
@@ -60,7 +96,7 @@ impl OpenAiSpeech {
             .unwrap_or_else(|| "whisper-1".to_owned());
         let client = OpenAi::new(&settings.providers.openai, model)
             .map_err(|e| SpeechError::Unavailable(e.to_string()))?;
-        Ok(Self { client })
+        Ok(Self { client, calls })
     }
 }
 
@@ -71,9 +107,10 @@ impl SpeechToText for OpenAiSpeech {
 
     fn transcribe(&self, request: Request) -> BoxFuture<'_, Result<Vec<Segment>, SpeechError>> {
         Box::pin(async move {
-            let wav = wav_bytes(TARGET_RATE, &[&request.samples]);
-            let (_, result) = self.client.transcribe(&wav, &request.language).await;
-            result.map(segments).map_err(speech_error)
+            let wav = wav_bytes(TARGET_RATE, &[request.samples()]);
+            let call = self.client.transcribe(&wav, &request.language).await;
+            let engine = ("openai", self.client.model());
+            finish(self.calls.as_ref(), engine, &request, call).await
         })
     }
 }
@@ -81,13 +118,18 @@ impl SpeechToText for OpenAiSpeech {
 /// Gemini audio input.
 pub struct GeminiSpeech {
     client: Gemini,
+    calls: Option<DatabaseConnection>,
 }
 
 impl GeminiSpeech {
-    /// The client for `providers.gemini` and `speech.model` (default `gemini-2.5-flash`).
+    /// The client for `providers.gemini` and `speech.model` (default `gemini-2.5-flash`); calls
+    /// are recorded in `calls` when given.
     ///
     /// Errors: [`SpeechError::Unavailable`] when the key is missing or the client cannot be built.
-    pub fn new(settings: &Settings) -> Result<Self, SpeechError> {
+    pub fn new(
+        settings: &Settings,
+        calls: Option<DatabaseConnection>,
+    ) -> Result<Self, SpeechError> {
         use secrecy::ExposeSecret as _;
         if settings
             .providers
@@ -107,7 +149,7 @@ impl GeminiSpeech {
             .unwrap_or_else(|| "gemini-2.5-flash".to_owned());
         let client = Gemini::new(&settings.providers.gemini, model)
             .map_err(|e| SpeechError::Unavailable(e.to_string()))?;
-        Ok(Self { client })
+        Ok(Self { client, calls })
     }
 }
 
@@ -118,9 +160,10 @@ impl SpeechToText for GeminiSpeech {
 
     fn transcribe(&self, request: Request) -> BoxFuture<'_, Result<Vec<Segment>, SpeechError>> {
         Box::pin(async move {
-            let wav = wav_bytes(TARGET_RATE, &[&request.samples]);
-            let (_, result) = self.client.transcribe(&wav, &request.language).await;
-            result.map(segments).map_err(speech_error)
+            let wav = wav_bytes(TARGET_RATE, &[request.samples()]);
+            let call = self.client.transcribe(&wav, &request.language).await;
+            let engine = ("gemini", self.client.model());
+            finish(self.calls.as_ref(), engine, &request, call).await
         })
     }
 }

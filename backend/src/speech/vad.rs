@@ -142,9 +142,9 @@ fn regions_of(speech: impl Iterator<Item = bool>) -> Vec<Span> {
 
 /// The windows of a channel given to speech-to-text: speech regions padded by 600 ms and joined
 /// across silences under 2 s, clamped to the recording; a window longer than Whisper's 30 s is
-/// split in the middle of its last clear pause between 15 and 30 s, so Whisper never cuts a word at its own
-/// 30 s boundary nor transcribes a near-empty tail of padding (where it invents a closing
-/// "감사합니다.").
+/// split in pauses into as few windows of at most 30 s as possible (see `split_long`), so Whisper
+/// never cuts a word at its own 30 s boundary, pays no extra 30 s encoder pass for a short
+/// remainder, nor transcribes a near-empty tail of padding (where it invents a closing "감사합니다.").
 pub fn transcription_windows(regions: &[Span], duration_ms: u64) -> Vec<Span> {
     let mut windows: Vec<Span> = Vec::new();
     for region in regions {
@@ -167,43 +167,100 @@ pub fn transcription_windows(regions: &[Span], duration_ms: u64) -> Vec<Span> {
 const WHISPER_WINDOW_MS: u64 = 30_000;
 /// A pause this long is a clear place to split a long window.
 const CLEAR_PAUSE_MS: u64 = 500;
-/// The earliest split point of a long window, from its start.
-const MIN_SPLIT_MS: u64 = 15_000;
+/// A window shorter than this, split off a long one, is avoided when another split is as good
+/// (Whisper invents closing phrases on short tails).
+const SHORT_WINDOW_MS: u64 = 10_000;
+
+/// A place where a long window may be split.
+#[derive(Debug, Clone, Copy)]
+struct Cut {
+    at_ms: u64,
+    /// 0 in a clear pause, 1 in a short pause, 2 in the middle of speech.
+    weakness: u32,
+    pause_ms: u64,
+}
 
 /// Splits a window longer than 30 s at pauses between `regions` (see [`transcription_windows`]).
+///
+/// Whisper's encoder costs a full 30 s pass per window whatever its length, so the split uses as
+/// few windows as possible; among those, it cuts in clear pauses (≥ 0.5 s) rather than short ones,
+/// and in speech only where no pause is within 30 s; then avoids short windows; then prefers
+/// longer pauses. A dynamic programme over the pauses finds that split.
 fn split_long(window: Span, regions: &[Span]) -> Vec<Span> {
-    let mut parts = Vec::new();
-    let mut rest = window;
-    while rest.len_ms() > WHISPER_WINDOW_MS {
-        let earliest = rest.start_ms + MIN_SPLIT_MS;
-        let latest = rest.start_ms + WHISPER_WINDOW_MS;
-        // Pauses between consecutive regions whose middle falls in [earliest, latest]: the
-        // latest clear pause (≥ 0.5 s), else the latest one. Whisper's encoder costs a full 30 s
-        // per window, so windows are kept as long as possible.
-        let pauses: Vec<(u64, u64)> = regions
-            .windows(2)
-            .map(|pair| (pair[0].end_ms, pair[1].start_ms))
-            .filter(|(from, to)| to > from)
-            .map(|(from, to)| (to - from, from + (to - from) / 2))
-            .filter(|(_, middle)| (earliest..=latest).contains(middle))
-            .collect();
-        let latest_of = |shortest: u64| {
-            pauses
-                .iter()
-                .filter(|(length, _)| *length >= shortest)
-                .map(|(_, middle)| *middle)
-                .max()
-        };
-        let cut = latest_of(CLEAR_PAUSE_MS)
-            .or_else(|| latest_of(0))
-            .unwrap_or(latest);
-        parts.push(Span {
-            start_ms: rest.start_ms,
-            end_ms: cut,
-        });
-        rest.start_ms = cut;
+    if window.len_ms() <= WHISPER_WINDOW_MS {
+        return vec![window];
     }
-    parts.push(rest);
+    let inside = |at: u64| at > window.start_ms && at < window.end_ms;
+    let mut points: Vec<Cut> = vec![Cut {
+        at_ms: window.start_ms,
+        weakness: 0,
+        pause_ms: 0,
+    }];
+    let pauses = regions
+        .windows(2)
+        .filter(|pair| pair[1].start_ms > pair[0].end_ms)
+        .map(|pair| {
+            let pause_ms = pair[1].start_ms - pair[0].end_ms;
+            Cut {
+                at_ms: pair[0].end_ms + pause_ms / 2,
+                weakness: u32::from(pause_ms < CLEAR_PAUSE_MS),
+                pause_ms,
+            }
+        })
+        .filter(|cut| inside(cut.at_ms));
+    for cut in pauses.chain(std::iter::once(Cut {
+        at_ms: window.end_ms,
+        weakness: 0,
+        pause_ms: 0,
+    })) {
+        // Cuts in speech wherever no pause is within Whisper's window.
+        while let Some(last) = points.last().copied()
+            && cut.at_ms - last.at_ms > WHISPER_WINDOW_MS
+        {
+            points.push(Cut {
+                at_ms: last.at_ms + WHISPER_WINDOW_MS,
+                weakness: 2,
+                pause_ms: 0,
+            });
+        }
+        points.push(cut);
+    }
+    // best[i]: the cost of splitting from points[i] to the end, and the next cut.
+    type Cost = (u32, u32, u32, i64);
+    let n = points.len();
+    let mut best: Vec<Option<(Cost, usize)>> = vec![None; n];
+    best[n - 1] = Some(((0, 0, 0, 0), n - 1));
+    for i in (0..n - 1).rev() {
+        for j in i + 1..n {
+            let length = points[j].at_ms - points[i].at_ms;
+            if length > WHISPER_WINDOW_MS {
+                break;
+            }
+            let Some(((windows, weakness, short, pauses), _)) = best[j] else {
+                continue;
+            };
+            let is_end = j == n - 1;
+            let cost = (
+                windows + 1,
+                weakness + if is_end { 0 } else { points[j].weakness },
+                short + u32::from(length < SHORT_WINDOW_MS),
+                pauses - i64::try_from(points[j].pause_ms).unwrap_or(i64::MAX),
+            );
+            if best[i].is_none_or(|(current, _)| cost < current) {
+                best[i] = Some((cost, j));
+            }
+        }
+    }
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < n - 1 {
+        let Some((_, next)) = best[i] else { break };
+        parts.push(Span {
+            start_ms: points[i].at_ms,
+            end_ms: points[next].at_ms,
+        });
+        i = next;
+    }
     parts
 }
 
@@ -217,12 +274,12 @@ pub fn is_heard(regions: &[Span], span: &Span) -> bool {
     heard >= MIN_SEGMENT_SPEECH_MS.min(span.len_ms() / 3).max(1)
 }
 
-/// The samples of a window.
-pub fn window_samples<'a>(samples: &'a [f32], window: &Span) -> &'a [f32] {
+/// The sample indices of a window in a channel of `samples` samples.
+pub fn window_range(samples: usize, window: &Span) -> std::ops::Range<usize> {
     let at = |ms: u64| usize::try_from(ms * u64::from(TARGET_RATE) / 1000).unwrap_or(usize::MAX);
-    let start = at(window.start_ms).min(samples.len());
-    let end = at(window.end_ms).clamp(start, samples.len());
-    &samples[start..end]
+    let start = at(window.start_ms).min(samples);
+    let end = at(window.end_ms).clamp(start, samples);
+    start..end
 }
 
 /// Timing measured on the recording itself (not on the transcript).
@@ -394,6 +451,33 @@ mod tests {
     }
 
     #[test]
+    fn a_long_window_is_split_into_as_few_windows_as_possible_in_clear_pauses() {
+        // 111 s of read speech, a 0.8 s pause every 7 s: four windows, not the five that cutting
+        // at the latest pause before 30 s gives (27.6 + 27.6 + 27.6 + 27.6 + 0.9 s).
+        let regions: Vec<Span> = (0..16)
+            .map(|k| span(k * 7_000, k * 7_000 + 6_200))
+            .collect();
+        let windows = transcription_windows(&regions, 111_500);
+        assert_eq!(windows.len(), 4, "{windows:?}");
+        assert!(windows.iter().all(|w| w.len_ms() <= 30_000), "{windows:?}");
+        for pair in windows.windows(2) {
+            assert_eq!(pair[0].end_ms, pair[1].start_ms);
+            assert_eq!(pair[0].end_ms % 7_000, 6_600, "cut in a pause: {windows:?}");
+        }
+        // A short pause is taken over speech, a clear one over a short one.
+        let regions = [span(0, 20_000), span(20_300, 35_000)];
+        assert_eq!(
+            transcription_windows(&regions, 35_000),
+            vec![span(0, 20_150), span(20_150, 35_000)]
+        );
+        let regions = [span(0, 14_000), span(14_300, 20_000), span(21_000, 35_000)];
+        assert_eq!(
+            transcription_windows(&regions, 35_000),
+            vec![span(0, 20_500), span(20_500, 35_000)]
+        );
+    }
+
+    #[test]
     fn a_segment_over_silence_is_not_heard() {
         let regions = [span(0, 29_900)];
         assert!(is_heard(&regions, &span(28_000, 30_000)));
@@ -403,8 +487,7 @@ mod tests {
 
     #[test]
     fn a_window_clamps_to_the_samples() {
-        let samples = vec![0.5; 16_000];
-        assert_eq!(window_samples(&samples, &span(500, 5_000)).len(), 8_000);
-        assert!(window_samples(&samples, &span(5_000, 6_000)).is_empty());
+        assert_eq!(window_range(16_000, &span(500, 5_000)), 8_000..16_000);
+        assert!(window_range(16_000, &span(5_000, 6_000)).is_empty());
     }
 }

@@ -3,14 +3,14 @@
 //! One model is loaded per process and shared; every recording window gets a fresh decoding state
 //! (nothing carries over between recordings or windows), `no_context` is on (the previous window's
 //! text is never fed back, which is how Whisper's repetition loops start), the language is set
-//! explicitly, and decoding runs on the blocking pool with `speech.threads` threads.
+//! explicitly, the encoder sees only the window's length rather than a padded 30 s (unless
+//! `speech.fit_encoder` is off), and decoding runs on the blocking pool with `speech.threads` threads.
 //! whisper-rs 0.16's own `enable_vad` flag is ignored by the library, so voice activity gating is
 //! done by the caller with earshot (see [`super::vad`]).
 
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::Once;
-use std::sync::atomic::Ordering;
 
 use futures_util::future::BoxFuture;
 use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters};
@@ -22,16 +22,41 @@ pub struct WhisperEngine {
     context: Arc<WhisperContext>,
     threads: usize,
     beam_size: usize,
+    fit_encoder: bool,
     model: String,
+}
+
+/// Encoder frames per second of audio (whisper.cpp's mel hop of 10 ms, halved by the encoder).
+const ENCODER_FRAMES_PER_SECOND: usize = 50;
+/// Frames of a full 30 s window.
+const FULL_ENCODER_FRAMES: usize = 1_500;
+/// Frames beyond the audio's end the encoder still sees (1.28 s), so the last word is whole.
+const ENCODER_MARGIN_FRAMES: usize = 64;
+
+/// The encoder context for `samples` 16 kHz samples: their length plus a margin, at most 30 s.
+///
+/// whisper.cpp pads every window to 30 s and encodes all of it; a 20 s window encoded as 20 s
+/// costs a third less. The model then no longer sees the padding that marks the end of audio,
+/// which changes a few words (README, "Audio and video": CER and WER either way).
+fn encoder_frames(samples: usize) -> i32 {
+    let frames = samples * ENCODER_FRAMES_PER_SECOND
+        / usize::try_from(super::decode::TARGET_RATE).unwrap_or(16_000);
+    i32::try_from((frames + ENCODER_MARGIN_FRAMES).min(FULL_ENCODER_FRAMES)).unwrap_or(1_500)
 }
 
 static LOG_HOOKS: Once = Once::new();
 
 impl WhisperEngine {
-    /// Loads a ggml model (whisper.cpp's logs go to `tracing`).
+    /// Loads a ggml model (whisper.cpp's logs go to `tracing`); `fit_encoder` encodes each window
+    /// for its own length instead of a padded 30 s (see `speech.fit_encoder`).
     ///
     /// Errors: [`SpeechError::Unavailable`] when the file is missing or not a model.
-    pub fn load(path: &Path, threads: usize, beam_size: usize) -> Result<Self, SpeechError> {
+    pub fn load(
+        path: &Path,
+        threads: usize,
+        beam_size: usize,
+        fit_encoder: bool,
+    ) -> Result<Self, SpeechError> {
         LOG_HOOKS.call_once(whisper_rs::install_logging_hooks);
         if !path.is_file() {
             return Err(SpeechError::Unavailable(format!(
@@ -54,6 +79,7 @@ impl WhisperEngine {
             context: Arc::new(context),
             threads: threads.max(1),
             beam_size: beam_size.max(1),
+            fit_encoder,
             model,
         })
     }
@@ -81,14 +107,16 @@ impl WhisperEngine {
         params.set_print_timestamps(false);
         params.set_suppress_blank(true);
         params.set_suppress_nst(true);
+        if self.fit_encoder {
+            params.set_audio_ctx(encoder_frames(request.samples().len()));
+        }
         let progress = request.progress.clone();
         params.set_progress_callback_safe(move |percent: i32| {
-            progress.store(
-                u8::try_from(percent.clamp(0, 100)).unwrap_or(100),
-                Ordering::Relaxed,
-            );
+            progress.report(u8::try_from(percent.clamp(0, 100)).unwrap_or(100));
         });
-        state.full(params, &request.samples).map_err(engine_error)?;
+        state
+            .full(params, request.samples())
+            .map_err(engine_error)?;
         let mut segments = Vec::new();
         for segment in state.as_iter() {
             let text = segment
@@ -106,7 +134,7 @@ impl WhisperEngine {
                 no_speech: segment.no_speech_probability(),
             });
         }
-        request.progress.store(100, Ordering::Relaxed);
+        request.progress.report(100);
         Ok(segments)
     }
 }
@@ -121,6 +149,7 @@ impl SpeechToText for WhisperEngine {
             context: self.context.clone(),
             threads: self.threads,
             beam_size: self.beam_size,
+            fit_encoder: self.fit_encoder,
             model: self.model.clone(),
         };
         Box::pin(async move {
@@ -128,5 +157,18 @@ impl SpeechToText for WhisperEngine {
                 .await
                 .map_err(|e| SpeechError::Engine(format!("transcription task failed: {e}")))?
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_encoder_sees_the_window_and_a_margin_never_more_than_30_seconds() {
+        assert_eq!(encoder_frames(16_000 * 20), 1_000 + 64);
+        assert_eq!(encoder_frames(16_000 * 30), 1_500);
+        assert_eq!(encoder_frames(16_000 * 45), 1_500);
+        assert_eq!(encoder_frames(0), 64);
     }
 }

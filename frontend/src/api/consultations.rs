@@ -173,11 +173,13 @@ pub async fn fetch_consultation(api: Api, id: &str) -> Result<Consultation, ApiE
 }
 
 /// Uploads a file as a new consultation (GraphQL multipart request) and returns its id;
+/// `language` is the language spoken in a recording (ISO 639-1; `None`: the server's default);
 /// `on_progress(sent, total)` reports bytes sent.
 pub async fn upload_consultation(
     api: Api,
     file: &web_sys::File,
     title: Option<&Title>,
+    language: Option<&str>,
     on_progress: impl FnMut(f64, f64) + 'static,
 ) -> Result<String, ApiError> {
     #[derive(Deserialize)]
@@ -190,8 +192,8 @@ pub async fn upload_consultation(
         upload_consultation: Uploaded,
     }
     let operations = json!({
-        "query": "mutation($file: Upload!, $title: String) { uploadConsultation(file: $file, title: $title) { id } }",
-        "variables": { "file": null, "title": title.map(Title::as_str) },
+        "query": "mutation($file: Upload!, $title: String, $language: String) { uploadConsultation(file: $file, title: $title, language: $language) { id } }",
+        "variables": { "file": null, "title": title.map(Title::as_str), "language": language },
     });
     let form = build_form(&operations.to_string(), file)
         .map_err(|_| ApiError::new(codes::BAD_RESPONSE, ""))?;

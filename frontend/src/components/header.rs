@@ -65,7 +65,9 @@ pub fn AppHeader() -> impl IntoView {
                 <Show when=move || signed_in.get()>
                     <nav class="main-nav" aria-label=move || i18n.t().nav_main_aria()>
                         <A href="/" exact=true attr:id="nav-home">{move || i18n.t().nav_consultations()}</A>
+                        <A href="/progress" attr:id="nav-progress">{move || i18n.t().nav_progress()}</A>
                         <Show when=move || role.get().is_some_and(Role::reads_kpis)>
+                            <A href="/team" attr:id="nav-team">{move || i18n.t().nav_team()}</A>
                             <A href="/dashboard" attr:id="nav-dashboard">{move || i18n.t().nav_dashboard()}</A>
                             <A href="/reports" attr:id="nav-reports">{move || i18n.t().nav_reports()}</A>
                         </Show>

@@ -12,16 +12,20 @@ use crate::format::{format_number, parse_day};
 use crate::i18n::use_i18n;
 
 /// The drawing area in SVG units (the SVG scales to the card's width).
-const WIDTH: f64 = 320.0;
-const HEIGHT: f64 = 150.0;
+pub const WIDTH: f64 = 320.0;
+/// See [`WIDTH`].
+pub const HEIGHT: f64 = 150.0;
 /// Room for the value labels on the left and the day labels below.
-const LEFT: f64 = 38.0;
-const RIGHT: f64 = 10.0;
-const TOP: f64 = 8.0;
-const BOTTOM: f64 = 20.0;
+pub const LEFT: f64 = 38.0;
+/// See [`LEFT`].
+pub const RIGHT: f64 = 10.0;
+/// See [`LEFT`].
+pub const TOP: f64 = 8.0;
+/// See [`LEFT`].
+pub const BOTTOM: f64 = 20.0;
 
 /// Colours: the value (the app's primary), text, audio, video, and the target.
-const VALUE_COLOUR: &str = "#3b5bdb";
+pub const VALUE_COLOUR: &str = "#3b5bdb";
 const AUDIO_COLOUR: &str = "#2b8a3e";
 const VIDEO_COLOUR: &str = "#c77700";
 const TARGET_COLOUR: &str = "#9aa3b5";

@@ -10,7 +10,7 @@ use crate::api::admin::{Team, list_teams};
 use crate::api::kpis::{KpiBoard, kpi_board};
 use crate::api::{Api, ApiError};
 use crate::components::kpi_card::{KpiCard, status_parts};
-use crate::format::parse_day;
+use crate::format::{DEFAULT_OFFSET_MINUTES, last_days, parse_day, today};
 use crate::i18n::use_i18n;
 
 /// The longest range the server accepts, in days after the first.
@@ -21,26 +21,6 @@ const PRESETS: [i64; 3] = [7, 30, 90];
 
 /// The preset shown first.
 const DEFAULT_DAYS: i64 = 30;
-
-/// The server's default KPI time zone (Korea), assumed until the first answer tells the real one.
-const DEFAULT_OFFSET_MINUTES: i32 = 540;
-
-/// Today in the time zone `offset_minutes` east of UTC (the one the server counts KPI days in).
-fn today(offset_minutes: i32) -> NaiveDate {
-    let ms = js_sys::Date::now() + f64::from(offset_minutes) * 60_000.0;
-    // The cast is exact for any clock reading (far below 2^53 ms).
-    chrono::DateTime::from_timestamp_millis(ms as i64)
-        .map(|t| t.date_naive())
-        .unwrap_or_default()
-}
-
-/// The `days` days ending `last`, both included.
-fn last_days(last: NaiveDate, days: i64) -> (NaiveDate, NaiveDate) {
-    let first = last
-        .checked_sub_signed(chrono::TimeDelta::days(days - 1))
-        .unwrap_or(last);
-    (first, last)
-}
 
 /// The range of two `YYYY-MM-DD` inputs when it is one the server accepts.
 fn valid_range(from: &str, to: &str) -> Option<(NaiveDate, NaiveDate)> {

@@ -19,7 +19,7 @@ use crate::api::consultations::{
 use crate::api::{Api, ApiError};
 use crate::components::status_badge::StatusBadge;
 use crate::format::{format_bytes, format_datetime};
-use crate::i18n::use_i18n;
+use crate::i18n::{Texts, use_i18n};
 
 /// Accepted file types (the server sniffs the content as well).
 const ACCEPT: &str = ".txt,.srt,.vtt,.json,.csv,audio/*,video/*";
@@ -74,6 +74,18 @@ impl UploadState {
     }
 }
 
+/// A catalogue entry: the label of an option in the current language.
+type Label = fn(Texts) -> &'static str;
+
+/// The languages offered for recordings: ISO 639-1 code (empty: the server's default) and label.
+const SPOKEN_LANGUAGES: [(&str, Label); 5] = [
+    ("", Texts::spoken_default),
+    ("ko", Texts::spoken_ko),
+    ("en", Texts::spoken_en),
+    ("ja", Texts::spoken_ja),
+    ("zh", Texts::spoken_zh),
+];
+
 /// One file of the upload queue.
 #[derive(Clone)]
 struct QueuedFile {
@@ -99,6 +111,7 @@ fn UploadForm(
     let navigate = use_navigate();
     let file_input = NodeRef::<leptos::html::Input>::new();
     let title = RwSignal::new(String::new());
+    let spoken = RwSignal::new(String::new());
     let chosen = RwSignal::new(Vec::<web_sys::File>::new());
     let queue = RwSignal::new(Vec::<QueuedFile>::new());
     let busy = RwSignal::new(false);
@@ -161,6 +174,7 @@ fn UploadForm(
             .collect();
         queue.set(items.clone());
         let single = items.len() == 1;
+        let language = Some(spoken.get_untracked()).filter(|l| !l.is_empty());
         let navigate = navigate.clone();
         spawn_local(async move {
             // One at a time: each file gets the whole connection, and the bars fill in order.
@@ -173,8 +187,14 @@ fn UploadForm(
                         state.try_set(UploadState::Sending(Some(percent)));
                     }
                 };
-                let result =
-                    upload_consultation(api, &item.file, title.as_ref(), on_progress).await;
+                let result = upload_consultation(
+                    api,
+                    &item.file,
+                    title.as_ref(),
+                    language.as_deref(),
+                    on_progress,
+                )
+                .await;
                 if busy.is_disposed() {
                     return;
                 }
@@ -249,6 +269,22 @@ fn UploadForm(
                         prop:value=move || title.get()
                         on:input=move |ev| title.set(event_target_value(&ev))
                     />
+                </div>
+                <div class="field">
+                    <label for="spoken-language">{move || i18n.t().spoken_label()}</label>
+                    <select
+                        id="spoken-language"
+                        name="language"
+                        aria-describedby="spoken-language-hint"
+                        on:change=move |ev| spoken.set(event_target_value(&ev))
+                    >
+                        {SPOKEN_LANGUAGES.into_iter().map(|(code, text)| view! {
+                            <option value=code selected=move || spoken.get() == code>
+                                {move || text(i18n.t())}
+                            </option>
+                        }).collect_view()}
+                    </select>
+                    <span class="muted small" id="spoken-language-hint">{move || i18n.t().spoken_hint()}</span>
                 </div>
                 {move || error.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
                 <div class="form-actions">

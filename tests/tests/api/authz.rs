@@ -35,6 +35,7 @@ struct World {
     consultation: String,
     team_manager_key_id: String,
     team_a: String,
+    owner_id: String,
 }
 
 impl World {
@@ -81,11 +82,12 @@ async fn build_world(db: tests::Db) -> World {
         ("lead-a@example.com", "MANAGER", &team_a),
         ("lead-b@example.com", "MANAGER", &team_b),
     ];
+    let mut ids = Vec::new();
     for (email, role, team) in people {
         let query = format!(
             "mutation {{ createUser(input: {{email: \"{email}\", password: \"password-for-{role}\", role: {role}, teamId: \"{team}\"}}) {{ id }} }}"
         );
-        graphql_id(&app, &admin, &query, &["createUser", "id"]).await;
+        ids.push(graphql_id(&app, &admin, &query, &["createUser", "id"]).await);
     }
     let login = |email: &'static str, role: &'static str| {
         let app = &app;
@@ -122,6 +124,7 @@ async fn build_world(db: tests::Db) -> World {
         consultation,
         team_manager_key_id: key_id,
         team_a,
+        owner_id: ids.swap_remove(0),
     }
 }
 
@@ -204,7 +207,55 @@ fn expect_kpis(actor: Actor, own_team_only: bool) -> &'static str {
     }
 }
 
+/// A counselor's trend: themselves, their team's manager, admins, and keys of those; others are
+/// told it does not exist.
+fn expect_trend(actor: Actor) -> &'static str {
+    match actor {
+        Actor::Anonymous => "UNAUTHENTICATED",
+        Actor::Owner | Actor::TeamManager | Actor::Admin | Actor::ReadOnlyApiKey => "ok",
+        Actor::SameTeamCounselor | Actor::OtherTeamManager => "NOT_FOUND",
+    }
+}
+
+/// The team overview: managers (their own team) and admins; keys need `kpis:read`.
+fn expect_overview(actor: Actor, team_a_asked: bool) -> &'static str {
+    match actor {
+        Actor::Anonymous => "UNAUTHENTICATED",
+        Actor::TeamManager | Actor::Admin => "ok",
+        Actor::OtherTeamManager if !team_a_asked => "ok",
+        _ => "FORBIDDEN",
+    }
+}
+
 db_tests! {
+    async fn every_coaching_query_is_allowed_or_denied_per_role_and_team(db: Db) {
+        let world = build_world(db).await;
+        let app = &world.app;
+        let range = json!({"from": "2026-01-01", "to": "2026-01-31"});
+        let mut failures = Vec::new();
+        for actor in ACTORS {
+            let token = world.token(actor);
+            let own = app.graphql(token, "query($r: DayRangeInput!) { coachingTrend(range: $r) { points { title } } }", json!({"r": range})).await;
+            let expected_own = match actor {
+                Actor::Anonymous => "UNAUTHENTICATED",
+                Actor::ReadOnlyApiKey => "FORBIDDEN",
+                _ => "ok",
+            };
+            let cases = [
+                ("coachingTrend", own, expected_own),
+                ("coachingTrend(counselorId)", app.graphql(token, "query($r: DayRangeInput!, $c: ID) { coachingTrend(range: $r, counselorId: $c) { points { title } } }", json!({"r": range, "c": world.owner_id})).await, expect_trend(actor)),
+                ("teamOverview", app.graphql(token, "query($r: DayRangeInput!) { teamOverview(range: $r) { consultations } }", json!({"r": range})).await, expect_overview(actor, false)),
+                ("teamOverview(teamId)", app.graphql(token, "query($r: DayRangeInput!, $t: ID) { teamOverview(range: $r, teamId: $t) { consultations } }", json!({"r": range, "t": world.team_a})).await, expect_overview(actor, true)),
+            ];
+            for (name, body, expected) in cases {
+                if outcome(&body) != expected {
+                    failures.push(format!("{actor:?} {name}: {} (expected {expected})", outcome(&body)));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "authorization matrix violations:\n{}", failures.join("\n"));
+    }
+
     async fn every_kpi_query_is_allowed_or_denied_per_role_and_team(db: Db) {
         let world = build_world(db).await;
         let app = &world.app;
@@ -419,6 +470,8 @@ fn the_matrix_covers_every_root_field_of_the_schema() {
     // manager-only survey fields tested in surveys.rs.
     let covered = [
         "me",
+        "coachingTrend",
+        "teamOverview",
         "consultations",
         "consultation",
         "consultationCount",

@@ -4,6 +4,7 @@ mod accounts;
 mod auth;
 mod authz;
 mod backups;
+mod coaching;
 mod consultations;
 mod faults;
 mod feedback;

@@ -64,6 +64,52 @@ db_tests! {
         assert_eq!(events.len(), 2);
     }
 
+    async fn a_recording_on_s3_is_decoded_from_a_streamed_copy_and_played_by_byte_range(db: Db) {
+        let (app, _bucket) = spawn_app_with_s3(db).await;
+        let token = app.counselor_token("kim@example.com").await;
+        // Three seconds of near silence: decoded (from a temporary copy of the object), then
+        // refused for having no speech, before any model is loaded.
+        let hiss: Vec<f32> = (0..48_000).map(|i| if i % 5 == 0 { 1e-4 } else { -5e-5 }).collect();
+        let wav = consult_coach::speech::decode::wav_bytes(16_000, &[&hiss]);
+        let id = app.upload_file(&token, "무음.wav", wav.clone(), "audio/wav").await;
+        let done = app.wait_for_terminal(&token, &id).await;
+        assert_eq!(done["status"], "FAILED", "{done}");
+        let body = app
+            .graphql(Some(&token), "query($id: ID!) { consultation(id: $id) { failureCode recordingUrl } }", json!({ "id": id }))
+            .await;
+        assert_eq!(body["data"]["consultation"]["failureCode"], "NO_SPEECH_FOUND", "{body}");
+        let url = body["data"]["consultation"]["recordingUrl"].as_str().unwrap_or_default().to_owned();
+        let part = app
+            .client
+            .get(format!("{}{url}", app.address))
+            .header("Range", "bytes=44-1043")
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(part.status().as_u16(), 206);
+        assert_eq!(part.headers()["content-length"], "1000");
+        assert_eq!(part.headers()["content-range"], format!("bytes 44-1043/{}", wav.len()).as_str());
+        assert_eq!(part.bytes().await.map(|b| b.to_vec()).unwrap_or_default(), wav[44..1044].to_vec());
+        let beyond = app
+            .client
+            .get(format!("{}{url}", app.address))
+            .header("Range", format!("bytes={}-", wav.len()))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(beyond.status().as_u16(), 416);
+        // Upload, the worker's copy, the player's range: each recorded with its size.
+        let size = wav.len() as i64;
+        assert_eq!(
+            storage_events(&app).await,
+            [
+                ("upload".into(), "s3".into(), true, size),
+                ("download".into(), "s3".into(), true, size),
+                ("download".into(), "s3".into(), true, 1000),
+            ]
+        );
+    }
+
     async fn uploading_the_same_file_again_links_it_as_a_reanalysis(db: Db) {
         let app = spawn_app(db).await;
         let token = app.counselor_token("kim@example.com").await;

@@ -4,6 +4,7 @@
 //! * this file: the counselor's main flow (sign in, upload, live stages, report);
 //! * [`accounts`]: administration (teams, users, API keys), the profile (language, password) and
 //!   sign-in throttling;
+//! * [`coaching`]: a counselor's progress page and a manager's team overview;
 //! * [`dashboard`]: the KPI dashboard for managers and admins (groups, statuses, trends, range
 //!   presets, team filter, both languages);
 //! * [`recordings`]: a recording's player, seeking from transcript turns, and the audio measures;
@@ -17,6 +18,7 @@
 //! * [`support`]: starting the browser and helpers to drive it.
 
 mod accounts;
+mod coaching;
 mod dashboard;
 mod recordings;
 mod reviews;

@@ -1,12 +1,14 @@
-//! A recorded consultation in the browser: the player loads the recording, each transcript time
-//! seeks it, and the report shows what was measured on the audio and how speakers were found.
+//! A recorded consultation in the browser: uploaded through the form with its spoken language
+//! chosen, the player loads the recording, each transcript time seeks it, and the report shows
+//! what was measured on the audio and how speakers were found.
 
 use std::time::Duration;
 
 use tests::eval_path;
 
 use crate::support::{
-    click, ok, require_dist, screenshot, sign_in, start_browser, wait_for, wait_for_text,
+    choose, click, ok, require_dist, screenshot, sign_in, start_browser, value_of, wait_for,
+    wait_for_path, wait_for_text,
 };
 
 const PASSWORD: &str = "recording-password-123";
@@ -25,7 +27,8 @@ async fn player_time(client: &fantoccini::Client) -> f64 {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_counselor_plays_a_recording_from_a_transcript_turn_and_sees_its_audio_measures() {
+async fn a_counselor_uploads_an_english_recording_plays_it_from_a_transcript_turn_and_sees_its_audio_measures()
+ {
     require_dist();
     let app = tests::spawn_app(tests::Db::Sqlite).await;
     app.create_user(
@@ -35,27 +38,55 @@ async fn a_counselor_plays_a_recording_from_a_transcript_turn_and_sees_its_audio
     )
     .await;
     let token = app.login("kim@example.com", PASSWORD).await;
-    let audio = std::fs::read(eval_path("audio/ko/azure_customspeech_ko_train1.wav"))
+
+    // The recording is uploaded through the form, its spoken language chosen there (English,
+    // where the server's default is Korean).
+    let (_driver, client) = start_browser().await;
+    sign_in(&client, &app.address, "kim@example.com", PASSWORD).await;
+    wait_for(&client, "#file-input").await;
+    assert_eq!(value_of(&client, "#spoken-language").await, "");
+    choose(&client, "#spoken-language", "영어").await;
+    // WebDriver wants a canonical path (no `..`).
+    let recording = std::fs::canonicalize(eval_path("audio/en/azure_customspeech_en_test.wav"))
         .unwrap_or_else(|e| panic!("{e}"));
-    let id = app
-        .upload_file(&token, "상담 녹음.wav", audio, "audio/wav")
-        .await;
+    let input = ok(
+        &client,
+        "file input",
+        client.find(fantoccini::Locator::Css("#file-input")).await,
+    )
+    .await;
+    ok(
+        &client,
+        "choose the recording",
+        input.send_keys(&recording.display().to_string()).await,
+    )
+    .await;
+    click(&client, "#upload-submit").await;
+    let path = wait_for_path(&client, "the consultation page", |p| {
+        p.starts_with("/consultations/")
+    })
+    .await;
+    let id = path.trim_start_matches("/consultations/").to_owned();
     let done = app
         .wait_for_terminal_within(&token, &id, Duration::from_secs(240))
         .await;
     assert_eq!(done["status"], "COMPLETED", "{done}");
-
-    let (_driver, client) = start_browser().await;
-    sign_in(&client, &app.address, "kim@example.com", PASSWORD).await;
-    wait_for(&client, "#nav-home").await;
-    ok(
-        &client,
-        "open the consultation",
-        client
-            .goto(&format!("{}/consultations/{id}", app.address))
-            .await,
-    )
-    .await;
+    let body = app
+        .graphql(
+            Some(&token),
+            "query($id: ID!) { consultation(id: $id) { language transcript { text } } }",
+            serde_json::json!({ "id": id }),
+        )
+        .await;
+    let consultation = &body["data"]["consultation"];
+    assert_eq!(consultation["language"], "en", "{body}");
+    assert!(
+        consultation["transcript"]
+            .to_string()
+            .contains("test is complete"),
+        "transcribed as English: {body}"
+    );
+    ok(&client, "reload the consultation", client.refresh().await).await;
     wait_for(&client, "audio#recording").await;
     wait_for_text(&client, "#audio-metrics", "녹음 길이").await;
     wait_for_text(&client, "#speaker-note", "추정").await;

@@ -22,7 +22,7 @@ pub fn whisper() -> Transcriber {
     if let Some(path) = std::env::var_os("CONSULT_COACH__SPEECH__MODEL_PATH") {
         settings.speech.model_path = Some(path.into());
     }
-    let engine = engine_from_settings(&settings).unwrap_or_else(|e| {
+    let engine = engine_from_settings(&settings, None).unwrap_or_else(|e| {
         panic!("the Whisper model is missing ({e}); scripts/test.sh builds it")
     });
     Transcriber::new(engine, 1, settings.speech.agent_channel, 120)
@@ -41,7 +41,7 @@ pub async fn transcribe_file(
         .await
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     transcriber
-        .transcribe(&audio, language, Arc::new(AtomicU8::new(0)))
+        .transcribe(audio, language, None, Arc::new(AtomicU8::new(0)))
         .await
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }

@@ -3,10 +3,17 @@
 
 use std::time::Duration;
 
+use consult_coach::config::SpeechEngineKind;
+use consult_coach::entity::llm_calls;
 use consult_coach::speech::accuracy::character_errors;
 use consult_coach::speech::decode::wav_bytes;
+use sea_orm::EntityTrait;
 use serde_json::{Value, json};
-use tests::{TestApp, db_tests, eval_path, spawn_app};
+use tests::{TestApp, db_tests, eval_path, spawn_app, spawn_app_with};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::providers::{OPENAI_KEY, provider, verbose_json};
 
 const DETAIL: &str = "query($id: ID!) { consultation(id: $id) {
     status failureCode failureMessage language recordingUrl
@@ -24,14 +31,23 @@ async fn finished(app: &TestApp, token: &str, id: &str) -> Value {
     body["data"]["consultation"].clone()
 }
 
+/// Kim uploads the first Korean clip; returns her token, the consultation's id and its details
+/// once finished.
+async fn korean_clip_analysed(app: &TestApp) -> (String, String, Value) {
+    let token = app.counselor_token("kim@example.com").await;
+    let audio = std::fs::read(eval_path("audio/ko/azure_customspeech_ko_test.wav"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let id = app
+        .upload_file(&token, "통화녹음.wav", audio, "audio/wav")
+        .await;
+    let c = finished(app, &token, &id).await;
+    (token, id, c)
+}
+
 db_tests! {
     async fn a_korean_recording_is_transcribed_with_timings_reports_its_progress_and_is_analysed(db: Db) {
         let app = spawn_app(db).await;
-        let token = app.counselor_token("kim@example.com").await;
-        let audio = std::fs::read(eval_path("audio/ko/azure_customspeech_ko_test.wav"))
-            .unwrap_or_else(|e| panic!("{e}"));
-        let id = app.upload_file(&token, "통화녹음.wav", audio, "audio/wav").await;
-        let c = finished(&app, &token, &id).await;
+        let (token, id, c) = korean_clip_analysed(&app).await;
         assert_eq!(c["status"], "COMPLETED", "{c}");
         let info = &c["transcriptInfo"];
         assert_eq!(info["source"], "stt", "{info}");
@@ -111,6 +127,37 @@ db_tests! {
             .await;
         let message = english["data"]["consultation"]["failureMessage"].as_str().unwrap_or_default().to_owned();
         assert!(message.contains("could not be played"), "{message}");
+    }
+
+    async fn a_recording_transcribed_by_a_cloud_engine_is_counted_among_the_provider_calls(db: Db) {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/v1/audio/transcriptions"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(verbose_json()))
+            .mount(&server)
+            .await;
+        let app = spawn_app_with(db, |s| {
+            s.speech.engine = SpeechEngineKind::Openai;
+            s.providers.openai = provider(format!("{}/v1", server.uri()), OPENAI_KEY);
+        })
+        .await;
+        let (_token, id, c) = korean_clip_analysed(&app).await;
+        assert_eq!(c["status"], "COMPLETED", "{c}");
+        assert_eq!(c["report"]["metrics"]["audio"]["engine"], "openai", "{c}");
+        let sent = server.received_requests().await.unwrap_or_default().len();
+        assert!(sent >= 1);
+        // One `llm_calls` row per window sent, for this consultation: the API success rate,
+        // response time and daily call KPIs include cloud transcription.
+        let calls = llm_calls::Entity::find().all(&app.db).await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(calls.len(), sent, "{calls:?}");
+        for call in &calls {
+            assert_eq!(call.purpose, "transcription");
+            assert_eq!(call.provider, "openai");
+            assert_eq!(call.model, "whisper-1");
+            assert_eq!(call.status, "ok");
+            assert_eq!(call.http_status, Some(200));
+            assert_eq!(call.consultation_id.as_deref(), Some(id.as_str()));
+        }
     }
 
     async fn a_silent_recording_fails_with_no_speech_found(db: Db) {

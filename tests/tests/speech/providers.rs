@@ -14,10 +14,11 @@ use tests::eval_path;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const OPENAI_KEY: &str = "sk-speech-test-key-1234567890";
+pub const OPENAI_KEY: &str = "sk-speech-test-key-1234567890";
 const GEMINI_KEY: &str = "AIza-speech-test-key-0987654321";
 
-fn provider(base_url: String, key: &str) -> ProviderSettings {
+/// Connection settings for a local provider server (short timeouts and retry waits).
+pub fn provider(base_url: String, key: &str) -> ProviderSettings {
     ProviderSettings {
         base_url: Some(base_url),
         api_key: Some(SecretString::from(key.to_owned())),
@@ -42,7 +43,7 @@ fn transcriber(engine: SpeechEngineKind, server: &MockServer) -> Transcriber {
             settings.providers.gemini = provider(format!("{}/v1beta", server.uri()), GEMINI_KEY);
         }
     }
-    let engine = engine_from_settings(&settings).unwrap_or_else(|e| panic!("{e}"));
+    let engine = engine_from_settings(&settings, None).unwrap_or_else(|e| panic!("{e}"));
     Transcriber::new(engine, 1, settings.speech.agent_channel, 120)
 }
 
@@ -56,11 +57,12 @@ async fn run(
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     transcriber
-        .transcribe(&audio, "ko", Arc::new(AtomicU8::new(0)))
+        .transcribe(audio, "ko", None, Arc::new(AtomicU8::new(0)))
         .await
 }
 
-fn verbose_json() -> Value {
+/// An OpenAI `verbose_json` transcription answer.
+pub fn verbose_json() -> Value {
     json!({
         "task": "transcribe",
         "language": "korean",
