@@ -184,6 +184,7 @@ fn bounds(range: &DayRange, utc_offset_minutes: i32) -> (i64, i64) {
 ///
 /// Errors: [`CoachingError::NotFound`] for an unknown counselor or one the viewer may not see
 /// (the same answer, so ids cannot be probed), [`CoachingError::Input`] for a malformed id.
+#[tracing::instrument(skip_all, fields(viewer = %viewer.user_id))]
 pub async fn trend(
     db: &DatabaseConnection,
     viewer: &Viewer,
@@ -219,10 +220,12 @@ pub async fn trend(
 }
 
 /// The counselors of a team over `range`: a manager's own team; an admin's choice of team, or
-/// every counselor. Counselors are not allowed.
+/// every counselor (deactivated ones only with consultations in the range). Counselors are not
+/// allowed.
 ///
 /// Errors: [`CoachingError::Access`] for counselors and for a manager asking about another team,
 /// [`CoachingError::NotFound`] for an unknown team.
+#[tracing::instrument(skip_all, fields(viewer = %viewer.user_id))]
 pub async fn team_overview(
     db: &DatabaseConnection,
     viewer: &Viewer,
@@ -270,6 +273,10 @@ pub async fn team_overview(
     let mut titles = HashMap::new();
     for counselor in counselors {
         let points = points.remove(&counselor.id).unwrap_or_default();
+        // A deactivated counselor is listed only while their work is in the period.
+        if !counselor.active && points.is_empty() {
+            continue;
+        }
         let scores: Vec<Scores> = points.iter().map(|p| p.scores).collect();
         let recurring = items.remove(&counselor.id).unwrap_or_default();
         overview.push(CounselorOverview {
