@@ -1,7 +1,8 @@
 //! Browser tests: a real headless Chromium (Debian's `chromium` + `chromium-driver`) drives the built
 //! web app served by a test server. Screenshots go to `tests/artifacts/`.
 //!
-//! * this file: the counselor's main flow (sign in, upload, live stages, report);
+//! * this file: the counselor's main flow (sign in, upload, live stages, report), in Korean and
+//!   in English;
 //! * [`accounts`]: administration (teams, users, API keys), the profile (language, password) and
 //!   sign-in throttling;
 //! * [`coaching`]: a counselor's progress page and a manager's team overview;
@@ -29,7 +30,7 @@ mod weekly;
 
 use fantoccini::Locator;
 
-use support::{screenshot, start_browser, wait_for};
+use support::{click, page_lang, screenshot, sign_in, start_browser, wait_for, wait_for_text};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_counselor_logs_in_uploads_a_transcript_sees_the_stages_and_reads_the_report() {
@@ -145,5 +146,82 @@ async fn a_counselor_logs_in_uploads_a_transcript_sees_the_stages_and_reads_the_
         "first render of the login page: {} ms from navigation to the form (WebDriver round trips included); in the browser: {browser_timing}",
         first_render.as_millis()
     );
+    let _ = client.close().await;
+}
+
+const ENGLISH_CALL: &str = "Agent: Thank you for calling Acme support, my name is Sam. How can I help you today?
+Customer: Hi, my order was supposed to arrive on Monday and it still has not come.
+Agent: I am sorry about the delay. Could you give me your order number, please?
+Customer: It is 48213.
+Agent: Thank you. I can see the parcel is held at the local depot because of the storm.
+Customer: So when will I get it?
+Agent: It will be delivered tomorrow before noon, and I have added a refund of the shipping fee to your account.
+Customer: Great, thanks.
+Agent: Is there anything else I can help you with?
+Customer: No, that is all.
+Agent: Thank you for your patience, and have a nice day.
+";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_counselor_works_in_english_uploads_a_transcript_and_reads_the_report_in_english() {
+    support::require_dist();
+    let app = tests::spawn_app(tests::Db::Sqlite).await;
+    app.create_user(
+        "sam@example.com",
+        "counselor-password-123",
+        consult_coach::auth::Role::Counselor,
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let file = dir.path().join("delayed order.txt");
+    std::fs::write(&file, ENGLISH_CALL).unwrap_or_else(|e| panic!("{e}"));
+    let (_driver, client) = start_browser().await;
+    sign_in(
+        &client,
+        &app.address,
+        "sam@example.com",
+        "counselor-password-123",
+    )
+    .await;
+    wait_for(&client, "#nav-home").await;
+    click(&client, "#lang-toggle").await;
+    wait_for_text(&client, "#nav-home", "Consultations").await;
+    assert_eq!(page_lang(&client).await, "en");
+
+    wait_for(&client, "#file-input")
+        .await
+        .send_keys(&file.display().to_string())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    click(&client, "#upload-submit").await;
+    wait_for(&client, "#stages li[data-stage='COMPLETED'].done").await;
+    wait_for(
+        &client,
+        "#report .score-card[data-category='overall'] .score",
+    )
+    .await;
+    let cards = client
+        .find_all(Locator::Css("#report .score-card"))
+        .await
+        .unwrap_or_default();
+    assert_eq!(cards.len(), 4);
+    let items = client
+        .find_all(Locator::Css("#report li.improvement"))
+        .await
+        .unwrap_or_default();
+    assert!(
+        (3..=5).contains(&items.len()),
+        "{} improvement items",
+        items.len()
+    );
+    // The interface and the report's own wording are English.
+    wait_for_text(&client, "#report", "Communication").await;
+    wait_for_text(&client, "#report", "Try saying").await;
+    let transcript = client
+        .find_all(Locator::Css("#transcript li.turn"))
+        .await
+        .unwrap_or_default();
+    assert_eq!(transcript.len(), 11);
+    screenshot(&client, "02-report-en").await;
     let _ = client.close().await;
 }
