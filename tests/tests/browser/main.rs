@@ -32,6 +32,26 @@ use fantoccini::Locator;
 
 use support::{click, page_lang, screenshot, sign_in, start_browser, wait_for, wait_for_text};
 
+/// The finished report: four score cards, 3-5 improvement items, and `turns` transcript turns.
+async fn report_shows_scores_items_and_turns(client: &fantoccini::Client, turns: usize) {
+    wait_for(
+        client,
+        "#report .score-card[data-category='overall'] .score",
+    )
+    .await;
+    let count = |css: &'static str| async move {
+        client
+            .find_all(Locator::Css(css))
+            .await
+            .map(|found| found.len())
+            .unwrap_or_default()
+    };
+    assert_eq!(count("#report .score-card").await, 4);
+    let items = count("#report li.improvement").await;
+    assert!((3..=5).contains(&items), "{items} improvement items");
+    assert_eq!(count("#transcript li.turn").await, turns);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_counselor_logs_in_uploads_a_transcript_sees_the_stages_and_reads_the_report() {
     let dist = tests::workspace_root().join("frontend/dist/index.html");
@@ -112,30 +132,7 @@ async fn a_counselor_logs_in_uploads_a_transcript_sees_the_stages_and_reads_the_
             "stage {stage} was not shown as done: {class}"
         );
     }
-    wait_for(
-        &client,
-        "#report .score-card[data-category='overall'] .score",
-    )
-    .await;
-    let cards = client
-        .find_all(Locator::Css("#report .score-card"))
-        .await
-        .unwrap_or_default();
-    assert_eq!(cards.len(), 4);
-    let items = client
-        .find_all(Locator::Css("#report li.improvement"))
-        .await
-        .unwrap_or_default();
-    assert!(
-        (3..=5).contains(&items.len()),
-        "{} improvement items",
-        items.len()
-    );
-    let transcript = client
-        .find_all(Locator::Css("#transcript li.turn"))
-        .await
-        .unwrap_or_default();
-    assert_eq!(transcript.len(), 14);
+    report_shows_scores_items_and_turns(&client, 14).await;
     let page = client.source().await.unwrap_or_default();
     assert!(
         !page.contains("010-1234-5678"),
@@ -195,33 +192,10 @@ async fn a_counselor_works_in_english_uploads_a_transcript_and_reads_the_report_
         .unwrap_or_else(|e| panic!("{e}"));
     click(&client, "#upload-submit").await;
     wait_for(&client, "#stages li[data-stage='COMPLETED'].done").await;
-    wait_for(
-        &client,
-        "#report .score-card[data-category='overall'] .score",
-    )
-    .await;
-    let cards = client
-        .find_all(Locator::Css("#report .score-card"))
-        .await
-        .unwrap_or_default();
-    assert_eq!(cards.len(), 4);
-    let items = client
-        .find_all(Locator::Css("#report li.improvement"))
-        .await
-        .unwrap_or_default();
-    assert!(
-        (3..=5).contains(&items.len()),
-        "{} improvement items",
-        items.len()
-    );
+    report_shows_scores_items_and_turns(&client, 11).await;
     // The interface and the report's own wording are English.
     wait_for_text(&client, "#report", "Communication").await;
     wait_for_text(&client, "#report", "Try saying").await;
-    let transcript = client
-        .find_all(Locator::Css("#transcript li.turn"))
-        .await
-        .unwrap_or_default();
-    assert_eq!(transcript.len(), 11);
     screenshot(&client, "02-report-en").await;
     let _ = client.close().await;
 }
