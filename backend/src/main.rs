@@ -19,6 +19,11 @@ use consult_coach::telemetry::init_tracing;
 use shared::inputs::{Email, Password};
 use tokio_util::sync::CancellationToken;
 
+/// mimalloc instead of glibc's allocator: under load the server spent about 15 % of its time in
+/// glibc `malloc`/`free` (`malloc_consolidate` alone 5 %; issue 11, docs/DESIGN-DECISIONS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Command::Analyze { file, jsonl } = &cli.command {

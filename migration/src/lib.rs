@@ -21,6 +21,7 @@ mod m20261129_000005_add_kpi_followups;
 mod m20261129_000006_create_server_rollups;
 mod m20261130_000001_create_kpi_day_cache;
 mod m20261201_000001_create_sharing_and_disputes;
+mod m20261202_000001_add_list_index;
 mod support;
 
 /// The ordered list of migrations.
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_create_server_rollups::Migration),
             Box::new(m20261130_000001_create_kpi_day_cache::Migration),
             Box::new(m20261201_000001_create_sharing_and_disputes::Migration),
+            Box::new(m20261202_000001_add_list_index::Migration),
         ]
     }
 }

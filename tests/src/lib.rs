@@ -9,6 +9,8 @@
     reason = "test support panics with clear messages by design"
 )]
 
+pub mod load;
+
 use std::path::PathBuf;
 use std::time::Duration;
 

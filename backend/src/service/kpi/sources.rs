@@ -247,9 +247,24 @@ fn owned_analyses(scope: &Scope) -> String {
     }
 }
 
+/// Statements slower than this are logged as warnings, with their start.
+const SLOW_STATEMENT: std::time::Duration = std::time::Duration::from_millis(100);
+
 async fn rows<C: ConnectionTrait>(conn: &C, sql: String) -> Result<Vec<QueryResult>, DbErr> {
-    conn.query_all(Statement::from_string(conn.get_database_backend(), sql))
-        .await
+    let started = std::time::Instant::now();
+    let head: String = sql.chars().take(160).collect();
+    let rows = conn
+        .query_all(Statement::from_string(conn.get_database_backend(), sql))
+        .await;
+    let elapsed = started.elapsed();
+    if elapsed >= SLOW_STATEMENT {
+        tracing::warn!(
+            elapsed_ms = elapsed.as_millis(),
+            statement = %head,
+            "slow KPI statement"
+        );
+    }
+    rows
 }
 
 fn int(row: &QueryResult, column: &str) -> Result<i64, DbErr> {
