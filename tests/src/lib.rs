@@ -258,6 +258,23 @@ impl Drop for WorkerProcess {
     }
 }
 
+/// A GraphQL multipart request (the upload spec) sending `bytes` as the `$file` of `query`.
+pub fn upload_form(
+    query: &str,
+    name: &str,
+    bytes: Vec<u8>,
+    mime: &str,
+) -> Result<reqwest::multipart::Form> {
+    let operations = json!({"query": query, "variables": {"file": null}});
+    let part = reqwest::multipart::Part::bytes(bytes)
+        .file_name(name.to_owned())
+        .mime_str(mime)?;
+    Ok(reqwest::multipart::Form::new()
+        .text("operations", operations.to_string())
+        .text("map", json!({"0": ["variables.file"]}).to_string())
+        .part("0", part))
+}
+
 /// A transcript upload.
 pub struct UploadFile<'a> {
     /// File name sent by the client.
@@ -519,18 +536,13 @@ impl TestApp {
 
     /// Uploads a file with the GraphQL multipart request spec; returns the response body and status.
     pub async fn upload(&self, token: Option<&str>, file: UploadFile<'_>) -> (u16, Value) {
-        let operations = json!({
-            "query": "mutation($file: Upload!) { uploadConsultation(file: $file) { id title status fileType byteSize createdAt } }",
-            "variables": {"file": null}
-        });
-        let part = reqwest::multipart::Part::bytes(file.bytes)
-            .file_name(file.name.to_owned())
-            .mime_str(file.mime)
-            .unwrap_or_else(|e| panic!("{e}"));
-        let form = reqwest::multipart::Form::new()
-            .text("operations", operations.to_string())
-            .text("map", json!({"0": ["variables.file"]}).to_string())
-            .part("0", part);
+        let form = upload_form(
+            "mutation($file: Upload!) { uploadConsultation(file: $file) { id title status fileType byteSize createdAt } }",
+            file.name,
+            file.bytes,
+            file.mime,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         let mut request = self
             .client
             .post(format!("{}/graphql", self.address))

@@ -11,7 +11,7 @@ pub mod measure;
 pub mod scenarios;
 pub mod seed;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
@@ -47,10 +47,6 @@ pub enum Topology {
 
 /// A deployment of real `consult-coach` processes on a seeded database.
 pub struct Deployment {
-    /// Database kind.
-    pub db_kind: Db,
-    /// Topology.
-    pub topology: Topology,
     /// The harness's own connection to the database.
     pub db: DatabaseConnection,
     /// Base URLs of the servers (`http://127.0.0.1:PORT`).
@@ -144,8 +140,6 @@ impl Deployment {
             env.extend(s3_environment().await?);
         }
         let mut deployment = Self {
-            db_kind,
-            topology,
             db: Database::connect(database_url.as_str())
                 .await
                 .context("connecting to the load database")?,
@@ -272,12 +266,6 @@ impl Deployment {
         self.spawn("worker", &["worker", "--workers", &workers.to_string()])
     }
 
-    /// The data directory (logs of every process are there).
-    #[must_use]
-    pub fn data_dir(&self) -> &Path {
-        &self.data_dir
-    }
-
     /// Stops every process and keeps the data directory (and database) for a closer look;
     /// returns the directory.
     pub fn keep(mut self) -> PathBuf {
@@ -392,17 +380,12 @@ pub async fn upload(
     name: &str,
     text: String,
 ) -> Result<String> {
-    let operations = json!({
-        "query": "mutation($file: Upload!) { uploadConsultation(file: $file) { id status } }",
-        "variables": {"file": null}
-    });
-    let part = reqwest::multipart::Part::bytes(text.into_bytes())
-        .file_name(name.to_owned())
-        .mime_str("text/plain")?;
-    let form = reqwest::multipart::Form::new()
-        .text("operations", operations.to_string())
-        .text("map", json!({"0": ["variables.file"]}).to_string())
-        .part("0", part);
+    let form = crate::upload_form(
+        "mutation($file: Upload!) { uploadConsultation(file: $file) { id status } }",
+        name,
+        text.into_bytes(),
+        "text/plain",
+    )?;
     let response = http
         .post(format!("{base}/graphql"))
         .bearer_auth(token)
