@@ -35,15 +35,77 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
                 .create_if_missing(true)
+                // `PRAGMA optimize` samples at most this many rows per index, so it stays in
+                // milliseconds on any size of database.
+                .pragma("analysis_limit", ANALYSIS_LIMIT.to_string())
+                // Pages are read through a memory map instead of copied by `pread` into each
+                // connection's small page cache: kernel copies were 13 % of a KPI board's CPU.
+                .pragma("mmap_size", MMAP_BYTES.to_string())
+                .optimize_on_close(true, ANALYSIS_LIMIT)
         });
     }
     Database::connect(options).await
 }
 
-/// Applies pending migrations.
+/// How much of an SQLite database file is read through a memory map (`mmap_size`).
+const MMAP_BYTES: u64 = 256 << 20;
+
+/// Rows `PRAGMA optimize` samples per index (SQLite's `analysis_limit`).
+const ANALYSIS_LIMIT: u32 = 1_000;
+
+/// How often a serving process refreshes SQLite's planner statistics ([`optimize`]).
+pub const OPTIMIZE_EVERY: Duration = Duration::from_secs(3_600);
+
+/// Applies pending migrations, then refreshes the planner statistics ([`optimize`]).
 #[tracing::instrument(skip_all)]
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    Migrator::up(db, None).await?;
+    optimize(db).await
+}
+
+/// On SQLite, `PRAGMA optimize=0x10002`: gathers the planner's statistics (`sqlite_stat1`) for
+/// every table whose size changed a lot since they were last gathered, sampling at most
+/// [`ANALYSIS_LIMIT`] rows per index. Without them SQLite picks indexes by their shape alone and
+/// chose, for instance, the upload-kind index over `(user_id, at)` for each user's first upload
+/// (368 ms against under 1 ms on 100,000 consultations). SQLite recommends it at start and
+/// periodically for long-lived connections. PostgreSQL's autovacuum keeps its own statistics:
+/// nothing to do there.
+#[tracing::instrument(skip_all)]
+pub async fn optimize(db: &DatabaseConnection) -> Result<(), DbErr> {
+    use sea_orm::{ConnectionTrait, DatabaseBackend};
+    if db.get_database_backend() == DatabaseBackend::Sqlite {
+        let started = std::time::Instant::now();
+        db.execute_unprepared("PRAGMA optimize=0x10002").await?;
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_millis(),
+            "planner statistics refreshed"
+        );
+    }
+    Ok(())
+}
+
+/// On SQLite, runs [`optimize`] every [`OPTIMIZE_EVERY`] until `shutdown`; failures are logged
+/// and retried at the next turn (the statistics only steer the planner). Nothing on PostgreSQL.
+pub fn spawn_optimizer(
+    db: DatabaseConnection,
+    shutdown: tokio_util::sync::CancellationToken,
+) -> Option<tokio::task::JoinHandle<()>> {
+    use sea_orm::{ConnectionTrait, DatabaseBackend};
+    if db.get_database_backend() != DatabaseBackend::Sqlite {
+        return None;
+    }
+    Some(tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                () = shutdown.cancelled() => break,
+                () = tokio::time::sleep(OPTIMIZE_EVERY) => {
+                    if let Err(error) = optimize(&db).await {
+                        tracing::warn!(%error, "refreshing the planner statistics failed");
+                    }
+                }
+            }
+        }
+    }))
 }
 
 /// Takes the transaction-scoped advisory lock `key` on PostgreSQL, so that of several `serve`

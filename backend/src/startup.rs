@@ -303,6 +303,7 @@ impl Application {
         let health = DbHealth::new(core.db.clone());
         let media_storage = core.storage.clone();
         workers.push(health.spawn_monitor(std::time::Duration::from_secs(2), shutdown.clone()));
+        workers.extend(crate::db::spawn_optimizer(db.clone(), shutdown.clone()));
         workers.push(core.start_sampler(&settings, ProcessRole::Serve, shutdown.clone()));
         workers.extend(crate::telemetry::secrets::spawn_incident_recorder(
             core.db.clone(),

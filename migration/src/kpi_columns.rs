@@ -12,6 +12,22 @@ pub const BASELINE_ANALYSES: i64 = 5;
 
 /// Recomputes every derived KPI column.
 pub async fn rebuild<C: ConnectionTrait>(conn: &C) -> Result<(), DbErr> {
+    fill_baselines(conn).await?;
+    conn.execute_unprepared(
+        "UPDATE improvement_items SET owner_id = c.owner_id, flagged_at = a.created_at, \
+           flagged_score = CASE improvement_items.category WHEN 'attitude' THEN a.attitude_score \
+             WHEN 'problem_solving' THEN a.problem_solving_score ELSE a.communication_score END, \
+           settled_at = NULL, followed = NULL, improved = NULL \
+         FROM analyses a JOIN consultations c ON c.id = a.consultation_id \
+         WHERE a.id = improvement_items.analysis_id",
+    )
+    .await?;
+    Ok(())
+}
+
+/// Recomputes each analysis' baseline scores (the averages of its counselor's first
+/// [`BASELINE_ANALYSES`] analyses, on every later one).
+pub async fn fill_baselines<C: ConnectionTrait>(conn: &C) -> Result<(), DbErr> {
     let n = BASELINE_ANALYSES;
     let statements = [
         "UPDATE analyses SET baseline_score = NULL, baseline_attitude = NULL, \
@@ -35,16 +51,20 @@ pub async fn rebuild<C: ConnectionTrait>(conn: &C) -> Result<(), DbErr> {
              FROM ranked r JOIN baseline b ON b.owner_id = r.owner_id \
              WHERE r.id = analyses.id AND r.rn > {n}"
         ),
-        "UPDATE improvement_items SET owner_id = c.owner_id, flagged_at = a.created_at, \
-           flagged_score = CASE improvement_items.category WHEN 'attitude' THEN a.attitude_score \
-             WHEN 'problem_solving' THEN a.problem_solving_score ELSE a.communication_score END, \
-           settled_at = NULL, followed = NULL, improved = NULL \
-         FROM analyses a JOIN consultations c ON c.id = a.consultation_id \
-         WHERE a.id = improvement_items.analysis_id"
-            .to_owned(),
     ];
     for sql in statements {
         conn.execute_unprepared(&sql).await?;
     }
+    Ok(())
+}
+
+/// Sets each analysis' `owner_id` to its consultation's owner, where it is missing (rows stored
+/// before [`crate::m20261203_000001_add_kpi_covering_indexes`], or imported by hand).
+pub async fn fill_analysis_owners<C: ConnectionTrait>(conn: &C) -> Result<(), DbErr> {
+    conn.execute_unprepared(
+        "UPDATE analyses SET owner_id = c.owner_id FROM consultations c \
+         WHERE c.id = analyses.consultation_id AND analyses.owner_id IS NULL",
+    )
+    .await?;
     Ok(())
 }

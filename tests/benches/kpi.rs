@@ -54,11 +54,11 @@ async fn generate(db: &DatabaseConnection, rows: i64, now_ms: i64) -> Result<()>
         ),
         "INSERT INTO analyses (id, consultation_id, version, analyzer, model, report, overall_score, \
            attitude_score, problem_solving_score, communication_score, improvement_count, result_chars, \
-           created_at, covered_categories, baseline_score) \
+           created_at, covered_categories, baseline_score, owner_id) \
          SELECT 'a-' || substr(id, 3), id, 1, 'local', NULL, '{}', \
            (50 + abs(hashtext(id)) % 45)::smallint, (50 + abs(hashtext(id || 'a')) % 45)::smallint, \
            (50 + abs(hashtext(id || 'p')) % 45)::smallint, (50 + abs(hashtext(id || 'c')) % 45)::smallint, \
-           4, 600 + abs(hashtext(id)) % 1200, completed_at, 3, 68.0 \
+           4, 600 + abs(hashtext(id)) % 1200, completed_at, 3, 68.0, owner_id \
          FROM consultations WHERE status = 'completed'"
             .to_owned(),
         format!(

@@ -329,9 +329,15 @@ async fn s3_environment() -> Result<Vec<(String, String)>> {
 }
 
 /// An HTTP client for load: keep-alive connections, no Nagle, a 30 s ceiling per request.
+///
+/// Idle connections are dropped after 3 s, before the server's keep-alive (actix: 5 s) closes
+/// them: otherwise a request can go out on a connection the server is closing at that moment
+/// and fail with "connection closed before message completed", which browsers retry and this
+/// harness would count as an error (the one soak error on PostgreSQL in the first full run).
 pub fn http_client() -> Result<reqwest::Client> {
     Ok(reqwest::Client::builder()
         .pool_max_idle_per_host(2_048)
+        .pool_idle_timeout(Duration::from_secs(3))
         .tcp_nodelay(true)
         .timeout(Duration::from_secs(30))
         .build()?)

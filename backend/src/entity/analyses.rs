@@ -11,6 +11,10 @@ pub struct Model {
     pub id: String,
     /// The analysed consultation.
     pub consultation_id: String,
+    /// The consultation's owner, so that KPI statements choose a team's analyses from an index;
+    /// absent only on rows stored or imported without it (see
+    /// `migration::kpi_columns::fill_analysis_owners`).
+    pub owner_id: Option<String>,
     /// 1 for the first analysis, increasing with re-analysis.
     pub version: i32,
     /// `local`, `gemini` or `openai`.

@@ -176,12 +176,18 @@ async fn execute(
         StatusCode::OK
     };
     // A request error happened before execution: per the GraphQL spec there is no `data` entry.
-    let body = serde_json::to_value(&response).and_then(|mut value| {
-        if request_error && let Some(object) = value.as_object_mut() {
-            object.remove("data");
-        }
-        serde_json::to_string(&value)
-    });
+    // Other responses are written straight to text, without an intermediate JSON tree (a report
+    // and its transcript are tens of kilobytes).
+    let body = if request_error {
+        serde_json::to_value(&response).and_then(|mut value| {
+            if let Some(object) = value.as_object_mut() {
+                object.remove("data");
+            }
+            serde_json::to_string(&value)
+        })
+    } else {
+        serde_json::to_string(&response)
+    };
     match body {
         Ok(body) => HttpResponse::build(status)
             .insert_header((header::CONTENT_TYPE, rtype.content_type()))

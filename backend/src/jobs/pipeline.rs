@@ -470,6 +470,7 @@ async fn store_result(
     analyses::ActiveModel {
         id: Set(analysis_id.clone()),
         consultation_id: Set(consultation.id.clone()),
+        owner_id: Set(Some(consultation.owner_id.clone())),
         version: Set(version),
         analyzer: Set(report.analyzer.name.clone()),
         model: Set(report.analyzer.model.clone()),

@@ -237,6 +237,11 @@ pub async fn seed(
         }
         written += n;
     }
+    if write {
+        // Each counselor's baselines, as the pipeline stores them on every analysis after their
+        // first five (상담 품질 점수 개선 reads them).
+        migration::kpi_columns::fill_baselines(db).await?;
+    }
     Ok(Seeded {
         users,
         completed,
@@ -430,6 +435,7 @@ async fn write_batch(db: &DatabaseConnection, rows: &[Row<'_>]) -> Result<()> {
                 analyses::ActiveModel {
                     id: Set(analysis_id(r.number)),
                     consultation_id: Set(r.id.clone()),
+                    owner_id: Set(Some(r.owner.to_owned())),
                     version: Set(1),
                     analyzer: Set(report.analyzer.name.clone()),
                     model: Set(report.analyzer.model.clone()),

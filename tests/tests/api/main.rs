@@ -15,6 +15,7 @@ mod llm;
 mod load;
 mod malformed;
 mod metrics;
+mod migrations;
 mod progress;
 mod reports;
 mod schema;

@@ -1,0 +1,37 @@
+//! Migrations over a database that already holds analysed consultations: the latest one rolls
+//! back and applies again, and fills what it derives from the existing rows.
+
+use consult_coach::auth::Role;
+use consult_coach::entity::analyses;
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use tests::{db_tests, spawn_app};
+
+const CALL: &str = "상담원: 안녕하세요, 고객센터 상담원 김하늘입니다. 무엇을 도와드릴까요?\n고객: 카드를 잃어버렸어요.\n상담원: 바로 분실 신고 처리해 드리겠습니다.\n고객: 네 부탁드려요.\n상담원: 분실 신고가 완료되었습니다. 감사합니다.\n";
+
+db_tests! {
+    async fn the_latest_migration_rolls_back_and_applies_again_giving_each_stored_analysis_its_owner(db: Db) {
+        let app = spawn_app(db).await;
+        let password = "counselor-password-123";
+        let owner = app.create_user("owner@example.com", password, Role::Counselor).await;
+        let token = app.login("owner@example.com", password).await;
+        let id = app.upload_text(&token, "call.txt", CALL).await;
+        assert_eq!(app.wait_for_terminal(&token, &id).await["status"], "COMPLETED");
+        let stored = || async {
+            analyses::Entity::find()
+                .filter(analyses::Column::ConsultationId.eq(id.clone()))
+                .one(&app.db)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .unwrap_or_else(|| panic!("no analysis stored"))
+        };
+        assert_eq!(stored().await.owner_id.as_deref(), Some(owner.as_str()));
+
+        Migrator::down(&app.db, Some(1)).await.unwrap_or_else(|e| panic!("down: {e}"));
+        Migrator::up(&app.db, None).await.unwrap_or_else(|e| panic!("up: {e}"));
+
+        // The column came back empty and the migration filled it from the consultation.
+        assert_eq!(stored().await.owner_id.as_deref(), Some(owner.as_str()));
+        assert!(Migrator::get_pending_migrations(&app.db).await.unwrap_or_else(|e| panic!("{e}")).is_empty());
+    }
+}
