@@ -35,13 +35,13 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
                 .create_if_missing(true)
-                // `PRAGMA optimize` samples at most this many rows per index, so it stays in
-                // milliseconds on any size of database.
+                // `PRAGMA optimize` (after migrations, hourly and on close) samples at most this
+                // many rows per index, so it stays in milliseconds on any size of database.
                 .pragma("analysis_limit", ANALYSIS_LIMIT.to_string())
                 // Pages are read through a memory map instead of copied by `pread` into each
                 // connection's small page cache: kernel copies were 13 % of a KPI board's CPU.
                 .pragma("mmap_size", MMAP_BYTES.to_string())
-                .optimize_on_close(true, ANALYSIS_LIMIT)
+                .optimize_on_close(true, None)
         });
     }
     Database::connect(options).await
@@ -54,7 +54,7 @@ const MMAP_BYTES: u64 = 256 << 20;
 const ANALYSIS_LIMIT: u32 = 1_000;
 
 /// How often a serving process refreshes SQLite's planner statistics ([`optimize`]).
-pub const OPTIMIZE_EVERY: Duration = Duration::from_secs(3_600);
+const OPTIMIZE_EVERY: Duration = Duration::from_secs(3_600);
 
 /// Applies pending migrations, then refreshes the planner statistics ([`optimize`]).
 #[tracing::instrument(skip_all)]
@@ -91,21 +91,16 @@ pub fn spawn_optimizer(
     shutdown: tokio_util::sync::CancellationToken,
 ) -> Option<tokio::task::JoinHandle<()>> {
     use sea_orm::{ConnectionTrait, DatabaseBackend};
-    if db.get_database_backend() != DatabaseBackend::Sqlite {
-        return None;
-    }
-    Some(tokio::spawn(async move {
-        loop {
-            tokio::select! {
-                () = shutdown.cancelled() => break,
-                () = tokio::time::sleep(OPTIMIZE_EVERY) => {
-                    if let Err(error) = optimize(&db).await {
-                        tracing::warn!(%error, "refreshing the planner statistics failed");
-                    }
+    (db.get_database_backend() == DatabaseBackend::Sqlite).then(|| {
+        crate::jobs::periodic::spawn_periodic(OPTIMIZE_EVERY, OPTIMIZE_EVERY, shutdown, move || {
+            let db = db.clone();
+            async move {
+                if let Err(error) = optimize(&db).await {
+                    tracing::warn!(%error, "refreshing the planner statistics failed");
                 }
             }
-        }
-    }))
+        })
+    })
 }
 
 /// Takes the transaction-scoped advisory lock `key` on PostgreSQL, so that of several `serve`
