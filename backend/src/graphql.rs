@@ -7,6 +7,7 @@ pub mod coaching;
 pub mod consultations;
 pub mod context;
 pub mod disputes;
+pub mod documents;
 pub mod feedback;
 pub mod http;
 pub mod kpi;

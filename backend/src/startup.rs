@@ -21,6 +21,7 @@ use crate::auth::limits::{LoginLimiter, LoginLimits};
 use crate::config::Settings;
 use crate::db::DbHealth;
 use crate::graphql::context::GqlState;
+use crate::graphql::documents::DocumentCache;
 use crate::graphql::http::{HttpLimits, graphql_get, graphql_post};
 use crate::graphql::ws::{graphql_ws, is_upgrade};
 use crate::graphql::{AppSchema, build_schema};
@@ -356,6 +357,8 @@ impl Application {
             BackupPlan::from_settings(&settings),
             shutdown.clone(),
         ));
+        // One cache of parsed GraphQL documents for every HTTP worker.
+        let documents = web::Data::new(DocumentCache::default());
         let server = HttpServer::new(move || {
             let index = static_dir.join("index.html");
             let spa_fallback = fn_service(move |req: ServiceRequest| {
@@ -385,6 +388,7 @@ impl Application {
                 .app_data(web::Data::new(db.clone()))
                 .app_data(web::Data::new(media_storage.clone()))
                 .app_data(web::Data::new(health.clone()))
+                .app_data(documents.clone())
                 .route("/healthz", web::get().to(healthz))
                 .route("/metrics", web::get().to(metrics))
                 .route(

@@ -203,7 +203,7 @@ async fn scaled_out(options: &Options, settings: &Settings) -> Result<Vec<Line>>
 
 fn one_line(line: &Line) -> String {
     format!(
-        "{:<60} {:>8} req {:>7.0}/s p50 {:>6.1} p95 {:>6.1} p99 {:>6.1} ms errors {} RSS {:.0}/{:.0}/{:.0} MB {}",
+        "{:<60} {:>8} req {:>7.0}/s p50 {:>6.1} p95 {:>6.1} p99 {:>6.1} ms errors {} RSS {:.0}/{:.0}/{:.0} MB (anonymous {:.0}/{:.0}/{:.0}) {}",
         line.scenario.chars().take(60).collect::<String>(),
         line.requests,
         line.throughput,
@@ -214,6 +214,9 @@ fn one_line(line: &Line) -> String {
         line.rss.0,
         line.rss.1,
         line.rss.2,
+        line.anon.0,
+        line.anon.1,
+        line.anon.2,
         line.notes.join("; ")
     )
 }

@@ -764,11 +764,32 @@ pub fn free_port() -> u16 {
 
 /// Resident memory of a process in kB (`VmRSS` of `/proc/PID/status`), when readable.
 pub fn resident_kb(pid: u32) -> Option<u64> {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()?
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+    memory_kb(pid).map(|m| m.resident)
+}
+
+/// A process's resident memory, kB.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Memory {
+    /// All resident pages (`VmRSS`).
+    pub resident: u64,
+    /// The anonymous part (`RssAnon`: heap and stacks). The rest is file-backed: the binary and
+    /// SQLite's memory map of the database file, page cache the kernel shares and can reclaim.
+    pub anonymous: u64,
+}
+
+/// `VmRSS` and `RssAnon` of `/proc/PID/status`, when readable.
+pub fn memory_kb(pid: u32) -> Option<Memory> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+    };
+    Some(Memory {
+        resident: field("VmRSS:")?,
+        anonymous: field("RssAnon:")?,
+    })
 }
 
 /// Runs `node ARGS…` in `dir` (off the async runtime) and returns its output.

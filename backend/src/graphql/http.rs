@@ -20,6 +20,7 @@ use serde_json::json;
 use sea_orm::DatabaseConnection;
 
 use super::context::{ClientIp, RequestAuth};
+use super::documents::DocumentCache;
 use super::schema::AppSchema;
 use crate::auth::TokenIssuer;
 use crate::db::DbHealth;
@@ -142,6 +143,14 @@ pub fn peer_ip(req: &HttpRequest) -> ClientIp {
     )
 }
 
+/// Attaches the parsed document of `request`'s query, from the app's [`DocumentCache`] when the
+/// text was seen before (the app registers one cache for every worker).
+fn prepare(req: &HttpRequest, request: &mut async_graphql::Request) {
+    if let Some(documents) = req.app_data::<web::Data<DocumentCache>>() {
+        documents.prepare(request);
+    }
+}
+
 /// Executes a parsed request and renders the response per the negotiated media type.
 ///
 /// While the database is down the answer is 503 `SERVICE_UNAVAILABLE` (with `Retry-After`), at
@@ -153,12 +162,13 @@ async fn execute(
     db: &DatabaseConnection,
     health: &DbHealth,
     rtype: ResponseType,
-    request: async_graphql::Request,
+    mut request: async_graphql::Request,
 ) -> HttpResponse {
     let lang = request_lang(req);
     if !health.is_up() && !health.probe().await {
         return unavailable(rtype, lang);
     }
+    prepare(req, &mut request);
     let request = request
         .data(lang)
         .data(peer_ip(req))
@@ -205,13 +215,15 @@ async fn execute(
     }
 }
 
-fn is_mutation(request: &async_graphql::Request) -> bool {
-    let Ok(doc) = async_graphql::parser::parse_query(&request.query) else {
+fn is_mutation(req: &HttpRequest, request: &mut async_graphql::Request) -> bool {
+    prepare(req, request);
+    let operation_name = request.operation_name.clone();
+    let Ok(doc) = request.parsed_query() else {
         return false;
     };
     match &doc.operations {
         DocumentOperations::Single(op) => op.node.ty == OperationType::Mutation,
-        DocumentOperations::Multiple(ops) => match &request.operation_name {
+        DocumentOperations::Multiple(ops) => match &operation_name {
             Some(name) => ops
                 .get(name.as_str())
                 .is_some_and(|op| op.node.ty == OperationType::Mutation),
@@ -229,7 +241,7 @@ pub async fn graphql_get(
     health: web::Data<DbHealth>,
 ) -> HttpResponse {
     let rtype = ResponseType::from_request(&req);
-    let request = match async_graphql::http::parse_query_string(req.query_string()) {
+    let mut request = match async_graphql::http::parse_query_string(req.query_string()) {
         Ok(r) => r,
         Err(e) => {
             return error_response(
@@ -248,7 +260,7 @@ pub async fn graphql_get(
             "missing query",
         );
     }
-    if is_mutation(&request) {
+    if is_mutation(&req, &mut request) {
         return HttpResponse::MethodNotAllowed()
             .insert_header((header::ALLOW, "POST"))
             .insert_header((header::CONTENT_TYPE, rtype.content_type()))

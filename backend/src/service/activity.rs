@@ -3,9 +3,9 @@
 //! These are the raw records behind DAU, WAU, the return rate and uploads per session
 //! ([`crate::service::kpi`]).
 
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::auth::Viewer;
@@ -45,36 +45,67 @@ impl ActivityKind {
     }
 }
 
-/// The session an activity at `now` belongs to: the family id while the family is active, or the
-/// family id suffixed with the time the session started after an idle gap.
-async fn session_for<C: ConnectionTrait>(
+/// The user's latest activity at or before `now` (its session and time) and, for a view of
+/// `viewed`, whether the same report was already viewed within [`SESSION_IDLE_MS`]: one statement,
+/// as a report view is recorded on every consultation detail.
+async fn latest_activity<C: ConnectionTrait>(
     conn: &C,
     viewer: &Viewer,
     now: i64,
-) -> Result<String, DbErr> {
-    let last = activity_events::Entity::find()
+    viewed: Option<&str>,
+) -> Result<(Option<(String, i64)>, bool), DbErr> {
+    let mut query = activity_events::Entity::find()
+        .select_only()
+        .column(activity_events::Column::SessionId)
+        .column(activity_events::Column::At);
+    if let Some(consultation_id) = viewed {
+        query = query.expr(Expr::exists(
+            Query::select()
+                .expr(Expr::val(1))
+                .from(activity_events::Entity)
+                .and_where(activity_events::Column::UserId.eq(viewer.user_id.clone()))
+                .and_where(activity_events::Column::Kind.eq(ActivityKind::View.as_str()))
+                .and_where(activity_events::Column::ConsultationId.eq(consultation_id))
+                .and_where(activity_events::Column::At.gt(now - SESSION_IDLE_MS))
+                .to_owned(),
+        ));
+    } else {
+        query = query.expr(Expr::val(false));
+    }
+    let row = query
         .filter(activity_events::Column::UserId.eq(viewer.user_id.clone()))
         .filter(activity_events::Column::At.lte(now))
         .order_by_desc(activity_events::Column::At)
         .order_by_desc(activity_events::Column::Id)
+        .into_tuple::<(String, i64, bool)>()
         .one(conn)
         .await?;
-    Ok(match last {
-        Some(last)
-            if last.session_id.starts_with(&viewer.session_id)
-                && now - last.at <= SESSION_IDLE_MS =>
-        {
-            last.session_id
-        }
-        Some(last) if last.session_id.starts_with(&viewer.session_id) => {
-            format!("{}+{now}", viewer.session_id)
-        }
-        _ => viewer.session_id.clone(),
+    Ok(match row {
+        Some((session_id, at, seen)) => (Some((session_id, at)), seen),
+        // A user without any activity has not viewed anything yet.
+        None => (None, false),
     })
 }
 
-/// Records an activity at `now` (epoch ms). Callers log, not raise, a failure: activity tracking
-/// must never break the action itself.
+/// The session an activity at `now` belongs to, given the user's latest activity: the family id
+/// while the family is active, or the family id suffixed with the time the session started after
+/// an idle gap.
+fn session_for(viewer: &Viewer, last: Option<(String, i64)>, now: i64) -> String {
+    match last {
+        Some((session_id, at))
+            if session_id.starts_with(&viewer.session_id) && now - at <= SESSION_IDLE_MS =>
+        {
+            session_id
+        }
+        Some((session_id, _)) if session_id.starts_with(&viewer.session_id) => {
+            format!("{}+{now}", viewer.session_id)
+        }
+        _ => viewer.session_id.clone(),
+    }
+}
+
+/// Records an activity at `now` (epoch ms). Re-reading the same report within a session is one
+/// view. Callers log, not raise, a failure: activity tracking must never break the action itself.
 pub async fn record_activity<C: ConnectionTrait>(
     conn: &C,
     viewer: &Viewer,
@@ -82,18 +113,10 @@ pub async fn record_activity<C: ConnectionTrait>(
     consultation_id: Option<&str>,
     now: i64,
 ) -> Result<(), DbErr> {
-    if kind == ActivityKind::View {
-        // Re-reading the same report within a session is one view.
-        let recent = activity_events::Entity::find()
-            .filter(activity_events::Column::UserId.eq(viewer.user_id.clone()))
-            .filter(activity_events::Column::Kind.eq(kind.as_str()))
-            .filter(activity_events::Column::ConsultationId.eq(consultation_id.map(str::to_owned)))
-            .filter(activity_events::Column::At.gt(now - SESSION_IDLE_MS))
-            .one(conn)
-            .await?;
-        if recent.is_some() {
-            return Ok(());
-        }
+    let viewed = consultation_id.filter(|_| kind == ActivityKind::View);
+    let (last, seen) = latest_activity(conn, viewer, now, viewed).await?;
+    if seen {
+        return Ok(());
     }
     if matches!(kind, ActivityKind::Download | ActivityKind::Share)
         && let Some(id) = consultation_id
@@ -105,16 +128,17 @@ pub async fn record_activity<C: ConnectionTrait>(
         // Utilisation counts on the report's completion day, which may be settled.
         crate::service::kpi::daycache::invalidate_at(conn, completed_at, now).await?;
     }
-    let session_id = session_for(conn, viewer, now).await?;
-    activity_events::ActiveModel {
+    let session_id = session_for(viewer, last, now);
+    // Nothing is read back: the insert is the whole write.
+    activity_events::Entity::insert(activity_events::ActiveModel {
         user_id: Set(viewer.user_id.clone()),
         session_id: Set(session_id.chars().take(64).collect()),
         kind: Set(kind.as_str().to_owned()),
         consultation_id: Set(consultation_id.map(str::to_owned)),
         at: Set(now),
         ..Default::default()
-    }
-    .insert(conn)
+    })
+    .exec_without_returning(conn)
     .await?;
     Ok(())
 }

@@ -8,8 +8,10 @@
 
 use std::collections::HashMap;
 
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use shared::inputs::{DayRange, InputError};
 
@@ -23,7 +25,7 @@ use crate::error::{AccessError, Lang, UserFacingError, internal_message};
 /// Per counselor: a cap over a whole overview dropped the older part of a busy organisation's
 /// month (200 counselors upload 33,000 consultations in 30 days in the load harness).
 const MAX_CONSULTATIONS: u64 = 20_000;
-/// Ids per `IN (…)` list.
+/// Analysis ids per `IN (…)` list.
 const CHUNK: usize = 500;
 /// Recurring items listed on a trend.
 const TREND_ITEMS: usize = 10;
@@ -131,8 +133,6 @@ pub struct RecurringItem {
     pub times: u32,
     /// When it was last raised, epoch ms.
     pub last_at_ms: i64,
-    /// The analysis that last raised it.
-    pub last_analysis_id: String,
     /// Of those whose coaching window has passed, how many improved.
     pub improved: u32,
     /// How many have been followed up (their coaching window passed).
@@ -210,7 +210,7 @@ pub async fn trend(
     let mut items = load_items(db, &points).await?;
     let points = points.remove(&counselor.id).unwrap_or_default();
     let recurring = items.remove(&counselor.id).unwrap_or_default();
-    let recurring = titled(db, recurring, TREND_ITEMS, &mut HashMap::new()).await?;
+    let recurring = titled(db, &points, recurring, TREND_ITEMS, &mut HashMap::new()).await?;
     let scores: Vec<Scores> = points.iter().map(|p| p.scores).collect();
     Ok(Trend {
         counselor,
@@ -290,7 +290,7 @@ pub async fn team_overview(
             average: Scores::mean(&scores),
             change: change(&scores),
             last_at_ms: points.last().map(|p| p.at_ms),
-            recurring: titled(db, recurring, OVERVIEW_ITEMS, &mut titles).await?,
+            recurring: titled(db, &points, recurring, OVERVIEW_ITEMS, &mut titles).await?,
             counselor,
         });
     }
@@ -313,39 +313,22 @@ fn change(scores: &[Scores]) -> Option<f64> {
 }
 
 /// Each owner's analysed consultations uploaded in `[start, end)` (re-analyses left out), oldest
-/// analysis first, with the scores of each one's latest analysis.
+/// analysis first, with the scores of each one's latest analysis. One statement per owner, the
+/// consultations joined to their analyses (each owner's most recent first, capped at
+/// [`MAX_CONSULTATIONS`] rows).
 async fn load_points(
     db: &DatabaseConnection,
     owners: &[String],
     start: i64,
     end: i64,
 ) -> Result<HashMap<String, Vec<TrendPoint>>, DbErr> {
-    let mut consultations: Vec<(String, String, String)> = Vec::new();
+    type Row = (String, String, String, i32, i16, i16, i16, i16, i64);
+    let mut points: HashMap<String, Vec<TrendPoint>> = HashMap::new();
     for owner in owners {
-        consultations.extend(
-            consultations::Entity::find()
-                .select_only()
-                .column(consultations::Column::Id)
-                .column(consultations::Column::OwnerId)
-                .column(consultations::Column::Title)
-                .filter(consultations::Column::OwnerId.eq(owner.clone()))
-                .filter(consultations::Column::CreatedAt.gte(start))
-                .filter(consultations::Column::CreatedAt.lt(end))
-                .filter(consultations::Column::ReanalysisOf.is_null())
-                .order_by_desc(consultations::Column::CreatedAt)
-                .limit(MAX_CONSULTATIONS)
-                .into_tuple::<(String, String, String)>()
-                .all(db)
-                .await?,
-        );
-    }
-    type Row = (String, String, i32, i16, i16, i16, i16, i64);
-    let mut latest: HashMap<String, Row> = HashMap::new();
-    let ids: Vec<String> = consultations.iter().map(|(id, ..)| id.clone()).collect();
-    for chunk in ids.chunks(CHUNK) {
-        let rows: Vec<Row> = analyses::Entity::find()
+        let rows: Vec<Row> = consultations::Entity::find()
             .select_only()
-            .column(analyses::Column::ConsultationId)
+            .column(consultations::Column::Id)
+            .column(consultations::Column::Title)
             .column(analyses::Column::Id)
             .column(analyses::Column::Version)
             .column(analyses::Column::OverallScore)
@@ -353,116 +336,131 @@ async fn load_points(
             .column(analyses::Column::ProblemSolvingScore)
             .column(analyses::Column::CommunicationScore)
             .column(analyses::Column::CreatedAt)
-            .filter(analyses::Column::ConsultationId.is_in(chunk.iter().cloned()))
+            .join(
+                JoinType::InnerJoin,
+                consultations::Entity::belongs_to(analyses::Entity)
+                    .from(consultations::Column::Id)
+                    .to(analyses::Column::ConsultationId)
+                    .into(),
+            )
+            .filter(consultations::Column::OwnerId.eq(owner.clone()))
+            .filter(consultations::Column::CreatedAt.gte(start))
+            .filter(consultations::Column::CreatedAt.lt(end))
+            .filter(consultations::Column::ReanalysisOf.is_null())
+            .order_by_desc(consultations::Column::CreatedAt)
+            .limit(MAX_CONSULTATIONS)
             .into_tuple::<Row>()
             .all(db)
             .await?;
+        // The latest version of each consultation.
+        let mut latest: HashMap<String, Row> = HashMap::with_capacity(rows.len());
         for row in rows {
             match latest.get(&row.0) {
-                Some(kept) if kept.2 >= row.2 => {}
+                Some(kept) if kept.3 >= row.3 => {}
                 _ => {
                     latest.insert(row.0.clone(), row);
                 }
             }
         }
-    }
-    let mut points: HashMap<String, Vec<TrendPoint>> = HashMap::new();
-    for (id, owner, title) in consultations {
-        let Some((_, analysis_id, _, overall, attitude, problem_solving, communication, at_ms)) =
-            latest.remove(&id)
-        else {
+        if latest.is_empty() {
             continue;
-        };
-        points.entry(owner).or_default().push(TrendPoint {
-            consultation_id: id,
-            analysis_id,
-            title,
-            at_ms,
-            scores: Scores {
-                overall: f64::from(overall),
-                attitude: f64::from(attitude),
-                problem_solving: f64::from(problem_solving),
-                communication: f64::from(communication),
-            },
-        });
-    }
-    for list in points.values_mut() {
+        }
+        let mut list: Vec<TrendPoint> = latest
+            .into_values()
+            .map(
+                |(id, title, analysis_id, _, overall, attitude, solving, communication, at_ms)| {
+                    TrendPoint {
+                        consultation_id: id,
+                        analysis_id,
+                        title,
+                        at_ms,
+                        scores: Scores {
+                            overall: f64::from(overall),
+                            attitude: f64::from(attitude),
+                            problem_solving: f64::from(solving),
+                            communication: f64::from(communication),
+                        },
+                    }
+                },
+            )
+            .collect();
         list.sort_by(|a, b| {
             a.at_ms
                 .cmp(&b.at_ms)
                 .then_with(|| a.consultation_id.cmp(&b.consultation_id))
         });
+        points.insert(owner.clone(), list);
     }
     Ok(points)
 }
 
-/// The improvement items of the points' analyses, per owner, grouped by rule, most frequent
+/// The improvement items of each owner's points, grouped by rule in the database, most frequent
 /// first (titles empty until [`titled`]).
 async fn load_items(
     db: &DatabaseConnection,
     points: &HashMap<String, Vec<TrendPoint>>,
 ) -> Result<HashMap<String, Vec<RecurringItem>>, DbErr> {
-    let owner_of: HashMap<&str, &str> = points
-        .iter()
-        .flat_map(|(owner, list)| {
-            list.iter()
-                .map(|p| (p.analysis_id.as_str(), owner.as_str()))
-        })
-        .collect();
-    let analysis_ids: Vec<String> = owner_of.keys().map(|id| (*id).to_owned()).collect();
-    let mut grouped: HashMap<String, HashMap<String, RecurringItem>> = HashMap::new();
-    for chunk in analysis_ids.chunks(CHUNK) {
-        let rows = improvement_items::Entity::find()
-            .filter(improvement_items::Column::AnalysisId.is_in(chunk.iter().cloned()))
-            .all(db)
-            .await?;
-        for row in rows {
-            let Some(owner) = owner_of.get(row.analysis_id.as_str()) else {
-                continue;
-            };
-            let at = row.flagged_at.unwrap_or_default();
-            let item = grouped
-                .entry((*owner).to_owned())
-                .or_default()
-                .entry(row.code.clone())
-                .or_insert_with(|| RecurringItem {
-                    code: row.code.clone(),
-                    category: row.category.clone(),
-                    title: String::new(),
-                    times: 0,
-                    last_at_ms: at,
-                    last_analysis_id: row.analysis_id.clone(),
-                    improved: 0,
-                    settled: 0,
-                });
-            item.times += 1;
-            if at >= item.last_at_ms {
-                item.last_at_ms = at;
-                item.last_analysis_id = row.analysis_id;
+    type Row = (String, String, i64, Option<i64>, i64, Option<i64>);
+    let mut recurring = HashMap::with_capacity(points.len());
+    for (owner, list) in points {
+        let mut grouped: HashMap<String, RecurringItem> = HashMap::new();
+        for chunk in list.chunks(CHUNK) {
+            let rows: Vec<Row> = improvement_items::Entity::find()
+                .select_only()
+                .column(improvement_items::Column::Code)
+                .column(improvement_items::Column::Category)
+                .expr(Expr::col(improvement_items::Column::Id).count())
+                .expr(Expr::col(improvement_items::Column::FlaggedAt).max())
+                .expr(Expr::col(improvement_items::Column::Followed).count())
+                .expr(Expr::cust("SUM(CASE WHEN improved THEN 1 ELSE 0 END)"))
+                .filter(
+                    improvement_items::Column::AnalysisId
+                        .is_in(chunk.iter().map(|p| p.analysis_id.clone())),
+                )
+                .group_by(improvement_items::Column::Code)
+                .group_by(improvement_items::Column::Category)
+                .into_tuple::<Row>()
+                .all(db)
+                .await?;
+            for (code, category, times, last_at, settled, improved) in rows {
+                let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+                let last_at = last_at.unwrap_or_default();
+                let item = grouped
+                    .entry(code.clone())
+                    .or_insert_with(|| RecurringItem {
+                        code,
+                        category,
+                        title: String::new(),
+                        times: 0,
+                        last_at_ms: last_at,
+                        improved: 0,
+                        settled: 0,
+                    });
+                item.times = item.times.saturating_add(count(times));
+                item.last_at_ms = item.last_at_ms.max(last_at);
+                item.settled = item.settled.saturating_add(count(settled));
+                item.improved = item
+                    .improved
+                    .saturating_add(count(improved.unwrap_or_default()));
             }
-            item.settled += u32::from(row.followed.is_some());
-            item.improved += u32::from(row.improved == Some(true));
         }
+        let mut items: Vec<RecurringItem> = grouped.into_values().collect();
+        items.sort_by(|a, b| {
+            b.times
+                .cmp(&a.times)
+                .then_with(|| b.last_at_ms.cmp(&a.last_at_ms))
+                .then_with(|| a.code.cmp(&b.code))
+        });
+        recurring.insert(owner.clone(), items);
     }
-    Ok(grouped
-        .into_iter()
-        .map(|(owner, items)| {
-            let mut items: Vec<RecurringItem> = items.into_values().collect();
-            items.sort_by(|a, b| {
-                b.times
-                    .cmp(&a.times)
-                    .then_with(|| b.last_at_ms.cmp(&a.last_at_ms))
-                    .then_with(|| a.code.cmp(&b.code))
-            });
-            (owner, items)
-        })
-        .collect())
+    Ok(recurring)
 }
 
-/// The first `keep` items, each titled as in the latest report that raised it (or as `titles`
-/// already knows the rule; titles found are added to it).
+/// The first `keep` items, each titled as in the latest of `points`' reports that raised it (or
+/// as `titles` already knows the rule; titles found are added to it).
 async fn titled(
     db: &DatabaseConnection,
+    points: &[TrendPoint],
     mut items: Vec<RecurringItem>,
     keep: usize,
     titles: &mut HashMap<String, String>,
@@ -473,25 +471,54 @@ async fn titled(
             item.title.clone_from(title);
             continue;
         }
-        let report = analyses::Entity::find_by_id(item.last_analysis_id.clone())
+        item.title = latest_title(db, points, &item.code)
+            .await?
+            .unwrap_or_default();
+        titles.insert(item.code.clone(), item.title.clone());
+    }
+    Ok(items)
+}
+
+/// The title a rule had in the latest of `points`' reports that raised it. Points are oldest
+/// first, so the newest chunk is searched first.
+async fn latest_title(
+    db: &DatabaseConnection,
+    points: &[TrendPoint],
+    code: &str,
+) -> Result<Option<String>, DbErr> {
+    for chunk in points.rchunks(CHUNK) {
+        let latest = improvement_items::Entity::find()
+            .select_only()
+            .column(improvement_items::Column::AnalysisId)
+            .filter(improvement_items::Column::Code.eq(code))
+            .filter(
+                improvement_items::Column::AnalysisId
+                    .is_in(chunk.iter().map(|p| p.analysis_id.clone())),
+            )
+            .order_by_desc(improvement_items::Column::FlaggedAt)
+            .into_tuple::<String>()
+            .one(db)
+            .await?;
+        let Some(analysis_id) = latest else {
+            continue;
+        };
+        let report = analyses::Entity::find_by_id(analysis_id)
             .select_only()
             .column(analyses::Column::Report)
             .into_tuple::<String>()
             .one(db)
             .await?;
-        item.title = report
+        return Ok(report
             .and_then(|json| serde_json::from_str::<shared::report::Report>(&json).ok())
             .and_then(|report| {
                 report
                     .improvements
                     .into_iter()
-                    .find(|i| i.code == item.code)
+                    .find(|i| i.code == code)
                     .map(|i| i.title)
-            })
-            .unwrap_or_default();
-        titles.insert(item.code.clone(), item.title.clone());
+            }));
     }
-    Ok(items)
+    Ok(None)
 }
 
 #[cfg(test)]

@@ -12,6 +12,8 @@ use anyhow::Result;
 use hdrhistogram::Histogram;
 use tokio::sync::Mutex;
 
+use crate::Memory;
+
 /// Latencies and outcomes of one scenario (or one minute of it).
 #[derive(Clone)]
 pub struct Recorder {
@@ -208,14 +210,14 @@ where
     }
 }
 
-/// Samples a process's resident memory every second until stopped; returns (first, peak, last) kB.
+/// Samples the servers' resident memory every second until stopped.
 pub struct RssSampler {
     stop: Arc<AtomicBool>,
-    task: tokio::task::JoinHandle<Vec<u64>>,
+    task: tokio::task::JoinHandle<Vec<Memory>>,
 }
 
 impl RssSampler {
-    /// Starts sampling the processes `pids` (their RSS summed).
+    /// Starts sampling the processes `pids` (their memory summed).
     #[must_use]
     pub fn start(pids: Vec<u32>) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
@@ -223,7 +225,14 @@ impl RssSampler {
         let task = tokio::spawn(async move {
             let mut samples = Vec::new();
             while !flag.load(Ordering::Relaxed) {
-                samples.push(pids.iter().filter_map(|&p| crate::resident_kb(p)).sum());
+                let sample = pids.iter().filter_map(|&p| crate::memory_kb(p)).fold(
+                    Memory::default(),
+                    |sum, m| Memory {
+                        resident: sum.resident + m.resident,
+                        anonymous: sum.anonymous + m.anonymous,
+                    },
+                );
+                samples.push(sample);
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
             samples
@@ -231,22 +240,25 @@ impl RssSampler {
         Self { stop, task }
     }
 
-    /// Stops and returns every sample (kB), one per second.
-    pub async fn finish(self) -> Vec<u64> {
+    /// Stops and returns every sample, one per second.
+    pub async fn finish(self) -> Vec<Memory> {
         self.stop.store(true, Ordering::Relaxed);
         self.task.await.unwrap_or_default()
     }
 }
 
-/// First, peak and last of RSS samples, in MB.
+/// First, peak and last of memory samples, in MB: all resident pages, then the anonymous part.
 #[must_use]
-pub fn rss_summary(samples: &[u64]) -> (f64, f64, f64) {
+pub fn rss_summary(samples: &[Memory]) -> ((f64, f64, f64), (f64, f64, f64)) {
     let mb = |kb: u64| kb as f64 / 1024.0;
-    (
-        samples.first().copied().map_or(0.0, mb),
-        samples.iter().copied().max().map_or(0.0, mb),
-        samples.last().copied().map_or(0.0, mb),
-    )
+    let summary = |kb: fn(&Memory) -> u64| {
+        (
+            samples.first().map_or(0.0, |m| mb(kb(m))),
+            samples.iter().map(kb).max().map_or(0.0, mb),
+            samples.last().map_or(0.0, |m| mb(kb(m))),
+        )
+    };
+    (summary(|m| m.resident), summary(|m| m.anonymous))
 }
 
 /// CPU time (user + system) of a process in seconds, from `/proc/<pid>/stat`.

@@ -71,6 +71,10 @@ async fn every_scenario_runs_cleanly(db: Db, topology: Topology) {
         assert_eq!(line.errors, 0, "{line:?}");
         assert!(line.p50 > 0.0 && line.p50 <= line.p99, "{line:?}");
         assert!(line.rss.1 > 0.0, "the servers' memory is sampled: {line:?}");
+        assert!(
+            line.anon.1 > 0.0 && line.anon.1 <= line.rss.1,
+            "the anonymous part is sampled and within the resident total: {line:?}"
+        );
         lines.push(line);
     }
     let fan_out = scenarios::fan_out(&ctx, &settings)
