@@ -3,7 +3,7 @@
 #   scripts/setup.sh run   build tools for the web app (wasm32 target, trunk, wasm-bindgen, wasm-opt)
 #                          and for whisper.cpp (cmake, clang, libclang), the Korean PDF font
 #   scripts/setup.sh test  the same, plus Chromium + ChromeDriver, PostgreSQL (server and client
-#                          tools), promtool, moto_server, cargo-nextest, ffmpeg and the Node
+#                          tools), promtool, moto_server, cargo-nextest, cargo-deny, ffmpeg and the Node
 #                          packages of the conformance audit
 # The Whisper model is built after the server binary, by scripts/install-model.sh.
 # Everything already present at the right version is skipped. Meant to be sourced by run.sh/test.sh
@@ -14,6 +14,7 @@ MODE=${1:-run}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TOOLS=${CC_TOOLS_DIR:-$HOME/.cache/consult-coach/tools}
 TRUNK_VERSION=0.21.14
+CARGO_DENY_VERSION=0.20.2
 BINARYEN_VERSION=132.0.0
 export PATH="$TOOLS/node_modules/.bin:$TOOLS/prometheus/usr/bin:$HOME/.cargo/bin:$PATH"
 
@@ -102,6 +103,10 @@ if [ "$MODE" = "test" ]; then
     mkdir -p "$TOOLS/prometheus"
     dpkg-deb -x "$PROM_TMP"/prometheus_*.deb "$TOOLS/prometheus"
     rm -rf "$PROM_TMP"
+  fi
+  if ! cargo deny --version 2>/dev/null | grep -q " $CARGO_DENY_VERSION\$"; then
+    log "installing cargo-deny $CARGO_DENY_VERSION (a few minutes)"
+    cargo_install --locked cargo-deny --version "$CARGO_DENY_VERSION" --force
   fi
   if ! command -v cargo-nextest >/dev/null 2>&1; then
     log "installing cargo-nextest"

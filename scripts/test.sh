@@ -15,6 +15,8 @@ source scripts/setup.sh test
 source scripts/services.sh
 trap stop_services EXIT
 
+log "checking the dependencies' licenses, bans and sources (cargo deny, deny.toml)"
+cargo deny check licenses bans sources
 log "building the web app (trunk build --release)"
 trunk build --release
 start_postgres

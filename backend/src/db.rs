@@ -169,12 +169,10 @@ impl DbHealth {
         shutdown: tokio_util::sync::CancellationToken,
     ) -> tokio::task::JoinHandle<()> {
         let health = self.clone();
-        tokio::spawn(async move {
-            loop {
-                tokio::select! {
-                    () = shutdown.cancelled() => break,
-                    () = tokio::time::sleep(every) => { health.probe().await; }
-                }
+        crate::jobs::periodic::spawn_periodic(every, every, shutdown, move || {
+            let health = health.clone();
+            async move {
+                health.probe().await;
             }
         })
     }
