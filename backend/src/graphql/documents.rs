@@ -49,7 +49,7 @@ impl DocumentCache {
             return Some(document);
         }
         let document = async_graphql::parser::parse_query(query).ok()?;
-        // Larger texts than the whole cache would only evict everything else.
+        // A text over a quarter of the cache would evict most of what the cache holds.
         if (query.len() as u64) < MAX_TEXT_BYTES / 4 {
             self.0.insert(query.to_owned(), document.clone());
         }

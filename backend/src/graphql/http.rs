@@ -151,7 +151,7 @@ fn prepare(req: &HttpRequest, request: &mut async_graphql::Request) {
     }
 }
 
-/// Executes a parsed request and renders the response per the negotiated media type.
+/// Executes a parsed request (its document attached by [`prepare`]) and renders the response per the negotiated media type.
 ///
 /// While the database is down the answer is 503 `SERVICE_UNAVAILABLE` (with `Retry-After`), at
 /// once when the last probe saw it down, or after a failed request when a fresh probe confirms it.
@@ -162,13 +162,12 @@ async fn execute(
     db: &DatabaseConnection,
     health: &DbHealth,
     rtype: ResponseType,
-    mut request: async_graphql::Request,
+    request: async_graphql::Request,
 ) -> HttpResponse {
     let lang = request_lang(req);
     if !health.is_up() && !health.probe().await {
         return unavailable(rtype, lang);
     }
-    prepare(req, &mut request);
     let request = request
         .data(lang)
         .data(peer_ip(req))
@@ -215,8 +214,8 @@ async fn execute(
     }
 }
 
-fn is_mutation(req: &HttpRequest, request: &mut async_graphql::Request) -> bool {
-    prepare(req, request);
+/// Whether the operation to run is a mutation (`request` already [`prepare`]d).
+fn is_mutation(request: &mut async_graphql::Request) -> bool {
     let operation_name = request.operation_name.clone();
     let Ok(doc) = request.parsed_query() else {
         return false;
@@ -260,7 +259,8 @@ pub async fn graphql_get(
             "missing query",
         );
     }
-    if is_mutation(&req, &mut request) {
+    prepare(&req, &mut request);
+    if is_mutation(&mut request) {
         return HttpResponse::MethodNotAllowed()
             .insert_header((header::ALLOW, "POST"))
             .insert_header((header::CONTENT_TYPE, rtype.content_type()))
@@ -321,7 +321,7 @@ pub async fn graphql_post(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    let request = if mime.type_() == mime::MULTIPART && mime.subtype() == mime::FORM_DATA {
+    let mut request = if mime.type_() == mime::MULTIPART && mime.subtype() == mime::FORM_DATA {
         // The envelope (operations, map, part headers) gets 1 MiB on top of the files.
         let envelope = 1024 * 1024;
         let max_total = limits
@@ -404,6 +404,7 @@ pub async fn graphql_post(
             &message,
         );
     }
+    prepare(&req, &mut request);
     execute(&schema, &req, &tokens, &db, &health, rtype, request).await
 }
 

@@ -21,7 +21,8 @@ use crate::auth::{Role, Viewer};
 use crate::entity::{analyses, consultations, improvement_items, teams, users};
 use crate::error::{AccessError, Lang, UserFacingError, internal_message};
 
-/// Most consultations of one counselor a trend or overview reads (their most recent ones win).
+/// Most rows (consultations joined to their analyses) of one counselor a trend or overview reads
+/// (their most recent consultations win).
 /// Per counselor: a cap over a whole overview dropped the older part of a busy organisation's
 /// month (200 counselors upload 33,000 consultations in 30 days in the load harness).
 const MAX_CONSULTATIONS: u64 = 20_000;
@@ -348,19 +349,17 @@ async fn load_points(
             .filter(consultations::Column::CreatedAt.lt(end))
             .filter(consultations::Column::ReanalysisOf.is_null())
             .order_by_desc(consultations::Column::CreatedAt)
+            .order_by_desc(consultations::Column::Id)
+            .order_by_desc(analyses::Column::Version)
             .limit(MAX_CONSULTATIONS)
             .into_tuple::<Row>()
             .all(db)
             .await?;
-        // The latest version of each consultation.
+        // A consultation's rows come together, latest version first: the first one is kept, also
+        // for a consultation the cap cut through.
         let mut latest: HashMap<String, Row> = HashMap::with_capacity(rows.len());
         for row in rows {
-            match latest.get(&row.0) {
-                Some(kept) if kept.3 >= row.3 => {}
-                _ => {
-                    latest.insert(row.0.clone(), row);
-                }
-            }
+            latest.entry(row.0.clone()).or_insert(row);
         }
         if latest.is_empty() {
             continue;
