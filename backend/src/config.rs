@@ -92,8 +92,13 @@ pub struct DatabaseSettings {
     /// `sqlite://…` or `postgres://…` (`CONSULT_COACH__DATABASE__URL` or `DATABASE_URL`); default
     /// `sqlite://<data_dir>/consult-coach.db`.
     pub url: Option<SecretString>,
-    /// Pool size (`CONSULT_COACH__DATABASE__MAX_CONNECTIONS`, default 10).
+    /// Pool size (`CONSULT_COACH__DATABASE__MAX_CONNECTIONS`, default 8 on SQLite, 10 on
+    /// PostgreSQL).
     pub max_connections: Option<u32>,
+    /// How much of an SQLite database file is read through a memory map, MiB, at most 2047; 0
+    /// reads every page with `pread` (`CONSULT_COACH__DATABASE__SQLITE_MMAP_MB`, default: the
+    /// file's size at start in whole 256 MiB steps, at least one step).
+    pub sqlite_mmap_mb: Option<u32>,
 }
 
 /// Where files and the embedded database live.
@@ -980,6 +985,9 @@ impl Settings {
         if self.database.max_connections == Some(0) {
             return invalid("database.max_connections", "must be at least 1");
         }
+        if let Some(mb) = self.database.sqlite_mmap_mb {
+            check_range("database.sqlite_mmap_mb", mb, 0..=2047)?;
+        }
         if let Some(secret) = &self.auth.jwt_secret
             && secret.expose_secret().len() < 32
         {
@@ -1244,6 +1252,13 @@ mod tests {
         let mut settings = Settings::default();
         settings.database.url = Some(SecretString::from("mysql://x"));
         assert!(settings.validate().is_err());
+
+        let mut settings = Settings::default();
+        settings.database.sqlite_mmap_mb = Some(4096);
+        let err = validation_error(&settings);
+        assert!(err.contains("database.sqlite_mmap_mb"), "{err}");
+        settings.database.sqlite_mmap_mb = Some(0);
+        assert!(settings.validate().is_ok());
 
         let mut settings = Settings::default();
         settings.auth.jwt_secret = Some(SecretString::from("short"));

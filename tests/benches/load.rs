@@ -235,15 +235,20 @@ fn thousands(n: usize) -> String {
 
 /// Writes docs/load-results.md and replaces the README's results between its markers.
 fn write_results(options: &Options, settings: &Settings, sections: &[String]) -> Result<()> {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|c| {
-            c.lines().find_map(|l| {
-                l.strip_prefix("model name")
-                    .map(|v| v.trim_start_matches([' ', '\t', ':']).to_owned())
-            })
+    // The model name alone ("AMD EPYC") hides the generation, and figures differ by about 2×
+    // between generations of the same name: family and model say which one it was.
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let field = |name: &str| {
+        cpuinfo.lines().find_map(|l| {
+            let (key, value) = l.split_once(':')?;
+            (key.trim() == name).then(|| value.trim().to_owned())
         })
-        .unwrap_or_else(|| "unknown CPU".to_owned());
+    };
+    let cpu = match (field("model name"), field("cpu family"), field("model")) {
+        (Some(name), Some(family), Some(model)) => format!("{name}, family {family} model {model}"),
+        (Some(name), _, _) => name,
+        _ => "unknown CPU".to_owned(),
+    };
     let cores = std::thread::available_parallelism().map_or(0, usize::from);
     let memory_gb = std::fs::read_to_string("/proc/meminfo")
         .ok()

@@ -209,23 +209,72 @@ mod tests {
             .collect()
     }
 
+    async fn record_each(
+        db: &DatabaseConnection,
+        viewer: &Viewer,
+        consultation_id: Option<&str>,
+        activities: &[(ActivityKind, i64)],
+    ) {
+        for &(kind, at) in activities {
+            record_activity(db, viewer, kind, consultation_id, at)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+
+    #[tokio::test]
+    async fn a_report_viewed_again_within_thirty_minutes_is_one_view_and_later_counts_again() {
+        let db = db_with_user("u1").await;
+        let family = viewer("u1", "fam-a");
+        let t0 = 1_700_000_000_000;
+        // Views of one report within 30 minutes are one; downloads are never deduplicated.
+        record_each(
+            &db,
+            &family,
+            Some("c1"),
+            &[
+                (ActivityKind::View, t0),
+                (ActivityKind::View, t0 + 10 * MIN),
+                (ActivityKind::View, t0 + 29 * MIN),
+                (ActivityKind::View, t0 + 41 * MIN),
+                (ActivityKind::Download, t0 + 42 * MIN),
+                (ActivityKind::Download, t0 + 43 * MIN),
+            ],
+        )
+        .await;
+        // The views skipped left the session idle since t0, so the view at 41 minutes starts
+        // a new one.
+        let second = format!("fam-a+{}", t0 + 41 * MIN);
+        assert_eq!(
+            sessions(&db).await,
+            [
+                ("view".to_owned(), "fam-a".to_owned()),
+                ("view".into(), second.clone()),
+                ("download".into(), second.clone()),
+                ("download".into(), second),
+            ]
+        );
+    }
+
     #[tokio::test]
     async fn activity_within_thirty_idle_minutes_stays_in_one_session_and_a_longer_gap_starts_another()
      {
         let db = db_with_user("u1").await;
         let family = viewer("u1", "fam-a");
         let t0 = 1_700_000_000_000;
-        for (kind, at) in [
-            (ActivityKind::Login, t0),
-            (ActivityKind::Upload, t0 + 5 * MIN),
-            (ActivityKind::Upload, t0 + 34 * MIN),
-            (ActivityKind::View, t0 + 70 * MIN),
-            (ActivityKind::Upload, t0 + 71 * MIN),
-        ] {
-            record_activity(&db, &family, kind, None, at)
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
-        }
+        record_each(
+            &db,
+            &family,
+            None,
+            &[
+                (ActivityKind::Login, t0),
+                (ActivityKind::Upload, t0 + 5 * MIN),
+                (ActivityKind::Upload, t0 + 34 * MIN),
+                (ActivityKind::View, t0 + 70 * MIN),
+                (ActivityKind::Upload, t0 + 71 * MIN),
+            ],
+        )
+        .await;
         // A new login is a new family, hence a new session at once.
         record_activity(
             &db,
