@@ -96,8 +96,8 @@ pub struct DatabaseSettings {
     /// PostgreSQL).
     pub max_connections: Option<u32>,
     /// How much of an SQLite database file is read through a memory map, MiB, at most 2047; 0
-    /// reads every page with `pread` (`CONSULT_COACH__DATABASE__SQLITE_MMAP_MB`, default: the
-    /// file's size at start in whole 256 MiB steps, at least one step).
+    /// reads every page with `pread` (`CONSULT_COACH__DATABASE__SQLITE_MMAP_MB`, default 256;
+    /// mapping the whole file speeds KPI boards up and slows consultation details down).
     pub sqlite_mmap_mb: Option<u32>,
 }
 

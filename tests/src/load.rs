@@ -204,6 +204,10 @@ impl Deployment {
             .current_dir(&self.data_dir)
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
+            // The harness's own `CONSULT_COACH__…` variables reach the servers, so a setting
+            // (`…__DATABASE__SQLITE_MMAP_MB`, say) can be compared without a rebuild; those the
+            // deployment sets win.
+            .envs(std::env::vars().filter(|(k, _)| k.starts_with("CONSULT_COACH__")))
             .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         command
     }
