@@ -4,7 +4,7 @@
 use consult_coach::auth::Role;
 use consult_coach::entity::analyses;
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectOptions, Database, EntityTrait, QueryFilter};
 use tests::{db_tests, spawn_app};
 
 const CALL: &str = "상담원: 안녕하세요, 고객센터 상담원 김하늘입니다. 무엇을 도와드릴까요?\n고객: 카드를 잃어버렸어요.\n상담원: 바로 분실 신고 처리해 드리겠습니다.\n고객: 네 부탁드려요.\n상담원: 분실 신고가 완료되었습니다. 감사합니다.\n";
@@ -27,8 +27,14 @@ db_tests! {
         };
         assert_eq!(stored().await.owner_id.as_deref(), Some(owner.as_str()));
 
-        Migrator::down(&app.db, Some(1)).await.unwrap_or_else(|e| panic!("down: {e}"));
-        Migrator::up(&app.db, None).await.unwrap_or_else(|e| panic!("up: {e}"));
+        // One connection of its own: on SQLite, a pooled connection that did not run the
+        // `DROP COLUMN` may still hold the old schema when it prepares the `ADD COLUMN`, and
+        // refuses it as a duplicate (it failed about one run in four on the app's pool).
+        let mut options = ConnectOptions::new(app.settings.database_url());
+        options.max_connections(1).sqlx_logging(false);
+        let migrating = Database::connect(options).await.unwrap_or_else(|e| panic!("{e}"));
+        Migrator::down(&migrating, Some(1)).await.unwrap_or_else(|e| panic!("down: {e}"));
+        Migrator::up(&migrating, None).await.unwrap_or_else(|e| panic!("up: {e}"));
 
         // The column came back empty and the migration filled it from the consultation.
         assert_eq!(stored().await.owner_id.as_deref(), Some(owner.as_str()));
