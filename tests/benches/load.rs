@@ -238,25 +238,16 @@ fn write_results(options: &Options, settings: &Settings, sections: &[String]) ->
     // The model name alone ("AMD EPYC") hides the generation, and figures differ by about 2×
     // between generations of the same name: family and model say which one it was.
     let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let field = |name: &str| {
-        cpuinfo.lines().find_map(|l| {
-            let (key, value) = l.split_once(':')?;
-            (key.trim() == name).then(|| value.trim().to_owned())
-        })
-    };
+    let field = |name: &str| tests::proc_field(&cpuinfo, name).map(str::to_owned);
     let cpu = match (field("model name"), field("cpu family"), field("model")) {
         (Some(name), Some(family), Some(model)) => format!("{name}, family {family} model {model}"),
         (Some(name), _, _) => name,
         _ => "unknown CPU".to_owned(),
     };
     let cores = std::thread::available_parallelism().map_or(0, usize::from);
-    let memory_gb = std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|m| {
-            m.lines()
-                .find_map(|l| l.strip_prefix("MemTotal:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        })
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let memory_gb = tests::proc_field(&meminfo, "MemTotal")
+        .and_then(|v| v.trim_end_matches("kB").trim().parse::<f64>().ok())
         .map_or(0.0, |kb| kb / 1024.0 / 1024.0);
     let date = consult_coach::clock::to_datetime(consult_coach::clock::now_ms())
         .format("%Y-%m-%d")

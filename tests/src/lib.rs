@@ -780,15 +780,25 @@ pub struct Memory {
 /// `VmRSS` and `RssAnon` of `/proc/PID/status`, when readable.
 pub fn memory_kb(pid: u32) -> Option<Memory> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+    let kb = |name: &str| {
+        proc_field(&status, name)?
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .ok()
     };
     Some(Memory {
-        resident: field("VmRSS:")?,
-        anonymous: field("RssAnon:")?,
+        resident: kb("VmRSS")?,
+        anonymous: kb("RssAnon")?,
+    })
+}
+
+/// The value of the `key: value` line named exactly `key` in a `/proc` text (`status`,
+/// `meminfo`, `cpuinfo`), trimmed. Exact, so `model` does not find `model name`.
+pub fn proc_field<'a>(text: &'a str, key: &str) -> Option<&'a str> {
+    text.lines().find_map(|l| {
+        let (name, value) = l.split_once(':')?;
+        (name.trim() == key).then(|| value.trim())
     })
 }
 
@@ -967,4 +977,19 @@ pub fn kpi_today() -> String {
     consult_coach::clock::to_datetime(consult_coach::clock::now_ms() + 9 * 3_600_000)
         .format("%Y-%m-%d")
         .to_string()
+}
+
+#[cfg(test)]
+mod proc_tests {
+    use super::proc_field;
+
+    #[test]
+    fn a_proc_field_is_found_by_its_exact_name_and_trimmed() {
+        let cpuinfo = "model name\t: AMD EPYC\ncpu family\t: 25\nmodel\t\t: 17\n";
+        assert_eq!(proc_field(cpuinfo, "model"), Some("17"));
+        assert_eq!(proc_field(cpuinfo, "model name"), Some("AMD EPYC"));
+        let status = "VmRSS:\t  63484 kB\nRssAnon:\t   41000 kB\n";
+        assert_eq!(proc_field(status, "RssAnon"), Some("41000 kB"));
+        assert_eq!(proc_field(status, "VmHWM"), None);
+    }
 }

@@ -315,9 +315,9 @@ async fn vanished_subscribers_leave_no_sockets_behind_and_memory_stays_flat() {
     // never settles.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     let settled = loop {
-        let (fds, rss) = sockets_and_memory(pid);
+        let (fds, memory) = sockets_and_memory(pid);
         if fds <= after_cycle[0].0 + 5 || std::time::Instant::now() > deadline {
-            break (fds, rss);
+            break (fds, memory);
         }
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     };
