@@ -945,6 +945,15 @@ impl Settings {
                     "must start with sqlite:, postgres:// or postgresql://",
                 );
             }
+            if url.starts_with("sqlite:")
+                && (url.contains(":memory:") || url.contains("mode=memory"))
+            {
+                return invalid(
+                    "database.url",
+                    "must name an SQLite file: an in-memory database is lost when its connection \
+                     closes and is not shared between connections",
+                );
+            }
         }
         if self.storage.backend == StorageBackend::S3 {
             let s3 = &self.storage.s3;
@@ -1252,6 +1261,11 @@ mod tests {
         let mut settings = Settings::default();
         settings.database.url = Some(SecretString::from("mysql://x"));
         assert!(settings.validate().is_err());
+        for url in ["sqlite::memory:", "sqlite://x.db?mode=memory"] {
+            settings.database.url = Some(SecretString::from(url));
+            let err = validation_error(&settings);
+            assert!(err.contains("in-memory"), "{url}: {err}");
+        }
 
         let mut settings = Settings::default();
         settings.database.sqlite_mmap_mb = Some(4096);

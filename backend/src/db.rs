@@ -8,9 +8,23 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 
 use crate::config::Settings;
 
-/// Connects to the configured database, creating the data directory for embedded SQLite.
+/// Applies pending migrations on a connection of their own, then opens the application's pool.
+///
+/// Migrating through the pool could fail a migration: on SQLite, a pooled connection that did
+/// not run an earlier step's DDL may still hold the old schema when it prepares a later step
+/// (an `ADD COLUMN` after a `DROP COLUMN` was refused as a duplicate), and on PostgreSQL its
+/// cached statements may predate the change. Every pooled connection opens after the last DDL.
 #[tracing::instrument(skip_all)]
-pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
+pub async fn connect_and_migrate(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
+    let migrating = connect(settings, Some(1)).await?;
+    migrate(&migrating).await?;
+    migrating.close().await?;
+    connect(settings, None).await
+}
+
+/// Connects to the configured database with at most `pool_size` connections (default: the
+/// configured size), creating the data directory for embedded SQLite.
+async fn connect(settings: &Settings, pool_size: Option<u32>) -> Result<DatabaseConnection, DbErr> {
     let url = settings.database_url();
     let is_sqlite = url.starts_with("sqlite:");
     if is_sqlite && settings.database.url.is_none() {
@@ -19,11 +33,11 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
     }
     let mut options = ConnectOptions::new(url);
     options
-        .max_connections(settings.database.max_connections.unwrap_or(if is_sqlite {
-            8
-        } else {
-            10
-        }))
+        .max_connections(
+            pool_size
+                .or(settings.database.max_connections)
+                .unwrap_or(if is_sqlite { 8 } else { 10 }),
+        )
         .min_connections(1)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))

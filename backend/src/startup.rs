@@ -59,12 +59,9 @@ pub struct Core {
 impl Core {
     /// Connects, migrates and opens storage.
     pub async fn open(settings: &Settings) -> anyhow::Result<Self> {
-        let db = crate::db::connect(settings)
+        let db = crate::db::connect_and_migrate(settings)
             .await
-            .context("connecting to the database")?;
-        crate::db::migrate(&db)
-            .await
-            .context("migrating the database")?;
+            .context("connecting to and migrating the database")?;
         let storage = Storage::from_settings(&settings.storage).context("opening file storage")?;
         Ok(Self {
             db,

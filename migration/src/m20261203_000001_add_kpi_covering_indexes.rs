@@ -27,7 +27,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::support::{create_index, drop_index};
+use crate::support::{create_index, drop_index, replace_index};
 
 /// Adds `analyses.owner_id` and the covering indexes of the KPI, coaching and activity statements.
 pub struct Migration;
@@ -99,23 +99,6 @@ const KPI_COLUMNS: [Analyses; 11] = [
     Analyses::BaselineProblemSolving,
     Analyses::BaselineCommunication,
 ];
-
-/// Replaces the index `old` of `table` by `new` on `columns`. Under a new name: SQLite refused to
-/// create an index under the name of one dropped in the same migration ("already exists").
-async fn replace_index<T, C>(
-    manager: &SchemaManager<'_>,
-    table: T,
-    old: &str,
-    new: &str,
-    columns: &[C],
-) -> Result<(), DbErr>
-where
-    T: IntoIden + Copy + 'static,
-    C: IntoIden + Copy + 'static,
-{
-    create_index(manager, new, table, columns).await?;
-    drop_index(manager, old, table).await
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

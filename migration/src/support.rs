@@ -31,3 +31,20 @@ pub async fn drop_index<T: IntoIden + 'static>(
         .drop_index(Index::drop().name(name).table(table).to_owned())
         .await
 }
+
+/// Replaces the index `old` of `table` by `new` on `columns`. Under a new name: SQLite refused to
+/// create an index under the name of one dropped in the same migration ("already exists").
+pub async fn replace_index<T, C>(
+    manager: &SchemaManager<'_>,
+    table: T,
+    old: &str,
+    new: &str,
+    columns: &[C],
+) -> Result<(), DbErr>
+where
+    T: IntoIden + Copy + 'static,
+    C: IntoIden + Copy + 'static,
+{
+    create_index(manager, new, table, columns).await?;
+    drop_index(manager, old, table).await
+}

@@ -574,7 +574,7 @@ pub async fn list_consultations(
     limit: u64,
     offset: u64,
 ) -> Result<Vec<consultations::Model>, ConsultationError> {
-    // The page's ids are chosen from the covering index `idx_consultations_owner_list` alone;
+    // The page's ids are chosen from the covering index `idx_consultations_owner_list_kpi` alone;
     // only those rows are read from the table (a team's list no longer reads every row it sorts).
     let page = visible_consultations(db, viewer, filter)
         .await?

@@ -1,16 +1,19 @@
-//! Migrations over a database that already holds analysed consultations: the latest one rolls
-//! back and applies again, and fills what it derives from the existing rows.
+//! Migrations over a database that already holds analysed consultations: the latest ones roll
+//! back and apply again, and fill what they derive from the existing rows.
 
 use consult_coach::auth::Role;
 use consult_coach::entity::analyses;
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ColumnTrait, ConnectOptions, Database, EntityTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseBackend, EntityTrait,
+    QueryFilter, Statement,
+};
 use tests::{db_tests, spawn_app};
 
 const CALL: &str = "상담원: 안녕하세요, 고객센터 상담원 김하늘입니다. 무엇을 도와드릴까요?\n고객: 카드를 잃어버렸어요.\n상담원: 바로 분실 신고 처리해 드리겠습니다.\n고객: 네 부탁드려요.\n상담원: 분실 신고가 완료되었습니다. 감사합니다.\n";
 
 db_tests! {
-    async fn the_latest_migration_rolls_back_and_applies_again_giving_each_stored_analysis_its_owner(db: Db) {
+    async fn the_latest_two_migrations_roll_back_and_apply_again_giving_each_stored_analysis_its_owner_and_the_kpi_indexes(db: Db) {
         let app = spawn_app(db).await;
         let password = "counselor-password-123";
         let owner = app.create_user("owner@example.com", password, Role::Counselor).await;
@@ -33,11 +36,30 @@ db_tests! {
         let mut options = ConnectOptions::new(app.settings.database_url());
         options.max_connections(1).sqlx_logging(false);
         let migrating = Database::connect(options).await.unwrap_or_else(|e| panic!("{e}"));
-        Migrator::down(&migrating, Some(1)).await.unwrap_or_else(|e| panic!("down: {e}"));
+        Migrator::down(&migrating, Some(2)).await.unwrap_or_else(|e| panic!("down: {e}"));
         Migrator::up(&migrating, None).await.unwrap_or_else(|e| panic!("up: {e}"));
 
         // The column came back empty and the migration filled it from the consultation.
         assert_eq!(stored().await.owner_id.as_deref(), Some(owner.as_str()));
         assert!(Migrator::get_pending_migrations(&app.db).await.unwrap_or_else(|e| panic!("{e}")).is_empty());
+        let indexes = if app.db.get_database_backend() == DatabaseBackend::Sqlite {
+            "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'index' AND name IN"
+        } else {
+            "SELECT COUNT(*) AS n FROM pg_indexes WHERE indexname IN"
+        };
+        let found = app
+            .db
+            .query_one(Statement::from_string(
+                app.db.get_database_backend(),
+                format!(
+                    "{indexes} ('idx_users_team', 'idx_consultations_owner_list_kpi', \
+                     'idx_consultations_owner_list', 'idx_feedback_updated_kpi', 'idx_feedback_updated_at')"
+                ),
+            ))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("no count"));
+        // The wide indexes are back and the ones they replace are gone.
+        assert_eq!(found.try_get::<i64>("", "n").unwrap_or_else(|e| panic!("{e}")), 3);
     }
 }

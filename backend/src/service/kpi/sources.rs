@@ -290,7 +290,6 @@ pub async fn read_days<C: ConnectionTrait>(
     };
     reader.consultations(&mut days).await?;
     reader.analyses(&mut days).await?;
-    reader.score_changes(&mut days).await?;
     reader.coaching(coaching_window_ms, &mut days).await?;
     reader.feedback_and_surveys(&mut days).await?;
     reader.llm_and_storage(&mut days).await?;
@@ -451,10 +450,11 @@ impl<C: ConnectionTrait> Reader<'_, C> {
         }
     }
 
-    /// Per-day analyses. Like [`Self::score_changes`], it reads only a covering index
-    /// (`idx_analyses_kpi`, or `idx_analyses_owner_kpi` for a scope, on the analysis' own
-    /// `owner_id`): the table's rows hold the report JSON, whose overflow pages SQLite would
-    /// otherwise follow for each analysis.
+    /// Per-day analyses and, for each analysis after a counselor's first five, its change against
+    /// their baseline (the average overall score of those five, stored with the analysis): 상담
+    /// 품질 점수 개선. One statement that reads only a covering index (`idx_analyses_kpi`, or
+    /// `idx_analyses_owner_kpi` for a scope, on the analysis' own `owner_id`): the table's rows
+    /// hold the report JSON, whose overflow pages SQLite would otherwise follow for each analysis.
     async fn analyses(&self, days: &mut Days) -> Result<(), DbErr> {
         let (conn, w, scope) = (self.conn, self.window, self.scope);
         let sql = format!(
@@ -463,13 +463,28 @@ impl<C: ConnectionTrait> Reader<'_, C> {
                SUM(CASE WHEN a.improvement_count > 0 THEN 1 ELSE 0 END) AS with_items, \
                CAST(SUM(a.improvement_count) AS DOUBLE PRECISION) AS items, \
                COUNT(a.covered_categories) AS coverage_known, \
-               SUM(CASE WHEN a.covered_categories = 3 THEN 1 ELSE 0 END) AS covered_all \
+               SUM(CASE WHEN a.covered_categories = 3 THEN 1 ELSE 0 END) AS covered_all, \
+               CAST(SUM(CASE WHEN a.baseline_score > 0 \
+                 THEN (a.overall_score - a.baseline_score) * 100.0 / a.baseline_score END) \
+                 AS DOUBLE PRECISION) AS change, \
+               COUNT(CASE WHEN a.baseline_score > 0 THEN 1 END) AS changes, {categories} \
              FROM analyses a \
              WHERE a.created_at >= {from} AND a.created_at < {to}{owned} GROUP BY {day}",
             day = w.day_of("a.created_at"),
             from = w.from_ms(),
             to = w.to_ms(),
             owned = scope.users("a.owner_id"),
+            categories = CATEGORIES
+                .iter()
+                .map(|c| {
+                    let known = format!("a.baseline_score > 0 AND a.baseline_{c} > 0");
+                    format!(
+                        "CAST(SUM(CASE WHEN {known} THEN (a.{c}_score - a.baseline_{c}) * 100.0 / a.baseline_{c} END) \
+                         AS DOUBLE PRECISION) AS {c}_change, COUNT(CASE WHEN {known} THEN 1 END) AS {c}_n"
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
         );
         for row in rows(conn, sql).await? {
             let tally = tally_of(days, &row)?;
@@ -486,36 +501,6 @@ impl<C: ConnectionTrait> Reader<'_, C> {
             };
             tally.coverage_known += int(&row, "coverage_known")?;
             tally.covered_all += int(&row, "covered_all")?;
-        }
-        Ok(())
-    }
-
-    /// Each analysis after a counselor's first five, compared with their baseline (the average
-    /// overall score of those five, stored with the analysis): 상담 품질 점수 개선.
-    async fn score_changes(&self, days: &mut Days) -> Result<(), DbErr> {
-        let (conn, w, scope) = (self.conn, self.window, self.scope);
-        let sql = format!(
-            "SELECT {day} AS day, \
-               CAST(SUM((a.overall_score - a.baseline_score) * 100.0 / a.baseline_score) AS DOUBLE PRECISION) AS change, \
-               COUNT(*) AS changes, {categories} \
-             FROM analyses a \
-             WHERE a.baseline_score > 0 AND a.created_at >= {from} AND a.created_at < {to}{owned} \
-             GROUP BY {day}",
-            day = w.day_of("a.created_at"),
-            from = w.from_ms(),
-            to = w.to_ms(),
-            owned = scope.users("a.owner_id"),
-            categories = CATEGORIES
-                .iter()
-                .map(|c| format!(
-                    "CAST(SUM(CASE WHEN a.baseline_{c} > 0 THEN (a.{c}_score - a.baseline_{c}) * 100.0 / a.baseline_{c} END) \
-                     AS DOUBLE PRECISION) AS {c}_change, COUNT(CASE WHEN a.baseline_{c} > 0 THEN 1 END) AS {c}_n"
-                ))
-                .collect::<Vec<_>>()
-                .join(", "),
-        );
-        for row in rows(conn, sql).await? {
-            let tally = tally_of(days, &row)?;
             tally.score_change_pct += mean(&row, "change", "changes")?;
             for (i, c) in CATEGORIES.iter().enumerate() {
                 tally.category_change_pct[i] +=
@@ -634,32 +619,33 @@ impl<C: ConnectionTrait> Reader<'_, C> {
         Ok(())
     }
 
+    /// Each day's uploaders, uploads and distinct upload sessions, from one statement grouped by
+    /// day and uploader. A session belongs to one user (it is their login's token family or
+    /// their API key), so the distinct sessions of a day are the sum of its uploaders'.
     async fn activity(&self, days: &mut Days) -> Result<(), DbErr> {
         let (conn, w, scope) = (self.conn, self.window, self.scope);
-        let (from, to) = (w.from_ms(), w.to_ms());
-        let users = scope.users("user_id");
         let sql = format!(
-            "SELECT DISTINCT user_id, {day} AS day FROM activity_events \
-             WHERE kind = 'upload' AND at >= {from} AND at < {to}{users}",
+            "SELECT {day} AS day, user_id, COUNT(*) AS uploads, \
+               COUNT(DISTINCT session_id) AS sessions FROM activity_events \
+             WHERE kind = 'upload' AND at >= {from} AND at < {to}{users} GROUP BY {day}, user_id",
             day = w.day_of("at"),
+            from = w.from_ms(),
+            to = w.to_ms(),
+            users = scope.users("user_id"),
         );
-        // Distinct per day, in id order (as cached).
+        // Uploaders in id order per day (as cached).
         let mut found = Vec::new();
         for row in rows(conn, sql).await? {
-            found.push((int(&row, "day")?, row.try_get::<String>("", "user_id")?));
+            let day = int(&row, "day")?;
+            let user: String = row.try_get("", "user_id")?;
+            found.push((day, user, int(&row, "uploads")?, int(&row, "sessions")?));
         }
         found.sort_unstable();
-        for (day, user) in found {
-            days.entry(day).or_default().uploaders.push(user);
-        }
-        let sql = format!(
-            "SELECT {day} AS day, COUNT(*) AS uploads, COUNT(DISTINCT session_id) AS sessions \
-             FROM activity_events WHERE kind = 'upload' AND at >= {from} AND at < {to}{users} \
-             GROUP BY {day}",
-            day = w.day_of("at"),
-        );
-        for row in rows(conn, sql).await? {
-            day_of_row(days, &row)?.sessions = (int(&row, "uploads")?, int(&row, "sessions")?);
+        for (day, user, uploads, sessions) in found {
+            let record = days.entry(day).or_default();
+            record.uploaders.push(user);
+            record.sessions.0 += uploads;
+            record.sessions.1 += sessions;
         }
         Ok(())
     }
@@ -690,17 +676,14 @@ impl<C: ConnectionTrait> Reader<'_, C> {
     async fn samples(&self, days: &mut Days) -> Result<(), DbErr> {
         let (conn, w) = (self.conn, self.window);
         let (from, to) = (w.from_ms(), w.to_ms());
-        let sql = format!(
-            "SELECT MAX(bucket_start) AS last FROM server_rollups WHERE bucket_start < {to}"
+        // Where the rollups end (the end of the last bucket before `to`), within the window.
+        let rolled_until = format!(
+            "(SELECT CASE WHEN last IS NULL OR last < {from} THEN {from} \
+               WHEN last > {to} THEN {to} ELSE last END \
+             FROM (SELECT MAX(bucket_start) + {ROLLUP_BUCKET_MS} AS last FROM server_rollups \
+               WHERE bucket_start < {to}) r)"
         );
-        let rolled_until = match rows(conn, sql).await?.first() {
-            Some(row) => row
-                .try_get::<Option<i64>>("", "last")?
-                .map_or(from, |last| last + ROLLUP_BUCKET_MS),
-            None => from,
-        }
-        .clamp(from, to);
-        let rolled = format!(
+        let sql = format!(
             "SELECT {day} AS day, CAST(SUM(requests) AS BIGINT) AS requests, \
                CAST(SUM(request_errors) AS BIGINT) AS errors, \
                CAST(SUM(request_ms_sum) AS DOUBLE PRECISION) AS request_ms, \
@@ -711,36 +694,33 @@ impl<C: ConnectionTrait> Reader<'_, C> {
                CAST(SUM(queue_sum) AS DOUBLE PRECISION) AS queue, CAST(SUM(queue_n) AS BIGINT) AS queue_n, \
                MAX(db_bytes) AS db_bytes, MAX(queue_bytes) AS queue_bytes \
              FROM server_rollups WHERE bucket_start >= {from} AND bucket_start < {rolled_until} \
-             GROUP BY {day}",
+             GROUP BY {day} \
+             UNION ALL \
+             SELECT {raw_day} AS day, {SAMPLE_SUMS} FROM server_samples \
+             WHERE at > {rolled_until} AND at <= {to} GROUP BY {raw_day}",
             day = w.day_of("bucket_start"),
-        );
-        let raw = format!(
-            "SELECT {day} AS day, {sums} FROM server_samples \
-             WHERE at > {rolled_until} AND at <= {to} GROUP BY {day}",
             // A sample is stored at the end of its interval: it belongs to the millisecond before.
-            day = w.day_of("(at - 1)"),
-            sums = SAMPLE_SUMS,
+            raw_day = w.day_of("(at - 1)"),
         );
-        for sql in [rolled, raw] {
-            for row in rows(conn, sql).await? {
-                let record = day_of_row(days, &row)?;
-                if let Some(bytes) = row.try_get::<Option<i64>>("", "db_bytes")? {
-                    keep_max(&mut record.db_bytes, bytes);
-                }
-                if let Some(bytes) = row.try_get::<Option<i64>>("", "queue_bytes")? {
-                    keep_max(&mut record.queue_bytes, bytes);
-                }
-                let tally = &mut record.tally;
-                tally.requests += int(&row, "requests")?;
-                tally.request_errors += int(&row, "errors")?;
-                tally.request_ms += float(&row, "request_ms")?;
-                tally.ws_attempts += int(&row, "ws_attempts")?;
-                tally.ws_acked += int(&row, "ws_acked")?;
-                tally.up_minutes += int(&row, "up_minutes")?;
-                tally.cpu_pct += mean(&row, "cpu", "cpu_n")?;
-                tally.mem_pct += mean(&row, "mem", "mem_n")?;
-                tally.queue_length += mean(&row, "queue", "queue_n")?;
+        // A day may have a row from each part: the sums add up.
+        for row in rows(conn, sql).await? {
+            let record = day_of_row(days, &row)?;
+            if let Some(bytes) = row.try_get::<Option<i64>>("", "db_bytes")? {
+                keep_max(&mut record.db_bytes, bytes);
             }
+            if let Some(bytes) = row.try_get::<Option<i64>>("", "queue_bytes")? {
+                keep_max(&mut record.queue_bytes, bytes);
+            }
+            let tally = &mut record.tally;
+            tally.requests += int(&row, "requests")?;
+            tally.request_errors += int(&row, "errors")?;
+            tally.request_ms += float(&row, "request_ms")?;
+            tally.ws_attempts += int(&row, "ws_attempts")?;
+            tally.ws_acked += int(&row, "ws_acked")?;
+            tally.up_minutes += int(&row, "up_minutes")?;
+            tally.cpu_pct += mean(&row, "cpu", "cpu_n")?;
+            tally.mem_pct += mean(&row, "mem", "mem_n")?;
+            tally.queue_length += mean(&row, "queue", "queue_n")?;
         }
         Ok(())
     }
@@ -754,27 +734,23 @@ impl<C: ConnectionTrait> Reader<'_, C> {
         Ok(())
     }
 
+    /// Successful backups and key exposures per day, in one statement.
     async fn security(&self, days: &mut Days) -> Result<(), DbErr> {
         let (conn, w) = (self.conn, self.window);
+        let (from, to) = (w.from_ms(), w.to_ms());
         let sql = format!(
-            "SELECT {day} AS day, SUM(CASE WHEN ok THEN 1 ELSE 0 END) AS ok FROM backups \
-             WHERE at >= {from} AND at < {to} GROUP BY {day}",
+            "SELECT {day} AS day, SUM(CASE WHEN ok THEN 1 ELSE 0 END) AS backups_ok, \
+               0 AS key_exposures FROM backups WHERE at >= {from} AND at < {to} GROUP BY {day} \
+             UNION ALL \
+             SELECT {day} AS day, 0 AS backups_ok, COUNT(*) AS key_exposures \
+             FROM security_incidents WHERE kind = 'key_exposure' AND at >= {from} AND at < {to} \
+             GROUP BY {day}",
             day = w.day_of("at"),
-            from = w.from_ms(),
-            to = w.to_ms(),
         );
         for row in rows(conn, sql).await? {
-            tally_of(days, &row)?.backups_ok += int(&row, "ok")?;
-        }
-        let sql = format!(
-            "SELECT {day} AS day, COUNT(*) AS n FROM security_incidents \
-             WHERE kind = 'key_exposure' AND at >= {from} AND at < {to} GROUP BY {day}",
-            day = w.day_of("at"),
-            from = w.from_ms(),
-            to = w.to_ms(),
-        );
-        for row in rows(conn, sql).await? {
-            tally_of(days, &row)?.key_exposures += int(&row, "n")?;
+            let tally = tally_of(days, &row)?;
+            tally.backups_ok += int(&row, "backups_ok")?;
+            tally.key_exposures += int(&row, "key_exposures")?;
         }
         Ok(())
     }
