@@ -389,6 +389,7 @@ async fn rebuild_kpi_columns(settings: Settings) -> anyhow::Result<()> {
     use consult_coach::service::kpi::followups::settle_followups;
     let core = Core::open(&settings).await?;
     migration::kpi_columns::fill_analysis_owners(&core.db).await?;
+    migration::kpi_columns::fill_report_use(&core.db).await?;
     migration::kpi_columns::rebuild(&core.db).await?;
     let window = i64::from(settings.kpi.coaching_window_days) * 86_400_000;
     let decided = settle_followups(&core.db, consult_coach::clock::now_ms(), window).await?;

@@ -68,3 +68,17 @@ pub async fn fill_analysis_owners<C: ConnectionTrait>(conn: &C) -> Result<(), Db
     .await?;
     Ok(())
 }
+
+/// Sets each consultation's `used_at` (the first download or share of its report) from the
+/// activity events, where it is missing (rows stored before
+/// [`crate::m20261204_000001_cover_kpi_live_days`], or imported by hand).
+pub async fn fill_report_use<C: ConnectionTrait>(conn: &C) -> Result<(), DbErr> {
+    conn.execute_unprepared(
+        "UPDATE consultations SET used_at = (SELECT MIN(e.at) FROM activity_events e \
+           WHERE e.consultation_id = consultations.id AND e.kind IN ('download', 'share')) \
+         WHERE used_at IS NULL AND EXISTS (SELECT 1 FROM activity_events e \
+           WHERE e.consultation_id = consultations.id AND e.kind IN ('download', 'share'))",
+    )
+    .await?;
+    Ok(())
+}

@@ -39,6 +39,8 @@ pub struct Model {
     pub failure_code: Option<String>,
     /// The consultation this one re-analyses.
     pub reanalysis_of: Option<String>,
+    /// When its report was first downloaded or shared, epoch ms (보고서 활용률).
+    pub used_at: Option<i64>,
 }
 
 /// Relations are joined explicitly in services.

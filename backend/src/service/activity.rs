@@ -120,13 +120,8 @@ pub async fn record_activity<C: ConnectionTrait>(
     }
     if matches!(kind, ActivityKind::Download | ActivityKind::Share)
         && let Some(id) = consultation_id
-        && let Some(completed_at) = consultations::Entity::find_by_id(id.to_owned())
-            .one(conn)
-            .await?
-            .and_then(|c| c.completed_at)
     {
-        // Utilisation counts on the report's completion day, which may be settled.
-        crate::service::kpi::daycache::invalidate_at(conn, completed_at, now).await?;
+        first_use(conn, id, now).await?;
     }
     let session_id = session_for(viewer, last, now);
     // Nothing is read back: the insert is the whole write.
@@ -140,6 +135,31 @@ pub async fn record_activity<C: ConnectionTrait>(
     })
     .exec_without_returning(conn)
     .await?;
+    Ok(())
+}
+
+/// Stamps the first download or share of a consultation's report (`used_at`, which the
+/// 보고서 활용률 KPI counts) and forgets the cached KPI day of its completion, which may be
+/// settled. Later downloads change nothing.
+async fn first_use<C: ConnectionTrait>(conn: &C, id: &str, now: i64) -> Result<(), DbErr> {
+    let Some(consultation) = consultations::Entity::find_by_id(id.to_owned())
+        .one(conn)
+        .await?
+    else {
+        return Ok(());
+    };
+    if consultation.used_at.is_some() {
+        return Ok(());
+    }
+    consultations::Entity::update_many()
+        .col_expr(consultations::Column::UsedAt, now.into())
+        .filter(consultations::Column::Id.eq(id))
+        .filter(consultations::Column::UsedAt.is_null())
+        .exec(conn)
+        .await?;
+    if let Some(completed_at) = consultation.completed_at {
+        crate::service::kpi::daycache::invalidate_at(conn, completed_at, now).await?;
+    }
     Ok(())
 }
 
@@ -220,6 +240,62 @@ mod tests {
                 .await
                 .unwrap_or_else(|e| panic!("{e}"));
         }
+    }
+
+    #[tokio::test]
+    async fn the_first_download_or_share_of_a_report_stamps_its_use_and_later_ones_keep_it() {
+        let db = db_with_user("u1").await;
+        for id in ["c1", "c2"] {
+            db.execute(Statement::from_string(
+                db.get_database_backend(),
+                format!(
+                    "INSERT INTO consultations (id, owner_id, title, file_type, status, source_sha256, \
+                     storage_key, byte_size, mime, original_name, created_at, completed_at) \
+                     VALUES ('{id}', 'u1', 't', 'text', 'completed', '{id}', 'k/{id}', 1, 'text/plain', \
+                     'a.txt', 0, {MIN})"
+                ),
+            ))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        }
+        let used_at = |id: &'static str| {
+            let db = db.clone();
+            async move {
+                consultations::Entity::find_by_id(id)
+                    .one(&db)
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}"))
+                    .and_then(|c| c.used_at)
+            }
+        };
+        let counselor = viewer("u1", "f1");
+        record_each(
+            &db,
+            &counselor,
+            Some("c1"),
+            &[(ActivityKind::View, 2 * MIN)],
+        )
+        .await;
+        assert_eq!(used_at("c1").await, None, "a view is not a use");
+        record_each(
+            &db,
+            &counselor,
+            Some("c1"),
+            &[
+                (ActivityKind::Download, 3 * MIN),
+                (ActivityKind::Share, 90 * MIN),
+            ],
+        )
+        .await;
+        assert_eq!(used_at("c1").await, Some(3 * MIN));
+        record_each(
+            &db,
+            &counselor,
+            Some("c2"),
+            &[(ActivityKind::Share, 4 * MIN)],
+        )
+        .await;
+        assert_eq!(used_at("c2").await, Some(4 * MIN));
     }
 
     #[tokio::test]

@@ -338,6 +338,7 @@ async fn enqueue_consultation(
         completed_at: Set(None),
         failure_code: Set(None),
         reanalysis_of: Set(reanalysis_of),
+        used_at: Set(None),
     }
     .insert(&txn)
     .await?;

@@ -252,6 +252,16 @@ db_tests! {
         assert_eq!(kpi(&board, "result_utilisation")["value"], 0.0, "nothing downloaded or shared yet");
         assert_eq!(kpi(&board, "vulnerabilities")["status"], "NO_DATA", "no audit recorded");
 
+        // Downloading one of the two reports, twice, makes half of them used.
+        for _ in 0..2 {
+            let export = app
+                .graphql(Some(&token), "mutation($id: ID!) { exportReport(consultationId: $id, format: MARKDOWN) { byteSize } }", json!({ "id": first }))
+                .await;
+            assert!(export["errors"].is_null(), "{export}");
+        }
+        let used = self::board(&app, &lead, &day, &day, json!({})).await;
+        assert!(close(value(&used, "result_utilisation"), 50.0), "{}", kpi(&used, "result_utilisation"));
+
         // One KPI alone, and the same figure.
         let single = app
             .graphql(Some(&lead), "query($r: DayRangeInput!) { kpi(id: \"reanalysis_rate\", range: $r) { id value status series { date value } } }", json!({"r": {"from": day, "to": day}}))

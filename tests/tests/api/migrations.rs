@@ -2,7 +2,7 @@
 //! back and apply again, and fill what they derive from the existing rows.
 
 use consult_coach::auth::Role;
-use consult_coach::entity::analyses;
+use consult_coach::entity::{analyses, consultations};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
     ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseBackend, EntityTrait,
@@ -13,7 +13,7 @@ use tests::{db_tests, spawn_app};
 const CALL: &str = "상담원: 안녕하세요, 고객센터 상담원 김하늘입니다. 무엇을 도와드릴까요?\n고객: 카드를 잃어버렸어요.\n상담원: 바로 분실 신고 처리해 드리겠습니다.\n고객: 네 부탁드려요.\n상담원: 분실 신고가 완료되었습니다. 감사합니다.\n";
 
 db_tests! {
-    async fn the_latest_two_migrations_roll_back_and_apply_again_giving_each_stored_analysis_its_owner_and_the_kpi_indexes(db: Db) {
+    async fn the_latest_two_migrations_roll_back_and_apply_again_giving_stored_rows_their_owner_and_report_use_and_the_kpi_indexes(db: Db) {
         let app = spawn_app(db).await;
         let password = "counselor-password-123";
         let owner = app.create_user("owner@example.com", password, Role::Counselor).await;
@@ -30,6 +30,18 @@ db_tests! {
         };
         assert_eq!(stored().await.owner_id.as_deref(), Some(owner.as_str()));
 
+        // A download stored before `used_at` existed (or imported by hand).
+        app.db
+            .execute(Statement::from_string(
+                app.db.get_database_backend(),
+                format!(
+                    "INSERT INTO activity_events (user_id, session_id, kind, consultation_id, at) \
+                     VALUES ('{owner}', 's', 'download', '{id}', 1234)"
+                ),
+            ))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+
         // One connection of its own: on SQLite, a pooled connection that did not run the
         // `DROP COLUMN` may still hold the old schema when it prepares the `ADD COLUMN`, and
         // refuses it as a duplicate (it failed about one run in four on the app's pool).
@@ -39,8 +51,14 @@ db_tests! {
         Migrator::down(&migrating, Some(2)).await.unwrap_or_else(|e| panic!("down: {e}"));
         Migrator::up(&migrating, None).await.unwrap_or_else(|e| panic!("up: {e}"));
 
-        // The column came back empty and the migration filled it from the consultation.
+        // The columns came back empty and the migrations filled them from the stored rows.
         assert_eq!(stored().await.owner_id.as_deref(), Some(owner.as_str()));
+        let consultation = consultations::Entity::find_by_id(id.clone())
+            .one(&app.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("no consultation"));
+        assert_eq!(consultation.used_at, Some(1234));
         assert!(Migrator::get_pending_migrations(&app.db).await.unwrap_or_else(|e| panic!("{e}")).is_empty());
         let indexes = if app.db.get_database_backend() == DatabaseBackend::Sqlite {
             "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'index' AND name IN"
