@@ -48,3 +48,59 @@ where
     create_index(manager, new, table, columns).await?;
     drop_index(manager, old, table).await
 }
+
+/// An index replaced by a wider one under a new name (see [`replace_index`]), and the way back.
+pub struct Widening<C> {
+    /// The index replaced.
+    narrow: &'static str,
+    /// Its columns.
+    narrow_columns: Vec<C>,
+    /// The wider index.
+    wide: &'static str,
+    /// Its columns.
+    wide_columns: Vec<C>,
+}
+
+impl<C: Copy> Widening<C> {
+    /// `narrow` on `columns`, replaced by `wide` on the same columns followed by `extra`.
+    pub fn by(narrow: &'static str, wide: &'static str, columns: &[C], extra: &[C]) -> Self {
+        Self {
+            narrow,
+            narrow_columns: columns.to_vec(),
+            wide,
+            wide_columns: [columns, extra].concat(),
+        }
+    }
+}
+
+/// Replaces each narrow index of `table` by its wide one, in order.
+pub async fn widen_indexes<T, C>(
+    manager: &SchemaManager<'_>,
+    table: T,
+    widenings: &[Widening<C>],
+) -> Result<(), DbErr>
+where
+    T: IntoIden + Copy + 'static,
+    C: IntoIden + Copy + 'static,
+{
+    for w in widenings {
+        replace_index(manager, table, w.narrow, w.wide, &w.wide_columns).await?;
+    }
+    Ok(())
+}
+
+/// Undoes [`widen_indexes`]: puts each narrow index of `table` back, in reverse order.
+pub async fn narrow_indexes<T, C>(
+    manager: &SchemaManager<'_>,
+    table: T,
+    widenings: &[Widening<C>],
+) -> Result<(), DbErr>
+where
+    T: IntoIden + Copy + 'static,
+    C: IntoIden + Copy + 'static,
+{
+    for w in widenings.iter().rev() {
+        replace_index(manager, table, w.wide, w.narrow, &w.narrow_columns).await?;
+    }
+    Ok(())
+}
