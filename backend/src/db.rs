@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseBackend, DatabaseConnection, DbErr, Statement, Value,
+};
 
 use crate::config::Settings;
 
@@ -202,5 +204,54 @@ impl DbHealth {
                 health.probe().await;
             }
         })
+    }
+}
+
+/// A migrated in-memory SQLite database of one connection, for unit tests.
+#[cfg(test)]
+pub async fn memory_db() -> DatabaseConnection {
+    let db = Database::connect("sqlite::memory:")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    migrate(&db).await.unwrap_or_else(|e| panic!("{e}"));
+    db
+}
+
+/// Renders `?` placeholders as `$1, $2, …` for PostgreSQL.
+fn numbered(backend: DatabaseBackend, template: &str) -> String {
+    if backend != DatabaseBackend::Postgres {
+        return template.to_owned();
+    }
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut n = 0;
+    for c in template.chars() {
+        if c == '?' {
+            n += 1;
+            out.push('$');
+            out.push_str(&n.to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A hand-written statement with `?` placeholders, for SQL the query builder cannot express
+/// (`FOR UPDATE SKIP LOCKED`, `INSERT … SELECT` with a lateral latest row), on either backend.
+pub fn statement(backend: DatabaseBackend, template: &str, values: Vec<Value>) -> Statement {
+    Statement::from_sql_and_values(backend, numbered(backend, template), values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postgres_placeholders_are_numbered_in_order() {
+        assert_eq!(
+            numbered(DatabaseBackend::Postgres, "a = ? AND b = ?"),
+            "a = $1 AND b = $2"
+        );
+        assert_eq!(numbered(DatabaseBackend::Sqlite, "a = ?"), "a = ?");
     }
 }

@@ -11,8 +11,10 @@
 
 use std::sync::Arc;
 
-use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement, Value};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement};
 use tokio::sync::Notify;
+
+use crate::db::statement;
 
 /// The one job kind so far: process and analyse a consultation.
 pub const KIND_ANALYZE: &str = "analyze";
@@ -68,29 +70,6 @@ impl JobQueue {
     pub async fn woken(&self) {
         self.notify.notified().await;
     }
-}
-
-/// Renders `?` placeholders as `$1, $2, …` for PostgreSQL.
-fn sql(backend: DatabaseBackend, template: &str) -> String {
-    if backend != DatabaseBackend::Postgres {
-        return template.to_owned();
-    }
-    let mut out = String::with_capacity(template.len() + 16);
-    let mut n = 0;
-    for c in template.chars() {
-        if c == '?' {
-            n += 1;
-            out.push('$');
-            out.push_str(&n.to_string());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-fn statement(backend: DatabaseBackend, template: &str, values: Vec<Value>) -> Statement {
-    Statement::from_sql_and_values(backend, sql(backend, template), values)
 }
 
 /// Inserts a queued job (inside the caller's transaction).
@@ -290,15 +269,6 @@ pub fn backoff_ms(attempt: i32) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn postgres_placeholders_are_numbered_in_order() {
-        assert_eq!(
-            sql(DatabaseBackend::Postgres, "a = ? AND b = ?"),
-            "a = $1 AND b = $2"
-        );
-        assert_eq!(sql(DatabaseBackend::Sqlite, "a = ?"), "a = ?");
-    }
 
     #[test]
     fn backoff_grows_and_stays_within_jitter_bounds() {

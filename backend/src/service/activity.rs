@@ -3,13 +3,11 @@
 //! These are the raw records behind DAU, WAU, the return rate and uploads per session
 //! ([`crate::service::kpi`]).
 
-use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 use crate::auth::Viewer;
-use crate::entity::{activity_events, consultations};
+use crate::db::statement;
+use crate::entity::consultations;
 
 /// Idle time after which the next activity starts a new session.
 pub const SESSION_IDLE_MS: i64 = 30 * 60 * 1000;
@@ -45,64 +43,25 @@ impl ActivityKind {
     }
 }
 
-/// The user's latest activity at or before `now` (its session and time) and, for a view of
-/// `viewed`, whether the same report was already viewed within [`SESSION_IDLE_MS`]: one statement,
-/// as a report view is recorded on every consultation detail.
-async fn latest_activity<C: ConnectionTrait>(
-    conn: &C,
-    viewer: &Viewer,
-    now: i64,
-    viewed: Option<&str>,
-) -> Result<(Option<(String, i64)>, bool), DbErr> {
-    let mut query = activity_events::Entity::find()
-        .select_only()
-        .column(activity_events::Column::SessionId)
-        .column(activity_events::Column::At);
-    if let Some(consultation_id) = viewed {
-        query = query.expr(Expr::exists(
-            Query::select()
-                .expr(Expr::val(1))
-                .from(activity_events::Entity)
-                .and_where(activity_events::Column::UserId.eq(viewer.user_id.clone()))
-                .and_where(activity_events::Column::Kind.eq(ActivityKind::View.as_str()))
-                .and_where(activity_events::Column::ConsultationId.eq(consultation_id))
-                .and_where(activity_events::Column::At.gt(now - SESSION_IDLE_MS))
-                .to_owned(),
-        ));
-    } else {
-        query = query.expr(Expr::val(false));
-    }
-    let row = query
-        .filter(activity_events::Column::UserId.eq(viewer.user_id.clone()))
-        .filter(activity_events::Column::At.lte(now))
-        .order_by_desc(activity_events::Column::At)
-        .order_by_desc(activity_events::Column::Id)
-        .into_tuple::<(String, i64, bool)>()
-        .one(conn)
-        .await?;
-    Ok(match row {
-        Some((session_id, at, seen)) => (Some((session_id, at)), seen),
-        // A user without any activity has not viewed anything yet.
-        None => (None, false),
-    })
-}
+/// Records an activity in one statement, as a report view is recorded on every consultation
+/// detail: the row is inserted with the session of the user's latest activity at or before `now`
+/// — that session while it belongs to the viewer's login and was active within
+/// [`SESSION_IDLE_MS`], a new one (the login's id suffixed with `now`) after an idle gap, the login's
+/// id otherwise — and, for a view, only if the same report was not already viewed within
+/// [`SESSION_IDLE_MS`].
+const INSERT_ACTIVITY: &str = "INSERT INTO activity_events (user_id, session_id, kind, consultation_id, at) \
+     SELECT ?, CASE \
+         WHEN prev.session_id IS NULL OR substr(prev.session_id, 1, ?) <> ? THEN ? \
+         WHEN ? - prev.at <= ? THEN prev.session_id \
+         ELSE ? END, ?, ?, ? \
+     FROM (SELECT 1 AS one) AS me \
+     LEFT JOIN (SELECT session_id, at FROM activity_events WHERE user_id = ? AND at <= ? \
+         ORDER BY at DESC, id DESC LIMIT 1) AS prev ON 1 = 1";
 
-/// The session an activity at `now` belongs to, given the user's latest activity: the family id
-/// while the family is active, or the family id suffixed with the time the session started after
-/// an idle gap.
-fn session_for(viewer: &Viewer, last: Option<(String, i64)>, now: i64) -> String {
-    match last {
-        Some((session_id, at))
-            if session_id.starts_with(&viewer.session_id) && now - at <= SESSION_IDLE_MS =>
-        {
-            session_id
-        }
-        Some((session_id, _)) if session_id.starts_with(&viewer.session_id) => {
-            format!("{}+{now}", viewer.session_id)
-        }
-        _ => viewer.session_id.clone(),
-    }
-}
+/// The condition [`INSERT_ACTIVITY`] gets for a view: no view of the same report by the same
+/// user within [`SESSION_IDLE_MS`].
+const NOT_VIEWED_RECENTLY: &str = " WHERE NOT EXISTS (SELECT 1 FROM activity_events \
+     WHERE user_id = ? AND kind = ? AND consultation_id = ? AND at > ?)";
 
 /// Records an activity at `now` (epoch ms). Re-reading the same report within a session is one
 /// view. Callers log, not raise, a failure: activity tracking must never break the action itself.
@@ -113,28 +72,42 @@ pub async fn record_activity<C: ConnectionTrait>(
     consultation_id: Option<&str>,
     now: i64,
 ) -> Result<(), DbErr> {
-    let viewed = consultation_id.filter(|_| kind == ActivityKind::View);
-    let (last, seen) = latest_activity(conn, viewer, now, viewed).await?;
-    if seen {
-        return Ok(());
-    }
     if matches!(kind, ActivityKind::Download | ActivityKind::Share)
         && let Some(id) = consultation_id
     {
         first_use(conn, id, now).await?;
     }
-    let session_id = session_for(viewer, last, now);
-    // Nothing is read back: the insert is the whole write.
-    activity_events::Entity::insert(activity_events::ActiveModel {
-        user_id: Set(viewer.user_id.clone()),
-        session_id: Set(session_id.chars().take(64).collect()),
-        kind: Set(kind.as_str().to_owned()),
-        consultation_id: Set(consultation_id.map(str::to_owned)),
-        at: Set(now),
-        ..Default::default()
-    })
-    .exec_without_returning(conn)
-    .await?;
+    let login: String = viewer.session_id.chars().take(64).collect();
+    let after_gap: String = format!("{login}+{now}").chars().take(64).collect();
+    let login_chars = i32::try_from(login.chars().count()).unwrap_or(64);
+    let mut sql = INSERT_ACTIVITY.to_owned();
+    let mut values: Vec<sea_orm::Value> = vec![
+        viewer.user_id.clone().into(),
+        login_chars.into(),
+        login.clone().into(),
+        login.into(),
+        now.into(),
+        SESSION_IDLE_MS.into(),
+        after_gap.into(),
+        kind.as_str().into(),
+        consultation_id.map(str::to_owned).into(),
+        now.into(),
+        viewer.user_id.clone().into(),
+        now.into(),
+    ];
+    if kind == ActivityKind::View
+        && let Some(id) = consultation_id
+    {
+        sql.push_str(NOT_VIEWED_RECENTLY);
+        values.extend([
+            viewer.user_id.clone().into(),
+            ActivityKind::View.as_str().into(),
+            id.into(),
+            (now - SESSION_IDLE_MS).into(),
+        ]);
+    }
+    conn.execute(statement(conn.get_database_backend(), &sql, values))
+        .await?;
     Ok(())
 }
 
@@ -181,7 +154,8 @@ pub async fn track<C: ConnectionTrait>(
 mod tests {
     use super::*;
     use crate::auth::Role;
-    use sea_orm::{Database, DatabaseConnection, Statement};
+    use crate::entity::activity_events;
+    use sea_orm::{DatabaseConnection, QueryOrder, Statement};
 
     const MIN: i64 = 60 * 1000;
 
@@ -198,12 +172,7 @@ mod tests {
     }
 
     async fn db_with_user(user: &str) -> DatabaseConnection {
-        let db = Database::connect("sqlite::memory:")
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        crate::db::migrate(&db)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let db = crate::db::memory_db().await;
         insert_user(&db, user).await;
         db
     }

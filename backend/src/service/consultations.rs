@@ -442,6 +442,63 @@ pub async fn get_consultation(
         .one(db)
         .await?
         .ok_or(ConsultationError::NotFound)?;
+    visible_to(db, viewer, row).await
+}
+
+/// What a consultation's detail shows besides the row itself.
+#[derive(Debug, Clone, Default)]
+pub struct ConsultationParts {
+    /// The latest (highest version) analysis, once there is one.
+    pub latest_analysis: Option<analyses::Model>,
+    /// The stored transcript, once processed.
+    pub transcript: Option<transcripts::Model>,
+}
+
+/// [`get_consultation`] with its latest analysis and its transcript, read in the same statement:
+/// a detail view shows all three, and each statement costs a round trip.
+#[tracing::instrument(skip_all, fields(consultation = %id))]
+pub async fn get_consultation_with_parts(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    id: &str,
+) -> Result<(consultations::Model, ConsultationParts), ConsultationError> {
+    let mut select = consultations::Entity::find_by_id(id.to_owned())
+        .select_also(transcripts::Entity)
+        .select_also(analyses::Entity);
+    QueryTrait::query(&mut select)
+        .left_join(
+            transcripts::Entity,
+            Expr::col((transcripts::Entity, transcripts::Column::ConsultationId))
+                .equals((consultations::Entity, consultations::Column::Id)),
+        )
+        .left_join(
+            analyses::Entity,
+            Expr::col((analyses::Entity, analyses::Column::ConsultationId))
+                .equals((consultations::Entity, consultations::Column::Id)),
+        );
+    // One row per analysis version; the highest comes first.
+    let (row, transcript, latest_analysis) = select
+        .order_by_desc(analyses::Column::Version)
+        .one(db)
+        .await?
+        .ok_or(ConsultationError::NotFound)?;
+    let row = visible_to(db, viewer, row).await?;
+    Ok((
+        row,
+        ConsultationParts {
+            latest_analysis,
+            transcript,
+        },
+    ))
+}
+
+/// The row if the viewer may see it (theirs, an admin, or their team's for a manager);
+/// `NotFound` otherwise, so that others' consultations cannot be told from missing ones.
+async fn visible_to(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    row: consultations::Model,
+) -> Result<consultations::Model, ConsultationError> {
     if row.owner_id == viewer.user_id || viewer.role == Role::Admin {
         return Ok(row);
     }
@@ -467,18 +524,25 @@ pub async fn owned_by_visible<C: ColumnTrait>(
         Role::Admin => Ok(None),
         Role::Counselor => Ok(Some(Condition::all().add(owner.eq(viewer.user_id.clone())))),
         Role::Manager => {
-            let mut visible = Condition::any().add(owner.eq(viewer.user_id.clone()));
-            if let Some(team) = &viewer.team_id {
-                let members: Vec<String> = users::Entity::find()
-                    .select_only()
-                    .column(users::Column::Id)
-                    .filter(users::Column::TeamId.eq(team.clone()))
-                    .into_tuple()
-                    .all(db)
-                    .await?;
-                visible = visible.add(owner.is_in(members));
+            // One `IN` list, the manager among the members: `owner = me OR owner IN (team)`
+            // made PostgreSQL combine two bitmaps and read every row of the team from the table
+            // (a team's count 3 → 17 ms) instead of scanning the covering index alone.
+            let mut owners: Vec<String> = match &viewer.team_id {
+                Some(team) => {
+                    users::Entity::find()
+                        .select_only()
+                        .column(users::Column::Id)
+                        .filter(users::Column::TeamId.eq(team.clone()))
+                        .into_tuple()
+                        .all(db)
+                        .await?
+                }
+                None => Vec::new(),
+            };
+            if !owners.contains(&viewer.user_id) {
+                owners.push(viewer.user_id.clone());
             }
-            Ok(Some(visible))
+            Ok(Some(Condition::all().add(owner.is_in(owners))))
         }
     }
 }
@@ -543,11 +607,15 @@ impl ConsultationFilter {
         if let Some(status) = self.status {
             query = query.filter(consultations::Column::Status.eq(status.as_str()));
         }
+        // The day bounds are written into the statement instead of bound: PostgreSQL's generic
+        // plan of a bound range guessed a few rows and walked the period's `created_at` index for
+        // a team's count (3 → 35 ms); written out, each range gets a plan for its values.
+        let created = || Expr::col((consultations::Entity, consultations::Column::CreatedAt));
         if let Some(from) = self.from_ms {
-            query = query.filter(consultations::Column::CreatedAt.gte(from));
+            query = query.filter(created().gte(Expr::cust(from.to_string())));
         }
         if let Some(until) = self.until_ms {
-            query = query.filter(consultations::Column::CreatedAt.lt(until));
+            query = query.filter(created().lt(Expr::cust(until.to_string())));
         }
         query
     }
@@ -614,10 +682,14 @@ pub async fn latest_report(
 ) -> Result<Option<Report>, ConsultationError> {
     latest_analysis(db, consultation_id)
         .await?
-        .map(|r| {
-            serde_json::from_str(&r.report).map_err(|e| ConsultationError::Corrupt(e.to_string()))
-        })
+        .as_ref()
+        .map(report_of)
         .transpose()
+}
+
+/// The report an analysis row stores.
+pub fn report_of(analysis: &analyses::Model) -> Result<Report, ConsultationError> {
+    serde_json::from_str(&analysis.report).map_err(|e| ConsultationError::Corrupt(e.to_string()))
 }
 
 /// The latest (highest version) analysis row (call only after an ownership check).
@@ -637,7 +709,12 @@ pub async fn transcript_turns(
     db: &DatabaseConnection,
     consultation_id: &str,
 ) -> Result<Vec<Turn>, ConsultationError> {
-    match transcript_details(db, consultation_id).await? {
+    turns_of(transcript_details(db, consultation_id).await?.as_ref())
+}
+
+/// The redacted turns a transcript row stores; none before the transcript is.
+pub fn turns_of(transcript: Option<&transcripts::Model>) -> Result<Vec<Turn>, ConsultationError> {
+    match transcript {
         Some(r) => {
             serde_json::from_str(&r.turns).map_err(|e| ConsultationError::Corrupt(e.to_string()))
         }
@@ -662,4 +739,110 @@ pub async fn progress_events(
     after_seq: i32,
 ) -> Result<Vec<ProgressEvent>, ConsultationError> {
     Ok(list_events(db, consultation_id, after_seq).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::Statement;
+
+    async fn run(db: &DatabaseConnection, sql: &str) {
+        db.execute(Statement::from_string(db.get_database_backend(), sql))
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+
+    fn viewer(user: &str, role: Role) -> Viewer {
+        Viewer {
+            user_id: user.into(),
+            role,
+            team_id: None,
+            session_id: "s".into(),
+            scopes: None,
+        }
+    }
+
+    /// Two counselors; `c1` (u1's) has a transcript and analyses 1 and 2, `c2` (u1's) nothing yet.
+    async fn db_with_consultations() -> DatabaseConnection {
+        let db = crate::db::memory_db().await;
+        for user in ["u1", "u2"] {
+            run(
+                &db,
+                &format!(
+                    "INSERT INTO users (id, email, display_name, password_hash, role, team_id, \
+                     locale, active, created_at) \
+                     VALUES ('{user}', '{user}@x.io', '{user}', 'x', 'counselor', NULL, 'ko', true, 0)"
+                ),
+            )
+            .await;
+        }
+        for id in ["c1", "c2"] {
+            run(
+                &db,
+                &format!(
+                    "INSERT INTO consultations (id, owner_id, title, file_type, status, \
+                     source_sha256, storage_key, byte_size, mime, original_name, created_at) \
+                     VALUES ('{id}', 'u1', 't', 'text', 'completed', '{id}', 'k/{id}', 1, \
+                     'text/plain', 'a.txt', 0)"
+                ),
+            )
+            .await;
+        }
+        run(
+            &db,
+            "INSERT INTO transcripts (consultation_id, turns, source, format, pii_redactions, \
+             created_at) VALUES ('c1', '[]', 'upload', 'plain', 0, 0)",
+        )
+        .await;
+        for version in [2, 1] {
+            run(
+                &db,
+                &format!(
+                    "INSERT INTO analyses (id, consultation_id, version, analyzer, report, \
+                     overall_score, attitude_score, problem_solving_score, communication_score, \
+                     improvement_count, result_chars, created_at) \
+                     VALUES ('a{version}', 'c1', {version}, 'local', '{{}}', 50, 50, 50, 50, 3, \
+                     100, {version})"
+                ),
+            )
+            .await;
+        }
+        db
+    }
+
+    #[tokio::test]
+    async fn a_detail_reads_the_latest_analysis_and_the_transcript_with_the_consultation() {
+        let db = db_with_consultations().await;
+        let (row, parts) = get_consultation_with_parts(&db, &viewer("u1", Role::Counselor), "c1")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(row.id, "c1");
+        assert_eq!(parts.latest_analysis.map(|a| a.version), Some(2));
+        assert_eq!(
+            parts.transcript.map(|t| t.consultation_id).as_deref(),
+            Some("c1")
+        );
+
+        let (_, parts) = get_consultation_with_parts(&db, &viewer("u1", Role::Counselor), "c2")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(parts.latest_analysis.is_none() && parts.transcript.is_none());
+    }
+
+    #[tokio::test]
+    async fn another_counselors_detail_is_not_found_and_an_admin_reads_it() {
+        let db = db_with_consultations().await;
+        let other = get_consultation_with_parts(&db, &viewer("u2", Role::Counselor), "c1").await;
+        assert!(
+            matches!(other, Err(ConsultationError::NotFound)),
+            "{other:?}"
+        );
+        let missing = get_consultation_with_parts(&db, &viewer("u1", Role::Counselor), "c9").await;
+        assert!(
+            matches!(missing, Err(ConsultationError::NotFound)),
+            "{missing:?}"
+        );
+        let admin = get_consultation_with_parts(&db, &viewer("u9", Role::Admin), "c1").await;
+        assert!(admin.is_ok(), "{admin:?}");
+    }
 }

@@ -39,7 +39,7 @@ impl ConsultationMutation {
             .await
             .map_err(map_err(ctx))?;
         track(&state.db, &viewer, ActivityKind::Upload, Some(&row.id)).await;
-        Ok(Consultation(row))
+        Ok(Consultation::from(row))
     }
 
     /// Queues a fresh analysis of a consultation's file (owner or admin). The new consultation is
@@ -50,7 +50,7 @@ impl ConsultationMutation {
         let row = reanalyze(upload_deps(state), &viewer, &consultation_id)
             .await
             .map_err(map_err(ctx))?;
-        Ok(Consultation(row))
+        Ok(Consultation::from(row))
     }
 }
 

@@ -9,7 +9,8 @@ use crate::auth::Scope;
 use crate::error::to_graphql_error;
 use crate::graphql::context::{lang, map_err, state, viewer_with};
 use crate::service::consultations::{
-    ConsultationFilter, count_consultations, get_consultation, list_consultations,
+    ConsultationFilter, count_consultations, get_consultation, get_consultation_with_parts,
+    list_consultations,
 };
 
 /// Validates a list filter (days are counted in the KPI time zone, as everywhere in the app).
@@ -58,7 +59,7 @@ impl ConsultationQuery {
         )
         .await
         .map_err(map_err(ctx))?;
-        Ok(rows.into_iter().map(Consultation).collect())
+        Ok(rows.into_iter().map(Consultation::from).collect())
     }
 
     /// How many consultations `consultations` would list with this filter (for pagination).
@@ -78,9 +79,20 @@ impl ConsultationQuery {
     /// One consultation; `NOT_FOUND` when it does not exist or is not visible to the caller.
     async fn consultation(&self, ctx: &Context<'_>, id: ID) -> Result<Consultation> {
         let viewer = viewer_with(ctx, Scope::ConsultationsRead)?;
-        let row = get_consultation(&state(ctx)?.db, &viewer, &id)
+        let db = &state(ctx)?.db;
+        let wanted = ctx.look_ahead();
+        if ["report", "transcript", "transcriptInfo"]
+            .into_iter()
+            .any(|field| wanted.field(field).exists())
+        {
+            let (row, parts) = get_consultation_with_parts(db, &viewer, &id)
+                .await
+                .map_err(map_err(ctx))?;
+            return Ok(Consultation::with_parts(row, parts));
+        }
+        let row = get_consultation(db, &viewer, &id)
             .await
             .map_err(map_err(ctx))?;
-        Ok(Consultation(row))
+        Ok(Consultation::from(row))
     }
 }

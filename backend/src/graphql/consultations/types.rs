@@ -16,15 +16,40 @@ use crate::graphql::sharing::types::ShareLink;
 use crate::jobs::ProgressEvent as DomainEvent;
 use crate::service::activity::{ActivityKind, track};
 use crate::service::consultations::{
-    failure_message, latest_report, progress_events, transcript_details, transcript_turns,
+    ConsultationParts, failure_message, latest_report, progress_events, report_of,
+    transcript_details, turns_of,
 };
 use crate::service::disputes::{disputes_of, owner_acknowledgement};
 use crate::service::exports::list_share_links;
 use crate::service::feedback::ratings_of;
 
-/// An uploaded consultation. Only ever built for a viewer allowed to read it.
+/// An uploaded consultation. Only ever built for a viewer allowed to read it; a detail's latest
+/// analysis and transcript may come read with it.
 #[derive(Debug, Clone)]
-pub struct Consultation(pub consultations::Model);
+pub struct Consultation(pub consultations::Model, Option<ConsultationParts>);
+
+impl From<consultations::Model> for Consultation {
+    fn from(row: consultations::Model) -> Self {
+        Self(row, None)
+    }
+}
+
+impl Consultation {
+    /// A consultation whose report and transcript fields use `parts` instead of reading them.
+    pub fn with_parts(row: consultations::Model, parts: ConsultationParts) -> Self {
+        Self(row, Some(parts))
+    }
+
+    /// The transcript row: the one read with the consultation, or read now.
+    async fn transcript_row(&self, ctx: &Context<'_>) -> Result<Option<transcripts::Model>> {
+        match &self.1 {
+            Some(parts) => Ok(parts.transcript.clone()),
+            None => transcript_details(&state(ctx)?.db, &self.0.id)
+                .await
+                .map_err(map_err(ctx)),
+        }
+    }
+}
 
 /// How long a recording address stays valid.
 const RECORDING_URL_TTL_SECS: i64 = 15 * 60;
@@ -112,7 +137,11 @@ impl Consultation {
     /// The latest analysis report, once completed. Reading it counts as a report view.
     async fn report(&self, ctx: &Context<'_>) -> Result<Option<Report>> {
         let db = &state(ctx)?.db;
-        let report = latest_report(db, &self.0.id).await.map_err(map_err(ctx))?;
+        let report = match &self.1 {
+            Some(parts) => parts.latest_analysis.as_ref().map(report_of).transpose(),
+            None => latest_report(db, &self.0.id).await,
+        }
+        .map_err(map_err(ctx))?;
         if report.is_some()
             && let Ok(viewer) = viewer(ctx)
         {
@@ -123,9 +152,7 @@ impl Consultation {
 
     /// The redacted transcript turns, once processed.
     async fn transcript(&self, ctx: &Context<'_>) -> Result<Vec<Turn>> {
-        transcript_turns(&state(ctx)?.db, &self.0.id)
-            .await
-            .map_err(map_err(ctx))
+        turns_of(self.transcript_row(ctx).await?.as_ref()).map_err(map_err(ctx))
     }
 
     /// Ratings of its analyses, newest first: the owner's, visible to whoever may read the
@@ -198,10 +225,7 @@ impl Consultation {
     /// How the uploaded file was read (format, encoding, how speakers were attributed, damaged
     /// characters), once processed.
     async fn transcript_info(&self, ctx: &Context<'_>) -> Result<Option<TranscriptInfo>> {
-        Ok(transcript_details(&state(ctx)?.db, &self.0.id)
-            .await
-            .map_err(map_err(ctx))?
-            .map(TranscriptInfo::from))
+        Ok(self.transcript_row(ctx).await?.map(TranscriptInfo::from))
     }
 }
 
