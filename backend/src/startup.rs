@@ -325,8 +325,8 @@ impl Application {
             i64::from(settings.kpi.coaching_window_days) * crate::service::kpi::sources::DAY_MS,
             shutdown.clone(),
         ));
-        // Rolls up closed quarter-hours of server samples and prunes old raw samples; nothing is
-        // due at start.
+        // Rolls up closed quarter-hours of server samples (pruning old raw samples) and of storage
+        // events; nothing is due at start.
         let keep_samples_ms =
             i64::from(settings.kpi.sample_retention_days) * crate::service::kpi::sources::DAY_MS;
         workers.push(crate::jobs::periodic::spawn_periodic(
@@ -338,12 +338,17 @@ impl Application {
                 move || {
                     let db = db.clone();
                     async move {
-                        use crate::service::kpi::sources::{prune_samples, roll_up_samples};
+                        use crate::service::kpi::sources::{
+                            prune_samples, roll_up_samples, roll_up_storage,
+                        };
                         let now = crate::clock::now_ms();
                         if let Err(error) = roll_up_samples(&db, now).await {
                             tracing::warn!(%error, "server samples not rolled up");
                         } else if let Err(error) = prune_samples(&db, now, keep_samples_ms).await {
                             tracing::warn!(%error, "old server samples not pruned");
+                        }
+                        if let Err(error) = roll_up_storage(&db, now).await {
+                            tracing::warn!(%error, "storage events not rolled up");
                         }
                     }
                 }

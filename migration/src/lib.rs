@@ -24,6 +24,7 @@ mod m20261201_000001_create_sharing_and_disputes;
 mod m20261202_000001_add_list_index;
 mod m20261203_000001_add_kpi_covering_indexes;
 mod m20261204_000001_cover_kpi_live_days;
+mod m20261205_000001_create_storage_rollups;
 mod support;
 
 /// The ordered list of migrations.
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000001_add_list_index::Migration),
             Box::new(m20261203_000001_add_kpi_covering_indexes::Migration),
             Box::new(m20261204_000001_cover_kpi_live_days::Migration),
+            Box::new(m20261205_000001_create_storage_rollups::Migration),
         ]
     }
 }

@@ -13,7 +13,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::support::{create_index, drop_index};
+use crate::support::{counter, create_index, drop_index};
 
 /// Creates the KPI source tables and columns.
 pub struct Migration;
@@ -27,13 +27,6 @@ impl MigrationName for Migration {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let counter = |name: ServerSamples| {
-            ColumnDef::new(name)
-                .big_integer()
-                .not_null()
-                .default(0)
-                .to_owned()
-        };
         manager
             .create_table(
                 Table::create()

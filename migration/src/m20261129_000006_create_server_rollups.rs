@@ -4,6 +4,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::support::counter;
+
 /// Creates `server_rollups`.
 pub struct Migration;
 
@@ -16,13 +18,6 @@ impl MigrationName for Migration {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let counter = |name: ServerRollups| {
-            ColumnDef::new(name)
-                .big_integer()
-                .not_null()
-                .default(0)
-                .to_owned()
-        };
         let measure = |name: ServerRollups| {
             ColumnDef::new(name)
                 .double()

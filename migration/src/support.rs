@@ -2,6 +2,15 @@
 
 use sea_orm_migration::prelude::*;
 
+/// A count column: a 64-bit integer, not null, 0 by default.
+pub fn counter<T: IntoIden + 'static>(name: T) -> ColumnDef {
+    ColumnDef::new(name)
+        .big_integer()
+        .not_null()
+        .default(0)
+        .to_owned()
+}
+
 /// Creates the index `name` on `table (columns…)`.
 pub async fn create_index<T, C>(
     manager: &SchemaManager<'_>,

@@ -241,6 +241,8 @@ pub async fn seed(
         // Each counselor's baselines, as the pipeline stores them on every analysis after their
         // first five (상담 품질 점수 개선 reads them).
         migration::kpi_columns::fill_baselines(db).await?;
+        // The quarter-hours of storage events a running server would have rolled up.
+        consult_coach::service::kpi::sources::roll_up_storage(db, now_ms).await?;
         // What autovacuum would have done over the 90 days: without it PostgreSQL plans the
         // first minutes' statements with no statistics (a team's report use took 20 ms instead
         // of 0.3, joining every completed consultation to the team) and reads the heap where

@@ -594,4 +594,44 @@ db_tests! {
         clear_cache().await;
         same_as_raw(&figures(&board(&app, &admin, "2026-01-05", "2026-01-07", json!({})).await));
     }
+
+    async fn storage_events_rolled_up_in_part_or_in_full_give_the_same_figures_as_the_raw_ones(db: Db) {
+        let app = spawn_app(db).await;
+        // Two days of an upload and a download every 7 minutes, some of them failed.
+        for minute in (0..(2 * 24 * 60)).step_by(7) {
+            let at = MONDAY_KST + minute * 60_000;
+            for (op, ok) in [("upload", minute % 5 != 0), ("download", minute % 3 != 0)] {
+                app.exec_sql(format!(
+                    "INSERT INTO storage_events (op, backend, ok, bytes, latency_ms, at) VALUES ('{op}', 'local', {ok}, 10, 3, {at})"
+                ))
+                .await;
+            }
+        }
+        let admin = app.login(tests::ADMIN_EMAIL, tests::ADMIN_PASSWORD).await;
+        let ids = ["storage_upload_success", "file_download_success"];
+        let figures = |board: &Value| -> Vec<(Option<f64>, Value)> {
+            ids.iter().map(|id| (value(board, id), kpi(board, id)["series"].clone())).collect()
+        };
+        let read = || async { figures(&board(&app, &admin, "2026-01-05", "2026-01-06", json!({})).await) };
+        let raw = read().await;
+        assert!(raw.iter().all(|(v, _)| v.is_some_and(|v| v > 50.0 && v < 100.0)), "{raw:?}");
+        let roll_up = |now: i64| {
+            let db = app.db.clone();
+            async move { consult_coach::service::kpi::sources::roll_up_storage(&db, now).await.unwrap_or_else(|e| panic!("{e}")) }
+        };
+        // The settled days are read from the tables again each time, not from the day cache.
+        let clear_cache = || async { consult_coach::service::kpi::daycache::clear(&app.db).await.unwrap_or_else(|e| panic!("{e}")) };
+
+        // The first day and a half rolled up, the rest still raw: one day has rows from both.
+        let rows = roll_up(MONDAY_KST + DAY + DAY / 2 + 60_000).await;
+        assert_eq!(rows, 2 * (24 + 12) * 4, "an upload and a download row per 15 minutes");
+        clear_cache().await;
+        assert_eq!(read().await, raw, "rolled up in part");
+
+        let rows = roll_up(consult_coach::clock::now_ms()).await;
+        assert_eq!(rows, 2 * 12 * 4, "the rest");
+        assert_eq!(roll_up(consult_coach::clock::now_ms()).await, 0, "idempotent");
+        clear_cache().await;
+        assert_eq!(read().await, raw, "rolled up in full");
+    }
 }

@@ -13,7 +13,7 @@ use tests::{db_tests, spawn_app};
 const CALL: &str = "상담원: 안녕하세요, 고객센터 상담원 김하늘입니다. 무엇을 도와드릴까요?\n고객: 카드를 잃어버렸어요.\n상담원: 바로 분실 신고 처리해 드리겠습니다.\n고객: 네 부탁드려요.\n상담원: 분실 신고가 완료되었습니다. 감사합니다.\n";
 
 db_tests! {
-    async fn the_latest_two_migrations_roll_back_and_apply_again_giving_stored_rows_their_owner_and_report_use_and_the_kpi_indexes(db: Db) {
+    async fn the_latest_three_migrations_roll_back_and_apply_again_giving_stored_rows_their_owner_and_report_use_the_kpi_indexes_and_storage_rollups(db: Db) {
         let app = spawn_app(db).await;
         let password = "counselor-password-123";
         let owner = app.create_user("owner@example.com", password, Role::Counselor).await;
@@ -48,7 +48,7 @@ db_tests! {
         let mut options = ConnectOptions::new(app.settings.database_url());
         options.max_connections(1).sqlx_logging(false);
         let migrating = Database::connect(options).await.unwrap_or_else(|e| panic!("{e}"));
-        Migrator::down(&migrating, Some(2)).await.unwrap_or_else(|e| panic!("down: {e}"));
+        Migrator::down(&migrating, Some(3)).await.unwrap_or_else(|e| panic!("down: {e}"));
         Migrator::up(&migrating, None).await.unwrap_or_else(|e| panic!("up: {e}"));
 
         // The columns came back empty and the migrations filled them from the stored rows.
@@ -79,5 +79,10 @@ db_tests! {
             .unwrap_or_else(|| panic!("no count"));
         // The wide indexes are back and the ones they replace are gone.
         assert_eq!(found.try_get::<i64>("", "n").unwrap_or_else(|e| panic!("{e}")), 3);
+        // The storage events' quarter-hours are counted again into the re-created table.
+        let rows = consult_coach::service::kpi::sources::roll_up_storage(&app.db, consult_coach::clock::now_ms() + 3_600_000)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(rows >= 1, "the upload was stored: {rows} rollup rows");
     }
 }

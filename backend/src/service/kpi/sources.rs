@@ -46,33 +46,12 @@ const SAMPLE_SUMS: &str = "CAST(SUM(requests) AS BIGINT) AS requests, \
 /// run it at once.
 pub async fn roll_up_samples<C: ConnectionTrait>(conn: &C, now_ms: i64) -> Result<u64, DbErr> {
     let b = ROLLUP_BUCKET_MS;
-    let last = rows(
-        conn,
-        "SELECT MAX(bucket_start) AS last FROM server_rollups".to_owned(),
-    )
-    .await?
-    .first()
-    .and_then(|r| r.try_get::<Option<i64>>("", "last").ok().flatten());
-    let start = match last {
-        Some(last) => last + b,
-        None => {
-            let first = rows(
-                conn,
-                "SELECT MIN(at) AS first_at FROM server_samples".to_owned(),
-            )
-            .await?
-            .first()
-            .and_then(|r| r.try_get::<Option<i64>>("", "first_at").ok().flatten());
-            match first {
-                Some(at) => (at - 1).div_euclid(b) * b,
-                None => return Ok(0),
-            }
-        }
-    };
-    let end = (now_ms - 60_000).div_euclid(b) * b;
-    if end <= start {
+    // A sample is stored at the end of its interval: it belongs to the millisecond before.
+    let Some((start, end)) =
+        unrolled(conn, "server_rollups", "server_samples", "at - 1", now_ms).await?
+    else {
         return Ok(0);
-    }
+    };
     let sql = format!(
         "INSERT INTO server_rollups (bucket_start, requests, request_errors, request_ms_sum, \
            ws_attempts, ws_acked, up_minutes, cpu_sum, cpu_n, mem_sum, mem_n, queue_sum, queue_n, \
@@ -89,6 +68,76 @@ pub async fn roll_up_samples<C: ConnectionTrait>(conn: &C, now_ms: i64) -> Resul
         .rows_affected())
 }
 
+/// Counts the storage events of every closed 15-minute bucket not rolled up yet, per operation
+/// (closed: ended a minute before `now_ms`); returns the rows written. Idempotent, so several
+/// servers may run it at once. Raw events stay: the rollups only spare the KPI board reading them.
+pub async fn roll_up_storage<C: ConnectionTrait>(conn: &C, now_ms: i64) -> Result<u64, DbErr> {
+    let b = ROLLUP_BUCKET_MS;
+    let Some((start, end)) =
+        unrolled(conn, "storage_rollups", "storage_events", "at", now_ms).await?
+    else {
+        return Ok(0);
+    };
+    let sql = format!(
+        "INSERT INTO storage_rollups (bucket_start, op, events, succeeded) \
+         SELECT bucket, op, n, ok \
+         FROM (SELECT (at / {b}) * {b} AS bucket, op, COUNT(*) AS n, \
+             SUM(CASE WHEN ok THEN 1 ELSE 0 END) AS ok FROM storage_events \
+           WHERE at >= {start} AND at < {end} GROUP BY (at / {b}) * {b}, op) sums WHERE true \
+         ON CONFLICT (bucket_start, op) DO NOTHING"
+    );
+    Ok(conn
+        .execute(Statement::from_string(conn.get_database_backend(), sql))
+        .await?
+        .rows_affected())
+}
+
+/// The closed buckets a rollup table still lacks, `[start, end)`: from the end of its newest
+/// bucket (or the bucket of the first raw row, whose time is `moment`) to the last bucket that
+/// ended a minute before `now_ms`; `None` when there is nothing to add up.
+async fn unrolled<C: ConnectionTrait>(
+    conn: &C,
+    rollups: &str,
+    raw: &str,
+    moment: &str,
+    now_ms: i64,
+) -> Result<Option<(i64, i64)>, DbErr> {
+    let b = ROLLUP_BUCKET_MS;
+    let start = match single(
+        conn,
+        &format!("SELECT MAX(bucket_start) AS v FROM {rollups}"),
+    )
+    .await?
+    {
+        Some(last) => last + b,
+        None => match single(conn, &format!("SELECT MIN({moment}) AS v FROM {raw}")).await? {
+            Some(first) => first.div_euclid(b) * b,
+            None => return Ok(None),
+        },
+    };
+    let end = (now_ms - 60_000).div_euclid(b) * b;
+    Ok((end > start).then_some((start, end)))
+}
+
+/// The integer `v` of a one-row statement, `None` when it is null.
+async fn single<C: ConnectionTrait>(conn: &C, sql: &str) -> Result<Option<i64>, DbErr> {
+    Ok(rows(conn, sql.to_owned())
+        .await?
+        .first()
+        .and_then(|r| r.try_get::<Option<i64>>("", "v").ok().flatten()))
+}
+
+/// Where a rollup table's buckets end within `[from, to)`: the end of its last bucket before
+/// `to`, held within the range. The rollups count before it, the raw rows from it.
+fn rolled_until(rollups: &str, from: i64, to: i64) -> String {
+    format!(
+        "(SELECT CASE WHEN last IS NULL OR last < {from} THEN {from} \
+           WHEN last > {to} THEN {to} ELSE last END \
+         FROM (SELECT MAX(bucket_start) + {ROLLUP_BUCKET_MS} AS last FROM {rollups} \
+           WHERE bucket_start < {to}) r)"
+    )
+}
+
 /// Deletes raw server samples older than `keep_ms` that are rolled up already; the first serve
 /// sample stays (uptime is counted from it). Returns the rows deleted.
 pub async fn prune_samples<C: ConnectionTrait>(
@@ -96,15 +145,10 @@ pub async fn prune_samples<C: ConnectionTrait>(
     now_ms: i64,
     keep_ms: i64,
 ) -> Result<u64, DbErr> {
-    let rolled_until = rows(
-        conn,
-        "SELECT MAX(bucket_start) AS last FROM server_rollups".to_owned(),
-    )
-    .await?
-    .first()
-    .and_then(|r| r.try_get::<Option<i64>>("", "last").ok().flatten())
-    .map(|last| last + ROLLUP_BUCKET_MS);
-    let Some(rolled_until) = rolled_until else {
+    let Some(rolled_until) = single(conn, "SELECT MAX(bucket_start) AS v FROM server_rollups")
+        .await?
+        .map(|last| last + ROLLUP_BUCKET_MS)
+    else {
         return Ok(0);
     };
     let cutoff = (now_ms - keep_ms).min(rolled_until);
@@ -599,10 +643,17 @@ impl<C: ConnectionTrait> Reader<'_, C> {
             tally.llm_retried += int(&row, "retried")?;
             tally.llm_latency_ms += mean(&row, "latency", "latency_n")?;
         }
-        // Grouped by operation too: one conditional sum per row instead of four.
+        // The rollups up to where they end, then the raw events; grouped by operation too (one
+        // conditional sum per row instead of four). A day may have a row from each part.
+        let rolled_until = rolled_until("storage_rollups", from, to);
         let sql = format!(
-            "SELECT {day} AS day, op, COUNT(*) AS n, SUM(CASE WHEN ok THEN 1 ELSE 0 END) AS ok \
-             FROM storage_events WHERE at >= {from} AND at < {to} GROUP BY {day}, op",
+            "SELECT {bucket_day} AS day, op, CAST(SUM(events) AS BIGINT) AS n, \
+               CAST(SUM(succeeded) AS BIGINT) AS ok FROM storage_rollups \
+             WHERE bucket_start >= {from} AND bucket_start < {rolled_until} GROUP BY {bucket_day}, op \
+             UNION ALL \
+             SELECT {day} AS day, op, COUNT(*) AS n, SUM(CASE WHEN ok THEN 1 ELSE 0 END) AS ok \
+             FROM storage_events WHERE at >= {rolled_until} AND at < {to} GROUP BY {day}, op",
+            bucket_day = w.day_of("bucket_start"),
             day = w.day_of("at"),
         );
         for row in rows(conn, sql).await? {
@@ -681,13 +732,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
     async fn samples(&self, days: &mut Days) -> Result<(), DbErr> {
         let (conn, w) = (self.conn, self.window);
         let (from, to) = (w.from_ms(), w.to_ms());
-        // Where the rollups end (the end of the last bucket before `to`), within the window.
-        let rolled_until = format!(
-            "(SELECT CASE WHEN last IS NULL OR last < {from} THEN {from} \
-               WHEN last > {to} THEN {to} ELSE last END \
-             FROM (SELECT MAX(bucket_start) + {ROLLUP_BUCKET_MS} AS last FROM server_rollups \
-               WHERE bucket_start < {to}) r)"
-        );
+        let rolled_until = rolled_until("server_rollups", from, to);
         let sql = format!(
             "SELECT {day} AS day, CAST(SUM(requests) AS BIGINT) AS requests, \
                CAST(SUM(request_errors) AS BIGINT) AS errors, \
