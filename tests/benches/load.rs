@@ -147,6 +147,11 @@ async fn single(
         ("overview", Request::Overview),
     ] {
         if wanted.contains(&name) {
+            if request == Request::Kpis {
+                let line = scenarios::first_boards(&ctx).await;
+                println!("{}", one_line(&line));
+                lines.push(line);
+            }
             let line = scenarios::throughput(&ctx, settings, request).await;
             println!("{}", one_line(&line));
             lines.push(line);
