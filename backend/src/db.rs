@@ -207,14 +207,61 @@ impl DbHealth {
     }
 }
 
-/// A migrated in-memory SQLite database of one connection, for unit tests.
+/// Databases and rows for unit tests.
 #[cfg(test)]
-pub async fn memory_db() -> DatabaseConnection {
-    let db = Database::connect("sqlite::memory:")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    migrate(&db).await.unwrap_or_else(|e| panic!("{e}"));
-    db
+pub mod fixtures {
+    use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+
+    /// A migrated in-memory SQLite database of one connection.
+    pub async fn memory_db() -> DatabaseConnection {
+        let db = Database::connect("sqlite::memory:")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        super::migrate(&db).await.unwrap_or_else(|e| panic!("{e}"));
+        db
+    }
+
+    /// Runs `sql`, panicking with it on failure.
+    pub async fn exec(db: &DatabaseConnection, sql: &str) {
+        db.execute(Statement::from_string(db.get_database_backend(), sql))
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+
+    /// An active counselor `id` without a team.
+    pub async fn insert_counselor(db: &DatabaseConnection, id: &str) {
+        exec(
+            db,
+            &format!(
+                "INSERT INTO users (id, email, display_name, password_hash, role, team_id, \
+                 locale, active, created_at) \
+                 VALUES ('{id}', '{id}@x.io', '{id}', 'x', 'counselor', NULL, 'ko', true, 0)"
+            ),
+        )
+        .await;
+    }
+
+    /// A completed text consultation `id` of `owner`, uploaded at 0 and finished at
+    /// `completed_at`.
+    pub async fn insert_consultation(
+        db: &DatabaseConnection,
+        id: &str,
+        owner: &str,
+        completed_at: Option<i64>,
+    ) {
+        let completed_at = completed_at.map_or("NULL".to_owned(), |at| at.to_string());
+        exec(
+            db,
+            &format!(
+                "INSERT INTO consultations (id, owner_id, title, file_type, status, \
+                 source_sha256, storage_key, byte_size, mime, original_name, created_at, \
+                 completed_at) \
+                 VALUES ('{id}', '{owner}', 't', 'text', 'completed', '{id}', 'k/{id}', 1, \
+                 'text/plain', 'a.txt', 0, {completed_at})"
+            ),
+        )
+        .await;
+    }
 }
 
 /// Renders `?` placeholders as `$1, $2, …` for PostgreSQL.

@@ -154,26 +154,15 @@ pub async fn track<C: ConnectionTrait>(
 mod tests {
     use super::*;
     use crate::auth::Role;
+    use crate::db::fixtures::{insert_consultation, insert_counselor, memory_db};
     use crate::entity::activity_events;
     use sea_orm::{DatabaseConnection, QueryOrder, Statement};
 
     const MIN: i64 = 60 * 1000;
 
-    async fn insert_user(db: &DatabaseConnection, user: &str) {
-        db.execute(Statement::from_string(
-            db.get_database_backend(),
-            format!(
-                "INSERT INTO users (id, email, display_name, password_hash, role, team_id, locale, active, created_at) \
-                 VALUES ('{user}', '{user}@x.io', '{user}', 'x', 'counselor', NULL, 'ko', true, 0)"
-            ),
-        ))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    }
-
     async fn db_with_user(user: &str) -> DatabaseConnection {
-        let db = crate::db::memory_db().await;
-        insert_user(&db, user).await;
+        let db = memory_db().await;
+        insert_counselor(&db, user).await;
         db
     }
 
@@ -215,17 +204,7 @@ mod tests {
     async fn the_first_download_or_share_of_a_report_stamps_its_use_and_later_ones_keep_it() {
         let db = db_with_user("u1").await;
         for id in ["c1", "c2"] {
-            db.execute(Statement::from_string(
-                db.get_database_backend(),
-                format!(
-                    "INSERT INTO consultations (id, owner_id, title, file_type, status, source_sha256, \
-                     storage_key, byte_size, mime, original_name, created_at, completed_at) \
-                     VALUES ('{id}', 'u1', 't', 'text', 'completed', '{id}', 'k/{id}', 1, 'text/plain', \
-                     'a.txt', 0, {MIN})"
-                ),
-            ))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+            insert_consultation(&db, id, "u1", Some(MIN)).await;
         }
         let used_at = |id: &'static str| {
             let db = db.clone();

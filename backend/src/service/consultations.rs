@@ -675,18 +675,6 @@ pub async fn count_consultations(
         .await?)
 }
 
-/// The latest report of a consultation (call only after an ownership check).
-pub async fn latest_report(
-    db: &DatabaseConnection,
-    consultation_id: &str,
-) -> Result<Option<Report>, ConsultationError> {
-    latest_analysis(db, consultation_id)
-        .await?
-        .as_ref()
-        .map(report_of)
-        .transpose()
-}
-
 /// The report an analysis row stores.
 pub fn report_of(analysis: &analyses::Model) -> Result<Report, ConsultationError> {
     serde_json::from_str(&analysis.report).map_err(|e| ConsultationError::Corrupt(e.to_string()))
@@ -744,13 +732,7 @@ pub async fn progress_events(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sea_orm::Statement;
-
-    async fn run(db: &DatabaseConnection, sql: &str) {
-        db.execute(Statement::from_string(db.get_database_backend(), sql))
-            .await
-            .unwrap_or_else(|e| panic!("{sql}: {e}"));
-    }
+    use crate::db::fixtures::{exec, insert_consultation, insert_counselor, memory_db};
 
     fn viewer(user: &str, role: Role) -> Viewer {
         Viewer {
@@ -764,38 +746,21 @@ mod tests {
 
     /// Two counselors; `c1` (u1's) has a transcript and analyses 1 and 2, `c2` (u1's) nothing yet.
     async fn db_with_consultations() -> DatabaseConnection {
-        let db = crate::db::memory_db().await;
+        let db = memory_db().await;
         for user in ["u1", "u2"] {
-            run(
-                &db,
-                &format!(
-                    "INSERT INTO users (id, email, display_name, password_hash, role, team_id, \
-                     locale, active, created_at) \
-                     VALUES ('{user}', '{user}@x.io', '{user}', 'x', 'counselor', NULL, 'ko', true, 0)"
-                ),
-            )
-            .await;
+            insert_counselor(&db, user).await;
         }
         for id in ["c1", "c2"] {
-            run(
-                &db,
-                &format!(
-                    "INSERT INTO consultations (id, owner_id, title, file_type, status, \
-                     source_sha256, storage_key, byte_size, mime, original_name, created_at) \
-                     VALUES ('{id}', 'u1', 't', 'text', 'completed', '{id}', 'k/{id}', 1, \
-                     'text/plain', 'a.txt', 0)"
-                ),
-            )
-            .await;
+            insert_consultation(&db, id, "u1", None).await;
         }
-        run(
+        exec(
             &db,
             "INSERT INTO transcripts (consultation_id, turns, source, format, pii_redactions, \
              created_at) VALUES ('c1', '[]', 'upload', 'plain', 0, 0)",
         )
         .await;
         for version in [2, 1] {
-            run(
+            exec(
                 &db,
                 &format!(
                     "INSERT INTO analyses (id, consultation_id, version, analyzer, report, \

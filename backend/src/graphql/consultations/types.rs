@@ -7,7 +7,7 @@ use shared::report::Report;
 use shared::transcript::Turn;
 
 use crate::clock::to_datetime;
-use crate::entity::{consultations, transcripts};
+use crate::entity::{analyses, consultations, transcripts};
 use crate::error::Lang;
 use crate::graphql::context::{lang, map_err, state, viewer};
 use crate::graphql::disputes::types::ItemDispute;
@@ -16,8 +16,8 @@ use crate::graphql::sharing::types::ShareLink;
 use crate::jobs::ProgressEvent as DomainEvent;
 use crate::service::activity::{ActivityKind, track};
 use crate::service::consultations::{
-    ConsultationParts, failure_message, latest_report, progress_events, report_of,
-    transcript_details, turns_of,
+    ConsultationError, ConsultationParts, failure_message, latest_analysis, progress_events,
+    report_of, transcript_details, turns_of,
 };
 use crate::service::disputes::{disputes_of, owner_acknowledgement};
 use crate::service::exports::list_share_links;
@@ -38,6 +38,17 @@ impl Consultation {
     /// A consultation whose report and transcript fields use `parts` instead of reading them.
     pub fn with_parts(row: consultations::Model, parts: ConsultationParts) -> Self {
         Self(row, Some(parts))
+    }
+
+    /// The latest analysis row: the one read with the consultation, or read now.
+    async fn analysis_row(&self, ctx: &Context<'_>) -> Result<Option<analyses::Model>> {
+        match &self.1 {
+            Some(parts) => Ok(parts.latest_analysis.clone()),
+            None => latest_analysis(&state(ctx)?.db, &self.0.id)
+                .await
+                .map_err(ConsultationError::from)
+                .map_err(map_err(ctx)),
+        }
     }
 
     /// The transcript row: the one read with the consultation, or read now.
@@ -137,11 +148,13 @@ impl Consultation {
     /// The latest analysis report, once completed. Reading it counts as a report view.
     async fn report(&self, ctx: &Context<'_>) -> Result<Option<Report>> {
         let db = &state(ctx)?.db;
-        let report = match &self.1 {
-            Some(parts) => parts.latest_analysis.as_ref().map(report_of).transpose(),
-            None => latest_report(db, &self.0.id).await,
-        }
-        .map_err(map_err(ctx))?;
+        let report = self
+            .analysis_row(ctx)
+            .await?
+            .as_ref()
+            .map(report_of)
+            .transpose()
+            .map_err(map_err(ctx))?;
         if report.is_some()
             && let Ok(viewer) = viewer(ctx)
         {

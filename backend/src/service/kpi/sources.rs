@@ -121,10 +121,10 @@ async fn unrolled<C: ConnectionTrait>(
 
 /// The integer `v` of a one-row statement, `None` when it is null.
 async fn single<C: ConnectionTrait>(conn: &C, sql: &str) -> Result<Option<i64>, DbErr> {
-    Ok(rows(conn, sql.to_owned())
-        .await?
-        .first()
-        .and_then(|r| r.try_get::<Option<i64>>("", "v").ok().flatten()))
+    match rows(conn, sql.to_owned()).await?.first() {
+        Some(row) => row.try_get::<Option<i64>>("", "v"),
+        None => Ok(None),
+    }
 }
 
 /// Where a rollup table's buckets end within `[from, to)`: the end of its last bucket before
@@ -483,14 +483,11 @@ impl<C: ConnectionTrait> Reader<'_, C> {
     /// Consultations stored before the window.
     async fn files_before(&self) -> Result<i64, DbErr> {
         let sql = format!(
-            "SELECT COUNT(*) AS n FROM consultations WHERE created_at < {}{}",
+            "SELECT COUNT(*) AS v FROM consultations WHERE created_at < {}{}",
             self.window.from_ms(),
             self.scope.users("owner_id"),
         );
-        match rows(self.conn, sql).await?.first() {
-            Some(row) => int(row, "n"),
-            None => Ok(0),
-        }
+        Ok(single(self.conn, &sql).await?.unwrap_or(0))
     }
 
     /// Per-day analyses and, for each analysis after a counselor's first five, its change against
@@ -777,10 +774,11 @@ impl<C: ConnectionTrait> Reader<'_, C> {
 
     /// When the first serve process sample was taken.
     async fn first_sample(&self, facts: &mut Facts) -> Result<(), DbErr> {
-        let sql = "SELECT MIN(at) AS first_at FROM server_samples WHERE role = 'serve'".to_owned();
-        if let Some(row) = rows(self.conn, sql).await?.first() {
-            facts.first_sample_ms = row.try_get::<Option<i64>>("", "first_at")?;
-        }
+        facts.first_sample_ms = single(
+            self.conn,
+            "SELECT MIN(at) AS v FROM server_samples WHERE role = 'serve'",
+        )
+        .await?;
         Ok(())
     }
 
