@@ -1,7 +1,7 @@
 //! Invariants shared by the parser targets.
 
-use consult_coach::ingest::transcript::{ParsedTranscript, RawTurn};
-use consult_coach::ingest::{IngestError, MAX_TURNS};
+use coach_analyzer::ingest::transcript::{ParsedTranscript, RawTurn};
+use coach_analyzer::ingest::{IngestError, MAX_TURNS};
 
 /// A parser's raw turns stay within the turn bound.
 pub fn check_raw(turns: &[RawTurn]) {

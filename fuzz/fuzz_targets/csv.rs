@@ -3,7 +3,7 @@
 
 #![no_main]
 
-use consult_coach::ingest::transcript::{csv, parse_transcript};
+use coach_analyzer::ingest::transcript::{csv, parse_transcript};
 use libfuzzer_sys::fuzz_target;
 
 mod common;

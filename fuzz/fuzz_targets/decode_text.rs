@@ -3,8 +3,8 @@
 
 #![no_main]
 
-use consult_coach::ingest::IngestError;
-use consult_coach::ingest::text::{MAX_INPUT_BYTES, decode_text};
+use coach_analyzer::ingest::IngestError;
+use coach_analyzer::ingest::text::{MAX_INPUT_BYTES, decode_text};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|bytes: &[u8]| {

@@ -2,7 +2,7 @@
 
 #![no_main]
 
-use consult_coach::ingest::transcript::{kakao, parse_transcript};
+use coach_analyzer::ingest::transcript::{kakao, parse_transcript};
 use libfuzzer_sys::fuzz_target;
 
 mod common;

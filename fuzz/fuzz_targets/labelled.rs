@@ -2,7 +2,7 @@
 
 #![no_main]
 
-use consult_coach::ingest::transcript::{SpeakerAliases, labelled, parse_transcript_with};
+use coach_analyzer::ingest::transcript::{SpeakerAliases, labelled, parse_transcript_with};
 use libfuzzer_sys::fuzz_target;
 
 mod common;

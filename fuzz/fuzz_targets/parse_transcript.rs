@@ -2,9 +2,9 @@
 
 #![no_main]
 
-use consult_coach::ingest::MAX_TURNS;
-use consult_coach::ingest::text::decode_text;
-use consult_coach::ingest::transcript::parse_transcript;
+use coach_analyzer::ingest::MAX_TURNS;
+use coach_analyzer::ingest::text::decode_text;
+use coach_analyzer::ingest::transcript::parse_transcript;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|bytes: &[u8]| {

@@ -3,8 +3,8 @@
 
 #![no_main]
 
-use consult_coach::ingest::IngestError;
-use consult_coach::ingest::sniff::{SNIFF_BYTES, detect, is_supported_media};
+use coach_analyzer::ingest::IngestError;
+use coach_analyzer::ingest::sniff::{SNIFF_BYTES, detect, is_supported_media};
 use libfuzzer_sys::fuzz_target;
 use shared::consultation::FileType;
 

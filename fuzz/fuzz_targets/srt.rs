@@ -2,7 +2,7 @@
 
 #![no_main]
 
-use consult_coach::ingest::transcript::{parse_transcript, srt};
+use coach_analyzer::ingest::transcript::{parse_transcript, srt};
 use libfuzzer_sys::fuzz_target;
 
 mod common;

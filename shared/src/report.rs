@@ -1,4 +1,4 @@
-//! The analysis report (DESIGN §4). The local analyzer produces a complete one alone; LLM providers
+//! The analysis report (ARCHITECTURE §7). The local analyzer produces a complete one alone; LLM providers
 //! refine it; the API, the web app and exports all read it.
 
 use serde::{Deserialize, Serialize};

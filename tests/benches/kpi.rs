@@ -16,11 +16,11 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use consult_coach::config::KpiSettings;
-use consult_coach::service::kpi::compute_outcomes;
-use consult_coach::service::kpi::daycache;
-use consult_coach::service::kpi::evaluate::Outcome;
-use consult_coach::service::kpi::sources::{Scope, Window};
+use coach_app::config::KpiSettings;
+use coach_app::service::kpi::compute_outcomes;
+use coach_app::service::kpi::daycache;
+use coach_app::service::kpi::evaluate::Outcome;
+use coach_app::service::kpi::sources::{KpiScope, Window};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use shared::inputs::DayRange;
 use shared::kpi::KpiValue;
@@ -148,7 +148,7 @@ async fn time_board(
     db: &DatabaseConnection,
     settings: &KpiSettings,
     range: DayRange,
-    scope: Scope,
+    scope: KpiScope,
     now_ms: i64,
 ) -> Result<(Duration, Duration, Duration)> {
     daycache::clear(db).await?;
@@ -183,10 +183,10 @@ async fn time_board(
     let records = daycache::load_records(db, window, &scope, 30 * DAY_MS, now_ms).await?;
     let read = started.elapsed();
     let started = Instant::now();
-    let outcomes = consult_coach::service::kpi::evaluate::evaluate_all(
+    let outcomes = coach_app::service::kpi::evaluate::evaluate_all(
         &records,
         window,
-        consult_coach::service::kpi::evaluate::EvalSettings {
+        coach_app::service::kpi::evaluate::EvalSettings {
             llm_daily_quota: None,
             db_budget_bytes: 100.0 * 1024.0 * 1024.0,
             now_ms,
@@ -203,7 +203,7 @@ async fn time_board(
 }
 
 fn day(ms: i64) -> String {
-    consult_coach::clock::to_datetime(ms + 9 * 3_600_000)
+    shared::clock::to_datetime(ms + 9 * 3_600_000)
         .format("%Y-%m-%d")
         .to_string()
 }
@@ -229,14 +229,14 @@ async fn main() -> Result<()> {
             .await?;
     }
     let db = Database::connect(format!("{prefix}/{name}")).await?;
-    consult_coach::db::migrate(&db).await?;
-    let now = consult_coach::clock::now_ms();
+    coach_app::db::migrate(&db).await?;
+    let now = shared::clock::now_ms();
     if reuse.is_none() {
         println!("KPI bench: {rows} consultations over 365 days on PostgreSQL");
         let started = Instant::now();
         generate(&db, rows, now).await?;
         // As `serve` does every five minutes.
-        let buckets = consult_coach::service::kpi::sources::roll_up_samples(&db, now).await?;
+        let buckets = coach_app::service::kpi::sources::roll_up_samples(&db, now).await?;
         println!("  {buckets} quarter-hours of server samples rolled up");
         println!(
             "  data generated in {:.1} s",
@@ -248,12 +248,12 @@ async fn main() -> Result<()> {
 
     let settings = KpiSettings::default();
     let ranges = [
-        ("last 30 days, everyone", 30, Scope::default()),
-        ("last 365 days, everyone", 365, Scope::default()),
+        ("last 30 days, everyone", 30, KpiScope::default()),
+        ("last 365 days, everyone", 365, KpiScope::default()),
         (
             "last 30 days, one team",
             30,
-            Scope {
+            KpiScope {
                 team_id: Some("team-3".to_owned()),
                 user_id: None,
             },

@@ -254,7 +254,7 @@ fn write_results(options: &Options, settings: &Settings, sections: &[String]) ->
     let memory_gb = tests::proc_field(&meminfo, "MemTotal")
         .and_then(|v| v.trim_end_matches("kB").trim().parse::<f64>().ok())
         .map_or(0.0, |kb| kb / 1024.0 / 1024.0);
-    let date = consult_coach::clock::to_datetime(consult_coach::clock::now_ms())
+    let date = shared::clock::to_datetime(shared::clock::now_ms())
         .format("%Y-%m-%d")
         .to_string();
     let body = format!(

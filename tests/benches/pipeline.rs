@@ -13,7 +13,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use consult_coach::entity::consultations;
+use coach_app::entity::consultations;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 use tests::{Db, TestApp, spawn_app_with};

@@ -15,14 +15,14 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use consult_coach::auth::Role;
-use consult_coach::config::Settings;
-use consult_coach::service::users::{NewUser, create_user};
+use coach_app::config::Settings;
+use coach_app::service::users::{NewUser, create_user};
 use consult_coach::startup::Application;
 use futures_util::{SinkExt, StreamExt};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use secrecy::SecretString;
 use serde_json::{Value, json};
+use shared::access::Role;
 use shared::inputs::{Email, Password};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -119,7 +119,7 @@ pub async fn test_settings(db: Db, data_dir: &std::path::Path) -> Result<Setting
 /// Creates a fresh bucket on the S3 server of `TEST_S3_ENDPOINT` (moto_server, started by the test
 /// command) and points the settings at it.
 pub async fn use_fresh_s3_bucket(settings: &mut Settings) -> Result<String> {
-    use consult_coach::config::StorageBackend;
+    use coach_app::config::StorageBackend;
     let endpoint = std::env::var("TEST_S3_ENDPOINT")
         .context("TEST_S3_ENDPOINT is not set: run the README's test command (scripts/test.sh), which starts moto_server")?;
     let bucket = format!("cc-test-{}", uuid::Uuid::new_v4().simple());
@@ -974,7 +974,7 @@ pub fn kpi_of(board: &Value, id: &str) -> Value {
 
 /// Today in the default KPI time zone (Korea, UTC+9), `YYYY-MM-DD`.
 pub fn kpi_today() -> String {
-    consult_coach::clock::to_datetime(consult_coach::clock::now_ms() + 9 * 3_600_000)
+    shared::clock::to_datetime(shared::clock::now_ms() + 9 * 3_600_000)
         .format("%Y-%m-%d")
         .to_string()
 }

@@ -167,7 +167,7 @@ impl Deployment {
         deployment.seeded = seed::seed(
             &deployment.db,
             &spec,
-            consult_coach::clock::now_ms(),
+            shared::clock::now_ms(),
             reuse.is_none(),
         )
         .await?;
@@ -316,7 +316,7 @@ pub async fn sign_in(
 
 /// Environment for S3 storage in a fresh bucket on the test S3 server (`TEST_S3_ENDPOINT`).
 async fn s3_environment() -> Result<Vec<(String, String)>> {
-    let mut settings = consult_coach::config::Settings::default();
+    let mut settings = coach_app::config::Settings::default();
     let bucket = crate::use_fresh_s3_bucket(&mut settings).await?;
     let endpoint = settings.storage.s3.endpoint.unwrap_or_default();
     Ok([

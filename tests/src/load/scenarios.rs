@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail, ensure};
-use consult_coach::entity::{analyses, consultations, job_events};
+use coach_app::entity::{analyses, consultations, job_events};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -173,9 +173,9 @@ impl Context {
         let users = &deployment.seeded.users;
         let emails: Vec<String> = users.iter().map(|u| u.email.clone()).collect();
         let tokens = sign_in(&http, &deployment.servers, &emails).await?;
-        let today_ms = consult_coach::clock::now_ms() + 9 * 3_600_000;
+        let today_ms = shared::clock::now_ms() + 9 * 3_600_000;
         let day = |ms: i64| {
-            consult_coach::clock::to_datetime(ms)
+            shared::clock::to_datetime(ms)
                 .format("%Y-%m-%d")
                 .to_string()
         };

@@ -9,7 +9,7 @@
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use consult_coach::entity::{
+use coach_app::entity::{
     activity_events, analyses, consultations, feedback, improvement_items, job_events, jobs,
     storage_events, teams, transcripts, users,
 };
@@ -106,16 +106,16 @@ pub struct Template {
 /// The project's own sample consultations (the analyzer's fixtures), as uploadable transcripts.
 fn base_conversations() -> Vec<String> {
     let mut texts: Vec<String> = [
-        include_str!("../../../backend/src/analysis/fixtures/ko_delivery_polite.txt"),
-        include_str!("../../../backend/src/analysis/fixtures/ko_delivery_rude.txt"),
-        include_str!("../../../backend/src/analysis/fixtures/ko_refund_filler.txt"),
-        include_str!("../../../backend/src/analysis/fixtures/ko_card_loss_timed.txt"),
-        include_str!("../../../backend/src/analysis/fixtures/en_double_charge.txt"),
+        include_str!("../../../backend/analyzer/fixtures/ko_delivery_polite.txt"),
+        include_str!("../../../backend/analyzer/fixtures/ko_delivery_rude.txt"),
+        include_str!("../../../backend/analyzer/fixtures/ko_refund_filler.txt"),
+        include_str!("../../../backend/analyzer/fixtures/ko_card_loss_timed.txt"),
+        include_str!("../../../backend/analyzer/fixtures/en_double_charge.txt"),
     ]
     .iter()
     .map(|t| (*t).to_owned())
     .collect();
-    let pairs = include_str!("../../../backend/src/analysis/fixtures/ko_polite_rude_pairs.jsonl");
+    let pairs = include_str!("../../../backend/analyzer/fixtures/ko_polite_rude_pairs.jsonl");
     for line in pairs.lines().filter(|l| !l.trim().is_empty()) {
         let Ok(conversation) = serde_json::from_str::<serde_json::Value>(line) else {
             continue;
@@ -159,10 +159,10 @@ pub fn templates() -> Result<Vec<Template>> {
             let text = variant.join("\n");
             let report = consult_coach::cli::analyze_transcript_bytes(text.as_bytes())
                 .map_err(|e| anyhow::anyhow!(e.describe()))?;
-            let decoded = consult_coach::ingest::text::decode_text(text.as_bytes())?;
+            let decoded = coach_analyzer::ingest::text::decode_text(text.as_bytes())?;
             let mut turns: Vec<Turn> =
-                consult_coach::ingest::transcript::parse_transcript(&decoded.text)?.turns;
-            consult_coach::analysis::redact::redact_turns(&mut turns);
+                coach_analyzer::ingest::transcript::parse_transcript(&decoded.text)?.turns;
+            coach_analyzer::redact::redact_turns(&mut turns);
             out.push(Template {
                 turns_json: serde_json::to_string(&turns)?,
                 report_json: serde_json::to_string(&report)?,
@@ -211,7 +211,7 @@ pub async fn seed(
     let count = spec.consultations;
     let started = Instant::now();
     let templates = tokio::task::spawn_blocking(templates).await??;
-    let password_hash = consult_coach::auth::passwords::hash_password(PASSWORD.to_owned()).await?;
+    let password_hash = coach_app::auth::passwords::hash_password(PASSWORD.to_owned()).await?;
     let users = organisation(spec);
     if write {
         write_organisation(db, spec, &users, &password_hash, now_ms).await?;
@@ -242,7 +242,7 @@ pub async fn seed(
         // first five (상담 품질 점수 개선 reads them).
         migration::kpi_columns::fill_baselines(db).await?;
         // The quarter-hours of storage events a running server would have rolled up.
-        consult_coach::service::kpi::sources::roll_up_storage(db, now_ms).await?;
+        coach_app::service::kpi::sources::roll_up_storage(db, now_ms).await?;
         // What autovacuum would have done over the 90 days: without it PostgreSQL plans the
         // first minutes' statements with no statistics (a team's report use took 20 ms instead
         // of 0.3, joining every completed consultation to the team) and reads the heap where
@@ -477,7 +477,7 @@ async fn write_batch(db: &DatabaseConnection, rows: &[Row<'_>]) -> Result<()> {
     )
     .await?;
     let settle_after = 30 * DAY_MS;
-    let now = consult_coach::clock::now_ms();
+    let now = shared::clock::now_ms();
     insert_chunked(
         &txn,
         done.iter()

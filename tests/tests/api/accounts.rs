@@ -1,9 +1,9 @@
 //! Accounts: refresh-token rotation, logout, API keys, teams, user administration, own settings,
 //! sign-up, login limits and activity events.
 
-use consult_coach::auth::Role;
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
+use shared::access::Role;
 use tests::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, db_tests, spawn_app, spawn_app_with};
 
 const LOGIN: &str = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken refreshToken user { email } } }";

@@ -1,8 +1,8 @@
 //! Database backups: on request, on the schedule of `serve` and by `consult-coach backup`; each
 //! attempt recorded, the newest kept, failures explained, and a backup restores every record.
 
-use consult_coach::auth::Role;
 use serde_json::{Value, json};
+use shared::access::Role;
 use tests::error_code as code;
 use tests::{Db, TestApp, db_tests, spawn_app, spawn_app_with};
 
@@ -55,7 +55,7 @@ async fn restore(db: Db, backup: &std::path::Path) -> TestApp {
 db_tests! {
     async fn the_system_status_names_the_engines_in_use_and_never_a_secret(db: Db) {
         let app = spawn_app_with(db, |s| {
-            s.analyzer.provider = consult_coach::config::AnalyzerProvider::Openai;
+            s.analyzer.provider = coach_app::config::AnalyzerProvider::Openai;
             s.analyzer.model = Some("qwen2.5:7b".into());
             s.providers.openai.base_url = Some("http://127.0.0.1:9/v1".into());
             s.providers.openai.api_key = Some(secrecy::SecretString::from("sk-status-secret-123"));

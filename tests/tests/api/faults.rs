@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use consult_coach::entity::{analyses, jobs};
+use coach_app::entity::{analyses, jobs};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 use tests::{TestApp, db_tests, spawn_app_with};
@@ -75,7 +75,7 @@ async fn wait_completed(app: &TestApp, token: &str, id: &str) {
     assert_eq!(terminal["status"], "COMPLETED", "{terminal}");
 }
 
-fn short_leases(settings: &mut consult_coach::config::Settings) {
+fn short_leases(settings: &mut coach_app::config::Settings) {
     settings.workers.count = 0;
     settings.workers.lease_secs = 5;
 }

@@ -1,9 +1,9 @@
 //! Every KPI of the sheet through `kpis` / `kpi`, computed from the product's own records on both
 //! databases: arranged records on fixed days, a real run, server samples, access rules.
 
-use consult_coach::auth::Role;
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
+use shared::access::Role;
 use tests::error_code as code;
 use tests::{TestApp, db_tests, spawn_app, spawn_app_with};
 
@@ -91,10 +91,10 @@ db_tests! {
         let token = app.login("late@example.com", "password-for-tests").await;
         let id = app.upload_text(&token, "늦은 분석.txt", "상담원: 안녕하세요, 무엇을 도와드릴까요?\n고객: 배송이 늦어요.").await;
         // Uploaded ten days ago, and no worker has picked it up since.
-        let created = consult_coach::clock::now_ms() - 10 * DAY;
+        let created = shared::clock::now_ms() - 10 * DAY;
         app.exec_sql(format!("UPDATE consultations SET created_at = {created} WHERE id = '{id}'")).await;
         app.exec_sql(format!("UPDATE jobs SET created_at = {created} WHERE consultation_id = '{id}'")).await;
-        let day = consult_coach::clock::to_datetime(created + 9 * HOUR).format("%Y-%m-%d").to_string();
+        let day = shared::clock::to_datetime(created + 9 * HOUR).format("%Y-%m-%d").to_string();
 
         let waiting = board(&app, &admin, &day, &day, json!({})).await;
         assert_eq!(value(&waiting, "daily_uploads"), Some(1.0));
@@ -213,7 +213,7 @@ db_tests! {
             .graphql(Some(&token), "mutation($id: ID!) { rateAnalysis(consultationId: $id, input: {rating: 4}) { id } }", json!({ "id": first }))
             .await;
         assert!(rated["errors"].is_null(), "{rated}");
-        let now = consult_coach::clock::now_ms();
+        let now = shared::clock::now_ms();
         for (status, retries, latency) in [("200", 0, 1_000), ("200", 1, 3_000), ("503", 2, 5_000), ("NULL", 0, 60_000)] {
             app.exec_sql(format!(
                 "INSERT INTO llm_calls (provider, model, purpose, consultation_id, started_at, latency_ms, status, http_status, retries) \
@@ -474,27 +474,27 @@ db_tests! {
     }
 
     async fn a_recorded_dependency_audit_sets_the_vulnerabilities_kpi(db: Db) {
-        use consult_coach::service::security::{parse_cargo_audit, record_audit};
+        use coach_app::service::security::{parse_cargo_audit, record_audit};
         let app = spawn_app(db).await;
         let admin = app.login(tests::ADMIN_EMAIL, tests::ADMIN_PASSWORD).await;
         let report = r#"{"vulnerabilities":{"found":true,"count":1,"list":[{"advisory":{"id":"RUSTSEC-2023-0071"}}]}}"#;
         let summary = parse_cargo_audit(report).unwrap_or_else(|e| panic!("{e}"));
-        record_audit(&app.db, "cargo-audit", &summary, consult_coach::clock::now_ms()).await.unwrap_or_else(|e| panic!("{e}"));
+        record_audit(&app.db, "cargo-audit", &summary, shared::clock::now_ms()).await.unwrap_or_else(|e| panic!("{e}"));
         let day = today();
         let first = board(&app, &admin, &day, &day, json!({})).await;
         assert_eq!(value(&first, "vulnerabilities"), Some(1.0));
         assert_eq!(kpi(&first, "vulnerabilities")["status"], "NOT_MET");
         let clean = parse_cargo_audit(r#"{"vulnerabilities":{"found":false,"count":0,"list":[]}}"#).unwrap_or_else(|e| panic!("{e}"));
-        record_audit(&app.db, "cargo-audit", &clean, consult_coach::clock::now_ms() + 1).await.unwrap_or_else(|e| panic!("{e}"));
+        record_audit(&app.db, "cargo-audit", &clean, shared::clock::now_ms() + 1).await.unwrap_or_else(|e| panic!("{e}"));
         let latest = board(&app, &admin, &day, &day, json!({})).await;
         assert_eq!(kpi(&latest, "vulnerabilities")["status"], "MET", "the latest audit counts");
     }
 
     async fn a_secret_written_to_the_log_is_redacted_and_counted_as_a_key_exposure(db: Db) {
-        use consult_coach::telemetry::secrets::{ScrubbingWriter, install};
+        use coach_app::telemetry::secrets::{ScrubbingWriter, install};
         use std::sync::{Arc, Mutex};
         let key = "AIzaSyTestOnly-0123456789abcdefghijklmno";
-        let mut configured = consult_coach::config::Settings::default();
+        let mut configured = coach_app::config::Settings::default();
         configured.providers.gemini.api_key = Some(key.to_owned().into());
         install(&configured);
         let app = spawn_app(db).await;
@@ -570,11 +570,11 @@ db_tests! {
         assert!(raw.iter().all(|(_, v, _)| v.is_some()), "{raw:?}");
         let uptime = raw.iter().find(|(id, _, _)| id == "uptime").and_then(|(_, v, _)| *v);
         assert!(uptime.is_some_and(|u| u < 100.0), "the hour without samples is down time: {uptime:?}");
-        let buckets = consult_coach::service::kpi::sources::roll_up_samples(&app.db, consult_coach::clock::now_ms())
+        let buckets = coach_app::service::kpi::sources::roll_up_samples(&app.db, shared::clock::now_ms())
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(buckets, 2 * 24 * 4 - 4, "one row per 15 minutes with samples");
-        assert_eq!(consult_coach::service::kpi::sources::roll_up_samples(&app.db, consult_coach::clock::now_ms()).await.ok(), Some(0), "idempotent");
+        assert_eq!(coach_app::service::kpi::sources::roll_up_samples(&app.db, shared::clock::now_ms()).await.ok(), Some(0), "idempotent");
         let same_as_raw = |rolled: &[(String, Option<f64>, Value)]| {
             for ((id, before, series_before), (_, after, series_after)) in raw.iter().zip(rolled) {
                 assert!(before.zip(*after).is_some_and(|(b, a)| (b - a).abs() < 1e-9), "{id}: {before:?} → {after:?}");
@@ -582,12 +582,12 @@ db_tests! {
             }
         };
         // These days are settled: read them from the tables again, not from the day cache.
-        let clear_cache = || async { consult_coach::service::kpi::daycache::clear(&app.db).await.unwrap_or_else(|e| panic!("{e}")) };
+        let clear_cache = || async { coach_app::service::kpi::daycache::clear(&app.db).await.unwrap_or_else(|e| panic!("{e}")) };
         assert!(clear_cache().await > 0, "the first board cached its settled days");
         same_as_raw(&figures(&board(&app, &admin, "2026-01-05", "2026-01-07", json!({})).await));
 
         // Raw samples past their retention go; the rollups (and the first serve sample) stay.
-        let pruned = consult_coach::service::kpi::sources::prune_samples(&app.db, consult_coach::clock::now_ms(), 14 * DAY)
+        let pruned = coach_app::service::kpi::sources::prune_samples(&app.db, shared::clock::now_ms(), 14 * DAY)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(pruned, 2 * (2 * 24 * 60 - 60) - 1);
@@ -617,10 +617,10 @@ db_tests! {
         assert!(raw.iter().all(|(v, _)| v.is_some_and(|v| v > 50.0 && v < 100.0)), "{raw:?}");
         let roll_up = |now: i64| {
             let db = app.db.clone();
-            async move { consult_coach::service::kpi::sources::roll_up_storage(&db, now).await.unwrap_or_else(|e| panic!("{e}")) }
+            async move { coach_app::service::kpi::sources::roll_up_storage(&db, now).await.unwrap_or_else(|e| panic!("{e}")) }
         };
         // The settled days are read from the tables again each time, not from the day cache.
-        let clear_cache = || async { consult_coach::service::kpi::daycache::clear(&app.db).await.unwrap_or_else(|e| panic!("{e}")) };
+        let clear_cache = || async { coach_app::service::kpi::daycache::clear(&app.db).await.unwrap_or_else(|e| panic!("{e}")) };
 
         // The first day and a half rolled up, the rest still raw: one day has rows from both.
         let rows = roll_up(MONDAY_KST + DAY + DAY / 2 + 60_000).await;
@@ -628,9 +628,9 @@ db_tests! {
         clear_cache().await;
         assert_eq!(read().await, raw, "rolled up in part");
 
-        let rows = roll_up(consult_coach::clock::now_ms()).await;
+        let rows = roll_up(shared::clock::now_ms()).await;
         assert_eq!(rows, 2 * 12 * 4, "the rest");
-        assert_eq!(roll_up(consult_coach::clock::now_ms()).await, 0, "idempotent");
+        assert_eq!(roll_up(shared::clock::now_ms()).await, 0, "idempotent");
         clear_cache().await;
         assert_eq!(read().await, raw, "rolled up in full");
     }

@@ -5,9 +5,9 @@
 
 use std::time::{Duration, Instant};
 
-use consult_coach::config::{AnalyzerProvider, ProviderSettings, Settings};
-use consult_coach::entity::llm_calls;
-use consult_coach::llm::{ChatMessage, ChatRequest, ChatRole, LlmError, Provider};
+use coach_app::config::{AnalyzerProvider, ProviderSettings, Settings};
+use coach_app::entity::llm_calls;
+use coach_engines::llm::{ChatMessage, ChatRequest, ChatRole, LlmError, Provider};
 use sea_orm::{EntityTrait, QueryOrder};
 use secrecy::SecretString;
 use serde_json::{Value, json};
@@ -65,7 +65,7 @@ fn provider_for(adjust: impl FnOnce(&mut Settings)) -> Provider {
     let mut settings = Settings::default();
     adjust(&mut settings);
     assert!(settings.validate().is_ok(), "{:?}", settings.validate());
-    match Provider::for_analyzer(&settings) {
+    match Provider::for_analyzer(&settings.analyzer, &settings.providers) {
         Ok(Some(provider)) => provider,
         other => panic!("no provider: {other:?}"),
     }

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use consult_coach::entity::{analyses, consultations, improvement_items, users};
+use coach_app::entity::{analyses, consultations, improvement_items, users};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use tests::Db;
 use tests::load::scenarios::{self, Context, Request, Settings};

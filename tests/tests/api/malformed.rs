@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use consult_coach::config::SpeechEngineKind;
-use consult_coach::entity::consultations;
+use coach_app::config::SpeechEngineKind;
+use coach_app::entity::consultations;
 use futures_util::stream::{self, StreamExt};
 use sea_orm::EntityTrait;
 use serde_json::Value;

@@ -1,13 +1,13 @@
 //! Migrations over a database that already holds analysed consultations: the latest ones roll
 //! back and apply again, and fill what they derive from the existing rows.
 
-use consult_coach::auth::Role;
-use consult_coach::entity::{analyses, consultations};
+use coach_app::entity::{analyses, consultations};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
     ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseBackend, EntityTrait,
     QueryFilter, Statement,
 };
+use shared::access::Role;
 use tests::{db_tests, spawn_app};
 
 const CALL: &str = "상담원: 안녕하세요, 고객센터 상담원 김하늘입니다. 무엇을 도와드릴까요?\n고객: 카드를 잃어버렸어요.\n상담원: 바로 분실 신고 처리해 드리겠습니다.\n고객: 네 부탁드려요.\n상담원: 분실 신고가 완료되었습니다. 감사합니다.\n";
@@ -80,7 +80,7 @@ db_tests! {
         // The wide indexes are back and the ones they replace are gone.
         assert_eq!(found.try_get::<i64>("", "n").unwrap_or_else(|e| panic!("{e}")), 3);
         // The storage events' quarter-hours are counted again into the re-created table.
-        let rows = consult_coach::service::kpi::sources::roll_up_storage(&app.db, consult_coach::clock::now_ms() + 3_600_000)
+        let rows = coach_app::service::kpi::sources::roll_up_storage(&app.db, shared::clock::now_ms() + 3_600_000)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(rows >= 1, "the upload was stored: {rows} rollup rows");

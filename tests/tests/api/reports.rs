@@ -50,7 +50,7 @@ db_tests! {
             ("text", "failed", mon + DAY),
             ("text", "pending", mon + 2 * DAY),
         ]).await;
-        app.create_user("lead@example.com", "password-for-tests", consult_coach::auth::Role::Manager).await;
+        app.create_user("lead@example.com", "password-for-tests", shared::access::Role::Manager).await;
         let lead = app.login("lead@example.com", "password-for-tests").await;
 
         let made = app
@@ -119,7 +119,7 @@ db_tests! {
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
         assert_eq!(written["trigger"], "scheduled", "{written}");
-        let last_week = consult_coach::service::reports::last_complete_week(&app.settings.kpi, consult_coach::clock::now_ms());
+        let last_week = coach_app::service::reports::last_complete_week(&app.settings.kpi, shared::clock::now_ms());
         assert_eq!(written["weekStart"], last_week.format("%Y-%m-%d").to_string());
 
         let file = app.settings.storage.data_dir.join("report.md");

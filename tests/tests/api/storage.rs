@@ -70,7 +70,7 @@ db_tests! {
         // Three seconds of near silence: decoded (from a temporary copy of the object), then
         // refused for having no speech, before any model is loaded.
         let hiss: Vec<f32> = (0..48_000).map(|i| if i % 5 == 0 { 1e-4 } else { -5e-5 }).collect();
-        let wav = consult_coach::speech::decode::wav_bytes(16_000, &[&hiss]);
+        let wav = coach_engines::speech::decode::wav_bytes(16_000, &[&hiss]);
         let id = app.upload_file(&token, "무음.wav", wav.clone(), "audio/wav").await;
         let done = app.wait_for_terminal(&token, &id).await;
         assert_eq!(done["status"], "FAILED", "{done}");
@@ -151,7 +151,7 @@ db_tests! {
 #[tokio::test]
 async fn a_failing_s3_backend_is_recorded_as_a_failed_upload_and_reported_as_internal() {
     let app = spawn_app_with(tests::Db::Sqlite, |settings| {
-        settings.storage.backend = consult_coach::config::StorageBackend::S3;
+        settings.storage.backend = coach_app::config::StorageBackend::S3;
         settings.storage.s3.bucket = "missing".into();
         // Nothing listens here.
         settings.storage.s3.endpoint = Some("http://127.0.0.1:9".into());

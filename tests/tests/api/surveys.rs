@@ -1,8 +1,8 @@
 //! Managers answer a survey each period (monthly by default): satisfaction, NPS, time saved,
 //! perceived quality. The sources of the satisfaction, NPS and time-saved KPIs.
 
-use consult_coach::auth::Role;
 use serde_json::json;
+use shared::access::Role;
 use tests::error_code as code;
 use tests::{db_tests, spawn_app};
 
@@ -19,9 +19,9 @@ db_tests! {
         let before = app.graphql(Some(&lead), STATUS, json!({})).await;
         assert!(before["errors"].is_null(), "{before}");
         let period = before["data"]["surveyStatus"]["period"].as_str().unwrap_or_default().to_owned();
-        let expected = consult_coach::service::surveys::period_of(
-            consult_coach::config::SurveyPeriod::Monthly,
-            consult_coach::clock::now_ms(),
+        let expected = coach_app::service::surveys::period_of(
+            coach_app::config::SurveyPeriod::Monthly,
+            shared::clock::now_ms(),
         );
         assert_eq!(period, expected, "monthly by default");
         assert_eq!(before["data"]["surveyStatus"]["due"], true, "a reminder is due");

@@ -158,7 +158,7 @@ async fn an_admin_deactivates_a_user_and_issues_and_revokes_an_api_key_after_con
     app.create_user(
         "lee@example.com",
         "lee-password-123456",
-        consult_coach::auth::Role::Counselor,
+        shared::access::Role::Counselor,
     )
     .await;
     let (_driver, client) = start_browser().await;

@@ -63,7 +63,7 @@ async fn a_counselor_logs_in_uploads_a_transcript_sees_the_stages_and_reads_the_
     app.create_user(
         "counselor@example.com",
         "counselor-password-123",
-        consult_coach::auth::Role::Counselor,
+        shared::access::Role::Counselor,
     )
     .await;
     let (_driver, client) = start_browser().await;
@@ -166,7 +166,7 @@ async fn a_counselor_works_in_english_uploads_a_transcript_and_reads_the_report_
     app.create_user(
         "sam@example.com",
         "counselor-password-123",
-        consult_coach::auth::Role::Counselor,
+        shared::access::Role::Counselor,
     )
     .await;
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));

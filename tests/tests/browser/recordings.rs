@@ -31,12 +31,8 @@ async fn a_counselor_uploads_an_english_recording_plays_it_from_a_transcript_tur
  {
     require_dist();
     let app = tests::spawn_app(tests::Db::Sqlite).await;
-    app.create_user(
-        "kim@example.com",
-        PASSWORD,
-        consult_coach::auth::Role::Counselor,
-    )
-    .await;
+    app.create_user("kim@example.com", PASSWORD, shared::access::Role::Counselor)
+        .await;
     let token = app.login("kim@example.com", PASSWORD).await;
 
     // The recording is uploaded through the form, its spoken language chosen there (English,

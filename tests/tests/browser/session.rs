@@ -19,7 +19,7 @@ const PASSWORD: &str = "park-password-123456";
 async fn the_refresh_token_keeps_the_page_and_a_revoked_session_returns_to_sign_in() {
     require_dist();
     let app = tests::spawn_app_with(tests::Db::Sqlite, |s| s.auth.access_token_ttl_secs = 60).await;
-    app.create_user(EMAIL, PASSWORD, consult_coach::auth::Role::Counselor)
+    app.create_user(EMAIL, PASSWORD, shared::access::Role::Counselor)
         .await;
     let api_token = app.login(EMAIL, PASSWORD).await;
     let transcript = std::fs::read_to_string(

@@ -37,7 +37,7 @@ async fn a_counselor_uploads_several_files_at_once_and_searches_and_filters_the_
     app.create_user(
         "kim@example.com",
         "uploads-password-123",
-        consult_coach::auth::Role::Counselor,
+        shared::access::Role::Counselor,
     )
     .await;
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));

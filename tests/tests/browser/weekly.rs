@@ -15,18 +15,10 @@ const PASSWORD: &str = "weekly-password-123";
 async fn a_manager_writes_reads_and_downloads_the_weekly_report_and_counselors_cannot() {
     require_dist();
     let app = tests::spawn_app(tests::Db::Sqlite).await;
-    app.create_user(
-        "lead@example.com",
-        PASSWORD,
-        consult_coach::auth::Role::Manager,
-    )
-    .await;
-    app.create_user(
-        "kim@example.com",
-        PASSWORD,
-        consult_coach::auth::Role::Counselor,
-    )
-    .await;
+    app.create_user("lead@example.com", PASSWORD, shared::access::Role::Manager)
+        .await;
+    app.create_user("kim@example.com", PASSWORD, shared::access::Role::Counselor)
+        .await;
 
     let (driver, client) = start_browser().await;
     sign_in(&client, &app.address, "lead@example.com", PASSWORD).await;

@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-use consult_coach::speech::accuracy::{ErrorCount, character_errors, word_errors};
+use coach_engines::speech::accuracy::{ErrorCount, character_errors, word_errors};
 use shared::transcript::Speaker;
 use tests::eval_path;
 

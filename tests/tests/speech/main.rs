@@ -13,8 +13,8 @@ mod providers;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU8;
 
-use consult_coach::config::Settings;
-use consult_coach::speech::{Transcriber, Transcription, engine_from_settings};
+use coach_app::config::Settings;
+use coach_engines::speech::{Transcriber, Transcription, engine_from_settings};
 
 /// The embedded engine as configured by default (2 threads, greedy).
 pub fn whisper() -> Transcriber {
@@ -22,9 +22,10 @@ pub fn whisper() -> Transcriber {
     if let Some(path) = std::env::var_os("CONSULT_COACH__SPEECH__MODEL_PATH") {
         settings.speech.model_path = Some(path.into());
     }
-    let engine = engine_from_settings(&settings, None).unwrap_or_else(|e| {
-        panic!("the Whisper model is missing ({e}); scripts/test.sh builds it")
-    });
+    let engine =
+        engine_from_settings(&settings.speech, &settings.providers, None).unwrap_or_else(|e| {
+            panic!("the Whisper model is missing ({e}); scripts/test.sh builds it")
+        });
     Transcriber::new(engine, 1, settings.speech.agent_channel, 120)
 }
 

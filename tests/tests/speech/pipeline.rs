@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
-use consult_coach::config::SpeechEngineKind;
-use consult_coach::entity::llm_calls;
-use consult_coach::speech::accuracy::character_errors;
-use consult_coach::speech::decode::wav_bytes;
+use coach_app::config::SpeechEngineKind;
+use coach_app::entity::llm_calls;
+use coach_engines::speech::accuracy::character_errors;
+use coach_engines::speech::decode::wav_bytes;
 use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 use tests::{TestApp, db_tests, eval_path, spawn_app, spawn_app_with};

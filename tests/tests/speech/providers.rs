@@ -5,8 +5,8 @@
 use std::sync::Arc;
 use std::sync::atomic::AtomicU8;
 
-use consult_coach::config::{ProviderSettings, Settings, SpeechEngineKind};
-use consult_coach::speech::{SpeechError, Transcriber, engine_from_settings};
+use coach_app::config::{ProviderSettings, Settings, SpeechEngineKind};
+use coach_engines::speech::{SpeechError, Transcriber, engine_from_settings};
 use secrecy::SecretString;
 use serde_json::{Value, json};
 use shared::transcript::Speaker;
@@ -43,13 +43,14 @@ fn transcriber(engine: SpeechEngineKind, server: &MockServer) -> Transcriber {
             settings.providers.gemini = provider(format!("{}/v1beta", server.uri()), GEMINI_KEY);
         }
     }
-    let engine = engine_from_settings(&settings, None).unwrap_or_else(|e| panic!("{e}"));
+    let engine = engine_from_settings(&settings.speech, &settings.providers, None)
+        .unwrap_or_else(|e| panic!("{e}"));
     Transcriber::new(engine, 1, settings.speech.agent_channel, 120)
 }
 
 async fn run(
     transcriber: &Transcriber,
-) -> Result<consult_coach::speech::Transcription, SpeechError> {
+) -> Result<coach_engines::speech::Transcription, SpeechError> {
     let path = eval_path("audio/ko/azure_customspeech_ko_test.wav");
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{e}"));
     let audio = transcriber

@@ -1,0 +1,170 @@
+//! Mutations of the auth domain: sign-in, session refresh and logout, sign-up, own password and
+//! language.
+
+use async_graphql::{Context, ErrorExtensions, Object, Result};
+
+use super::types::{LoginPayload, User};
+use crate::graphql::context::{GqlState, client_ip, lang, map_err, state, viewer};
+use coach_app::entity::users;
+use coach_app::service::activity::{ActivityKind, track};
+use coach_app::service::sessions::{
+    IssuedRefresh, SessionError, end_session, record_login_attempt, rotate_session, start_session,
+};
+use coach_app::service::users::{
+    UserError, authenticate, change_own_password, set_own_locale, sign_up, viewer_of,
+};
+use shared::clock::{now_ms, to_datetime};
+use shared::language::Language;
+
+/// Auth mutations.
+#[derive(Default)]
+pub struct AuthMutation;
+
+fn session_payload(
+    state: &GqlState,
+    user: users::Model,
+    refresh: IssuedRefresh,
+) -> std::result::Result<LoginPayload, UserError> {
+    let (access_token, expires_at) = state
+        .tokens
+        .issue(&viewer_of(&user, &refresh.family_id), now_ms() / 1000)
+        .map_err(|_| UserError::InvalidCredentials)?;
+    Ok(LoginPayload {
+        access_token,
+        expires_at: to_datetime(expires_at * 1000),
+        refresh_token: refresh.token,
+        refresh_expires_at: to_datetime(refresh.expires_at),
+        user: user.into(),
+    })
+}
+
+async fn record_attempt(state: &GqlState, email: &str, ip: std::net::IpAddr, outcome: &str) {
+    if let Err(error) = record_login_attempt(&state.db, email, ip, outcome).await {
+        tracing::warn!(%error, "could not record a login attempt");
+    }
+}
+
+fn too_many_attempts(lang: Language, wait: std::time::Duration) -> async_graphql::Error {
+    let secs = wait.as_secs().max(1);
+    let message = match lang {
+        Language::Ko => format!("로그인 시도가 너무 많습니다. {secs}초 후에 다시 시도해 주세요."),
+        Language::En => format!("Too many sign-in attempts. Try again in {secs} seconds."),
+    };
+    async_graphql::Error::new(message).extend_with(|_, ext| {
+        ext.set("code", "TOO_MANY_ATTEMPTS");
+        ext.set("retryAfterSeconds", secs);
+    })
+}
+
+#[Object]
+impl AuthMutation {
+    /// Signs in with e-mail and password. Returns a short-lived access token and a refresh token.
+    /// Attempts are limited per client address and per account (`TOO_MANY_ATTEMPTS`).
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        password: String,
+    ) -> Result<LoginPayload> {
+        let state = state(ctx)?;
+        let ip = client_ip(ctx);
+        let account = email.trim().to_lowercase();
+        if let Err(wait) = state.login_limiter.check(ip, &account) {
+            record_attempt(state, &account, ip, "limited").await;
+            return Err(too_many_attempts(lang(ctx), wait));
+        }
+        let user = match authenticate(&state.db, &email, &password).await {
+            Ok(user) => user,
+            Err(e) => {
+                if matches!(e, UserError::InvalidCredentials) {
+                    record_attempt(state, &account, ip, "failed").await;
+                }
+                return Err(map_err(ctx)(e));
+            }
+        };
+        record_attempt(state, &account, ip, "ok").await;
+        let refresh = start_session(&state.db, &user.id, state.refresh_ttl_ms)
+            .await
+            .map_err(|e| map_err(ctx)(UserError::Db(e)))?;
+        track(
+            &state.db,
+            &viewer_of(&user, &refresh.family_id),
+            ActivityKind::Login,
+            None,
+        )
+        .await;
+        session_payload(state, user, refresh).map_err(map_err(ctx))
+    }
+
+    /// Exchanges a refresh token for a new access token and a new refresh token. Using a refresh
+    /// token twice ends the whole session (`UNAUTHENTICATED`).
+    async fn refresh_session(
+        &self,
+        ctx: &Context<'_>,
+        refresh_token: String,
+    ) -> Result<LoginPayload> {
+        let state = state(ctx)?;
+        let (user, refresh) = rotate_session(&state.db, &refresh_token, state.refresh_ttl_ms)
+            .await
+            .map_err(map_err(ctx))?;
+        session_payload(state, user, refresh).map_err(map_err(ctx))
+    }
+
+    /// Ends the session of a refresh token (its access tokens expire within 15 minutes).
+    async fn logout(&self, ctx: &Context<'_>, refresh_token: String) -> Result<bool> {
+        let state = state(ctx)?;
+        end_session(&state.db, &refresh_token)
+            .await
+            .map_err(map_err::<SessionError>(ctx))?;
+        Ok(true)
+    }
+
+    /// Creates a counselor account, when the server allows self sign-up (`SIGNUP_DISABLED`
+    /// otherwise). Sign in afterwards with `login`.
+    async fn sign_up(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        password: String,
+        #[graphql(default)] display_name: String,
+    ) -> Result<User> {
+        let state = state(ctx)?;
+        let ip = client_ip(ctx);
+        if let Err(wait) = state.login_limiter.check(ip, &email.trim().to_lowercase()) {
+            return Err(too_many_attempts(lang(ctx), wait));
+        }
+        let user = sign_up(
+            &state.db,
+            state.allow_signup,
+            &email,
+            &password,
+            &display_name,
+        )
+        .await
+        .map_err(map_err(ctx))?;
+        Ok(user.into())
+    }
+
+    /// Changes the signed-in user's password; their other sessions end.
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        current_password: String,
+        new_password: String,
+    ) -> Result<bool> {
+        let viewer = viewer(ctx)?;
+        change_own_password(&state(ctx)?.db, &viewer, &current_password, &new_password)
+            .await
+            .map_err(map_err(ctx))?;
+        Ok(true)
+    }
+
+    /// Sets the signed-in user's language (`ko` or `en`).
+    async fn set_locale(&self, ctx: &Context<'_>, locale: String) -> Result<User> {
+        let viewer = viewer(ctx)?;
+        let user = set_own_locale(&state(ctx)?.db, &viewer, &locale)
+            .await
+            .map_err(map_err(ctx))?;
+        Ok(user.into())
+    }
+}
