@@ -367,7 +367,7 @@ fn start_followups(ctx: &TaskContext<'_>) -> anyhow::Result<Vec<JoinHandle<()>>>
         ctx.shutdown.clone(),
         move || {
             let db = db.clone();
-            async move { service::kpi::followups::settle_due(&db, window_ms).await }
+            async move { service::analyses::followups::settle_due(&db, window_ms).await }
         },
     )])
 }

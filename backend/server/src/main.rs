@@ -383,14 +383,10 @@ async fn user_command(settings: Settings, command: UserCommand) -> anyhow::Resul
 }
 
 async fn rebuild_kpi_columns(settings: Settings) -> anyhow::Result<()> {
-    use coach_app::service::kpi::followups::settle_followups;
     let core = Core::open(&settings).await?;
-    migration::kpi_columns::fill_analysis_owners(&core.db).await?;
-    migration::kpi_columns::fill_report_use(&core.db).await?;
-    migration::kpi_columns::rebuild(&core.db).await?;
     let window = i64::from(settings.kpi.coaching_window_days) * 86_400_000;
-    let decided = settle_followups(&core.db, shared::clock::now_ms(), window).await?;
-    let cleared = coach_app::service::kpi::daycache::clear(&core.db).await?;
+    let (decided, cleared) =
+        coach_app::service::analyses::followups::rebuild_derived_columns(&core.db, window).await?;
     writeln!(
         std::io::stdout(),
         "KPI 파생 값 재계산 완료 / derived KPI columns rebuilt ({decided} follow-ups decided, \

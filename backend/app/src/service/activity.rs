@@ -3,11 +3,10 @@
 //! These are the raw records behind DAU, WAU, the return rate and uploads per session
 //! ([`crate::service::kpi`]).
 
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{ConnectionTrait, DbErr};
 
 use crate::auth::Viewer;
 use crate::db::statement;
-use crate::entity::consultations;
 
 /// Idle time after which the next activity starts a new session.
 pub const SESSION_IDLE_MS: i64 = 30 * 60 * 1000;
@@ -75,7 +74,7 @@ pub async fn record_activity<C: ConnectionTrait>(
     if matches!(kind, ActivityKind::Download | ActivityKind::Share)
         && let Some(id) = consultation_id
     {
-        first_use(conn, id, now).await?;
+        crate::service::consultations::mark_used(conn, id, now).await?;
     }
     let login: String = viewer.session_id.chars().take(64).collect();
     let after_gap: String = format!("{login}+{now}").chars().take(64).collect();
@@ -111,31 +110,6 @@ pub async fn record_activity<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Stamps the first download or share of a consultation's report (`used_at`, which the
-/// 보고서 활용률 KPI counts) and forgets the cached KPI day of its completion, which may be
-/// settled. Later downloads change nothing.
-async fn first_use<C: ConnectionTrait>(conn: &C, id: &str, now: i64) -> Result<(), DbErr> {
-    let Some(consultation) = consultations::Entity::find_by_id(id.to_owned())
-        .one(conn)
-        .await?
-    else {
-        return Ok(());
-    };
-    if consultation.used_at.is_some() {
-        return Ok(());
-    }
-    consultations::Entity::update_many()
-        .col_expr(consultations::Column::UsedAt, now.into())
-        .filter(consultations::Column::Id.eq(id))
-        .filter(consultations::Column::UsedAt.is_null())
-        .exec(conn)
-        .await?;
-    if let Some(completed_at) = consultation.completed_at {
-        crate::service::kpi::daycache::invalidate_at(conn, completed_at, now).await?;
-    }
-    Ok(())
-}
-
 /// [`record_activity`] now, logging failures.
 pub async fn track<C: ConnectionTrait>(
     conn: &C,
@@ -154,8 +128,8 @@ pub async fn track<C: ConnectionTrait>(
 mod tests {
     use super::*;
     use crate::db::fixtures::{insert_consultation, insert_counselor, memory_db};
-    use crate::entity::activity_events;
-    use sea_orm::{DatabaseConnection, QueryOrder, Statement};
+    use crate::entity::{activity_events, consultations};
+    use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder, Statement};
     use shared::access::Role;
 
     const MIN: i64 = 60 * 1000;

@@ -1,6 +1,8 @@
 //! Analyses and what they are made of: the stored transcript of a consultation, each analysis
-//! (one version per run) and its improvement items. The only writer of `transcripts`, `analyses`
-//! and `improvement_items`.
+//! (one version per run) and its improvement items, with the derived columns the coaching KPIs
+//! read ([`followups`]). The only writer of `transcripts`, `analyses` and `improvement_items`.
+
+pub mod followups;
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
@@ -9,7 +11,7 @@ use sea_orm::{
 use shared::report::Report;
 
 use crate::entity::{analyses, consultations, improvement_items, transcripts};
-use crate::service::kpi::followups::baseline_for;
+use followups::baseline_for;
 
 /// A consultation's turns as the pipeline read them, to store.
 #[derive(Debug, Clone)]

@@ -530,6 +530,33 @@ pub async fn mark_failed<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Stamps the first download or share of a consultation's report (`used_at`, which the
+/// 보고서 활용률 KPI counts) and forgets the cached KPI day of its completion, which may be
+/// settled. Later downloads change nothing.
+///
+/// Errors: the database's.
+pub async fn mark_used<C: ConnectionTrait>(conn: &C, id: &str, now: i64) -> Result<(), DbErr> {
+    let Some(consultation) = consultations::Entity::find_by_id(id.to_owned())
+        .one(conn)
+        .await?
+    else {
+        return Ok(());
+    };
+    if consultation.used_at.is_some() {
+        return Ok(());
+    }
+    consultations::Entity::update_many()
+        .col_expr(consultations::Column::UsedAt, now.into())
+        .filter(consultations::Column::Id.eq(id))
+        .filter(consultations::Column::UsedAt.is_null())
+        .exec(conn)
+        .await?;
+    if let Some(completed_at) = consultation.completed_at {
+        daycache::invalidate_at(conn, completed_at, now).await?;
+    }
+    Ok(())
+}
+
 /// The consultation with its owner's team, if the viewer may see it.
 #[tracing::instrument(skip_all, fields(consultation = %id))]
 pub async fn get_consultation(

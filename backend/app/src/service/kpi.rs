@@ -14,7 +14,6 @@
 
 pub mod daycache;
 pub mod evaluate;
-pub mod followups;
 pub mod sources;
 pub mod tally;
 

@@ -179,16 +179,33 @@ pub async fn end_session(db: &DatabaseConnection, presented: &str) -> Result<(),
     Ok(())
 }
 
-/// Revokes every session of a user (deactivation, password change).
+/// Revokes every session of a user (deactivation).
+///
+/// Errors: the database's.
 pub async fn end_all_sessions(db: &DatabaseConnection, user_id: &str) -> Result<(), DbErr> {
-    refresh_tokens::Entity::update_many()
+    end_sessions_except(db, user_id, None).await
+}
+
+/// Revokes every session of a user but `keep` (a password change keeps the session that made
+/// it).
+///
+/// Errors: the database's.
+pub async fn end_sessions_except(
+    db: &DatabaseConnection,
+    user_id: &str,
+    keep: Option<&str>,
+) -> Result<(), DbErr> {
+    let mut update = refresh_tokens::Entity::update_many()
         .col_expr(refresh_tokens::Column::RevokedAt, Some(now_ms()).into())
         .filter(refresh_tokens::Column::UserId.eq(user_id))
-        .filter(refresh_tokens::Column::RevokedAt.is_null())
-        .exec(db)
-        .await?;
+        .filter(refresh_tokens::Column::RevokedAt.is_null());
+    if let Some(family) = keep {
+        update = update.filter(refresh_tokens::Column::FamilyId.ne(family));
+    }
+    update.exec(db).await?;
     Ok(())
 }
+
 /// Records a sign-in attempt and its outcome (`ok`, `invalid`, `limited` …): the login KPIs and
 /// the audit read these.
 ///

@@ -11,7 +11,7 @@ use shared::inputs::{Email, InputError, Password};
 
 use crate::auth::Viewer;
 use crate::auth::passwords::{HashError, hash_password, verify_password};
-use crate::entity::{refresh_tokens, teams, users};
+use crate::entity::{teams, users};
 use crate::error::{AccessError, UserFacingError, internal_message};
 use shared::access::Role;
 use shared::clock::now_ms;
@@ -281,12 +281,7 @@ pub async fn change_own_password(
     let mut active: users::ActiveModel = user.into();
     active.password_hash = Set(hash);
     active.update(db).await?;
-    refresh_tokens::Entity::update_many()
-        .col_expr(refresh_tokens::Column::RevokedAt, Some(now_ms()).into())
-        .filter(refresh_tokens::Column::UserId.eq(viewer.user_id.clone()))
-        .filter(refresh_tokens::Column::FamilyId.ne(viewer.session_id.clone()))
-        .filter(refresh_tokens::Column::RevokedAt.is_null())
-        .exec(db)
+    crate::service::sessions::end_sessions_except(db, &viewer.user_id, Some(&viewer.session_id))
         .await?;
     Ok(())
 }

@@ -551,7 +551,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
     }
 
     /// Improvement items whose coaching window ended in the range, as decided by
-    /// [`super::followups::settle_followups`]: 코칭 효과성 on the day each window ended.
+    /// [`crate::service::analyses::followups::settle_followups`]: 코칭 효과성 on the day each window ended.
     async fn coaching(&self, window_ms: i64, days: &mut Days) -> Result<(), DbErr> {
         let (conn, w, scope) = (self.conn, self.window, self.scope);
         let sql = format!(

@@ -12,6 +12,9 @@
 use migration::kpi_columns::BASELINE_ANALYSES;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Statement};
 
+use crate::db::statement;
+use crate::service::kpi::daycache;
+
 /// Items decided per statement (a large backlog is settled in several).
 const SETTLE_BATCH: u64 = 2_000;
 
@@ -34,23 +37,23 @@ pub async fn baseline_for<C: ConnectionTrait>(
     conn: &C,
     owner_id: &str,
 ) -> Result<Baselines, DbErr> {
-    let owner = owner_id.replace('\'', "''");
     let average = |column: &str| {
         format!("CAST(AVG(CAST({column} AS DOUBLE PRECISION)) AS DOUBLE PRECISION) AS {column}")
     };
     let row = conn
-        .query_one(Statement::from_string(
+        .query_one(statement(
             conn.get_database_backend(),
-            format!(
+            &format!(
                 "SELECT COUNT(*) AS n, {}, {}, {}, {} FROM ( \
                    SELECT a.overall_score, a.attitude_score, a.problem_solving_score, a.communication_score \
                    FROM analyses a JOIN consultations c ON c.id = a.consultation_id \
-                   WHERE c.owner_id = '{owner}' ORDER BY a.created_at, a.id LIMIT {BASELINE_ANALYSES}) first_ones",
+                   WHERE c.owner_id = ? ORDER BY a.created_at, a.id LIMIT {BASELINE_ANALYSES}) first_ones",
                 average("overall_score"),
                 average("attitude_score"),
                 average("problem_solving_score"),
                 average("communication_score"),
             ),
+            vec![owner_id.into()],
         ))
         .await?;
     let Some(row) = row.filter(|r| r.try_get::<i64>("", "n").ok() == Some(BASELINE_ANALYSES))
@@ -134,12 +137,30 @@ pub async fn settle_followups<C: ConnectionTrait>(
             .await?
             .and_then(|r| r.try_get::<Option<i64>>("", "first").ok().flatten());
         if let Some(first) = earliest
-            && first + window_ms < now_ms - super::daycache::SETTLE_MS
+            && first + window_ms < now_ms - daycache::SETTLE_MS
         {
-            super::daycache::invalidate_since(conn, first + window_ms).await?;
+            daycache::invalidate_since(conn, first + window_ms).await?;
         }
     }
     Ok(total)
+}
+
+/// Recomputes every derived KPI column from the records (after an import or a correction by
+/// hand, `consult-coach kpi rebuild`): owners, report use, baselines and flags with the
+/// migrations' own SQL, then decides the follow-ups due now and clears the KPI day cache. Returns
+/// the follow-ups decided and the cached days cleared.
+///
+/// Errors: the database's.
+pub async fn rebuild_derived_columns(
+    db: &DatabaseConnection,
+    window_ms: i64,
+) -> Result<(u64, u64), DbErr> {
+    migration::kpi_columns::fill_analysis_owners(db).await?;
+    migration::kpi_columns::fill_report_use(db).await?;
+    migration::kpi_columns::rebuild(db).await?;
+    let decided = settle_followups(db, shared::clock::now_ms(), window_ms).await?;
+    let cleared = daycache::clear(db).await?;
+    Ok((decided, cleared))
 }
 
 /// Settles the follow-ups due now, logging the outcome (the periodic task's body).
