@@ -3,8 +3,8 @@
 #   scripts/setup.sh run   build tools for the web app (wasm32 target, trunk, wasm-bindgen, wasm-opt)
 #                          and for whisper.cpp (cmake, clang, libclang), the Korean PDF font
 #   scripts/setup.sh test  the same, plus Chromium + ChromeDriver, PostgreSQL (server and client
-#                          tools), promtool, moto_server, cargo-nextest, cargo-deny, ffmpeg and the Node
-#                          packages of the conformance audit
+#                          tools), promtool, moto_server, cargo-nextest, cargo-deny, ffmpeg, espeak-ng
+#                          and the Node packages of the conformance audit
 # The Whisper model is built after the server binary, by scripts/install-model.sh.
 # Everything already present at the right version is skipped. Meant to be sourced by run.sh/test.sh
 # (it exports PATH), but it also works on its own.
@@ -77,6 +77,10 @@ fi
 if [ "$MODE" = "test" ]; then
   if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
     apt_install chromium chromium-driver
+  fi
+  # espeak-ng speaks the calls the speech and browser tests transcribe (no recordings needed).
+  if ! command -v espeak-ng >/dev/null 2>&1; then
+    apt_install espeak-ng
   fi
   # ffmpeg makes the video files (H.264 + AAC in mp4 and mkv) the speech tests decode.
   if ! command -v ffmpeg >/dev/null 2>&1; then

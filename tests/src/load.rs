@@ -234,7 +234,7 @@ impl Deployment {
                     server_binary().display()
                 )
             })?;
-        self.processes.push(WorkerProcess { child, log_path });
+        self.processes.push(WorkerProcess::new(child, log_path));
         Ok(())
     }
 

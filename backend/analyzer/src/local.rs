@@ -588,24 +588,6 @@ mod tests {
     }
 
     #[test]
-    fn the_abcd_sample_chats_get_well_formed_reports() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/eval/text/en_abcd_sample_3.jsonl"
-        );
-        let Ok(content) = std::fs::read_to_string(path) else {
-            return; // the shared evaluation folder is optional outside the project checkout
-        };
-        for line in content.lines().filter(|l| !l.trim().is_empty()) {
-            let mut turns = parse_transcript(line).unwrap().turns;
-            let pii = redact_turns(&mut turns);
-            let report = LocalAnalyzer::default().analyze(&turns, pii).unwrap();
-            assert_eq!(report.language, "en");
-            assert_well_formed(&report, &turns);
-        }
-    }
-
-    #[test]
     fn the_same_transcript_always_gives_byte_identical_json() {
         for fixture in FIXTURES {
             let first = serde_json::to_string(&analyze_text(fixture)).unwrap();
@@ -648,15 +630,7 @@ mod tests {
     #[test]
     #[ignore = "prints the fixture reports for manual review"]
     fn fixture_reports_can_be_printed_for_review() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/eval/text/en_abcd_sample_3.jsonl"
-        );
-        let abcd = std::fs::read_to_string(path).unwrap_or_default();
-        for fixture in FIXTURES
-            .into_iter()
-            .chain(abcd.lines().filter(|l| !l.trim().is_empty()))
-        {
+        for fixture in FIXTURES {
             let report = analyze_text(fixture);
             eprintln!(
                 "{}\nresult_chars={}\n",

@@ -16,9 +16,12 @@ use coach_engines::speech::decode::{DecodedAudio, decode_recording};
 use coach_engines::speech::settings::SpeechSettings;
 use coach_engines::speech::{Transcriber, engine_from_settings};
 
+/// A file of the evaluation recordings: `CONSULT_COACH_EVAL_DIR`, default `../shared/eval` beside
+/// the workspace (the bench needs them; a public clone does not have them).
 fn eval(relative: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/eval")
+    std::env::var_os("CONSULT_COACH_EVAL_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/eval"))
         .join(relative)
 }
 

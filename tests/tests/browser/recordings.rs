@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use tests::eval_path;
+use tests::synth::mono_wav;
 
 use crate::support::{
     choose, click, ok, require_dist, screenshot, sign_in, start_browser, value_of, wait_for,
@@ -12,6 +12,14 @@ use crate::support::{
 };
 
 const PASSWORD: &str = "recording-password-123";
+
+/// What the synthesised recording says.
+const RECORDING_TEXT: &str = "Thank you for calling Acme support, my name is Jordan. \
+    I understand that your replacement phone has not arrived yet, and I am sorry about the wait. \
+    I have checked your order, and the courier will deliver it tomorrow afternoon. \
+    You will receive a text message with the tracking number tonight. \
+    Is there anything else I can help you with today? Then the test is complete. \
+    Thank you for your patience, and have a good evening.";
 
 /// The player's `currentTime` (seconds), or `-1` before it exists.
 async fn player_time(client: &fantoccini::Client) -> f64 {
@@ -42,9 +50,10 @@ async fn a_counselor_uploads_an_english_recording_plays_it_from_a_transcript_tur
     wait_for(&client, "#file-input").await;
     assert_eq!(value_of(&client, "#spoken-language").await, "");
     choose(&client, "#spoken-language", "영어").await;
-    // WebDriver wants a canonical path (no `..`).
-    let recording = std::fs::canonicalize(eval_path("audio/en/azure_customspeech_en_test.wav"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    // An English recording synthesised now, long enough to seek within (about 30 s).
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let recording = dir.path().join("english-call.wav");
+    std::fs::write(&recording, mono_wav("en", RECORDING_TEXT)).unwrap_or_else(|e| panic!("{e}"));
     let input = ok(
         &client,
         "file input",

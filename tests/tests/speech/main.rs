@@ -1,14 +1,14 @@
-//! Speech-to-text on real recordings from `../shared/eval/audio` (issue 12): accuracy of the
-//! embedded engine, the stereo call's channels, video containers, recordings through the whole
-//! pipeline on both databases, and the HTTP engines against local servers speaking their wire
-//! formats.
+//! Speech-to-text: recordings synthesised at test time through the whole pipeline on both
+//! databases, the HTTP engines against local servers speaking their wire formats, and (in
+//! [`shared_material`]) the embedded engine's accuracy on real recordings, the stereo call's
+//! channels and video containers.
 //!
 //! The embedded engine needs the Whisper model that `scripts/setup.sh` builds (the test command
 //! runs it); `CONSULT_COACH__SPEECH__MODEL_PATH` points elsewhere.
 
-mod accuracy;
 mod pipeline;
 mod providers;
+mod shared_material;
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicU8;

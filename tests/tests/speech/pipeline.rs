@@ -1,15 +1,17 @@
 //! Recordings through the whole pipeline (upload → decode → voice detection → speech-to-text →
-//! analysis), on both databases.
+//! analysis), on both databases, with calls synthesised at test time (`tests::synth`).
 
 use std::time::Duration;
 
 use coach_app::config::SpeechEngineKind;
 use coach_app::entity::llm_calls;
-use coach_engines::speech::accuracy::character_errors;
+use coach_engines::speech::accuracy::{character_errors, word_errors};
 use coach_engines::speech::decode::wav_bytes;
 use sea_orm::EntityTrait;
 use serde_json::{Value, json};
-use tests::{TestApp, db_tests, eval_path, spawn_app, spawn_app_with};
+use shared::transcript::Speaker;
+use tests::synth::{call_wav, mono_wav};
+use tests::{TestApp, db_tests, spawn_app, spawn_app_with};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -23,7 +25,7 @@ const DETAIL: &str = "query($id: ID!) { consultation(id: $id) {
     events { stage percent message }
 } }";
 
-async fn finished(app: &TestApp, token: &str, id: &str) -> Value {
+pub async fn finished(app: &TestApp, token: &str, id: &str) -> Value {
     app.wait_for_terminal_within(token, id, Duration::from_secs(240))
         .await;
     let body = app.graphql(Some(token), DETAIL, json!({ "id": id })).await;
@@ -31,43 +33,108 @@ async fn finished(app: &TestApp, token: &str, id: &str) -> Value {
     body["data"]["consultation"].clone()
 }
 
-/// Kim uploads the first Korean clip; returns her token, the consultation's id and its details
-/// once finished.
-async fn korean_clip_analysed(app: &TestApp) -> (String, String, Value) {
+/// The Korean call every synthesised test speaks: agent on the left channel, customer on the
+/// right.
+const KOREAN_CALL: &[(Speaker, &str)] = &[
+    (
+        Speaker::Agent,
+        "안녕하십니까, 행복쇼핑 고객센터 상담원 김민지입니다. 무엇을 도와드릴까요?",
+    ),
+    (Speaker::Customer, "주문한 운동화가 아직 안 와서요."),
+    (
+        Speaker::Agent,
+        "많이 기다리셨죠. 확인해 보니 내일 오후까지 도착할 예정입니다.",
+    ),
+    (Speaker::Customer, "네, 알겠습니다. 감사합니다."),
+    (
+        Speaker::Agent,
+        "더 궁금하신 점은 없으신가요? 이용해 주셔서 감사합니다.",
+    ),
+];
+
+/// The English call of the synthesised tests.
+const ENGLISH_CALL: &[(Speaker, &str)] = &[
+    (
+        Speaker::Agent,
+        "Thank you for calling Acme support, my name is Jordan. How can I help you today?",
+    ),
+    (
+        Speaker::Customer,
+        "My replacement phone has not arrived yet.",
+    ),
+    (
+        Speaker::Agent,
+        "I am sorry about the wait. I can see your order, and it will arrive tomorrow afternoon.",
+    ),
+    (Speaker::Customer, "Great, thank you."),
+    (
+        Speaker::Agent,
+        "Is there anything else I can help you with today?",
+    ),
+];
+
+/// The words of one speaker's turns of a finished consultation.
+fn spoken_by(c: &Value, speaker: &str) -> String {
+    c["transcript"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|t| t["speaker"] == speaker)
+        .filter_map(|t| t["text"].as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// What `speaker` says in a call script.
+fn script_of(call: &[(Speaker, &str)], speaker: Speaker) -> String {
+    call.iter()
+        .filter(|(s, _)| *s == speaker)
+        .map(|(_, text)| *text)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Kim uploads a synthesised stereo call; returns her token, the consultation's id and its
+/// details once finished, with the uploaded bytes.
+async fn call_analysed(
+    app: &TestApp,
+    language: &str,
+    call: &[(Speaker, &str)],
+) -> (String, String, Value, Vec<u8>) {
     let token = app.counselor_token("kim@example.com").await;
-    let audio = std::fs::read(eval_path("audio/ko/azure_customspeech_ko_test.wav"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let audio = call_wav(language, call);
     let id = app
-        .upload_file(&token, "통화녹음.wav", audio, "audio/wav")
+        .upload_file(&token, "통화녹음.wav", audio.clone(), "audio/wav")
         .await;
     let c = finished(app, &token, &id).await;
-    (token, id, c)
+    (token, id, c, audio)
 }
 
 db_tests! {
-    async fn a_korean_recording_is_transcribed_with_timings_reports_its_progress_and_is_analysed(db: Db) {
+    async fn a_synthesised_korean_call_is_transcribed_per_channel_with_timings_and_analysed(db: Db) {
         let app = spawn_app(db).await;
-        let (token, id, c) = korean_clip_analysed(&app).await;
+        let (token, id, c, original) = call_analysed(&app, "ko", KOREAN_CALL).await;
         assert_eq!(c["status"], "COMPLETED", "{c}");
+        assert_eq!(c["language"], "ko", "{c}");
         let info = &c["transcriptInfo"];
         assert_eq!(info["source"], "stt", "{info}");
         assert_eq!(info["format"], "speech");
-        assert_eq!(info["speakerMapping"], "VOICE_HEURISTIC");
+        assert_eq!(info["speakerMapping"], "CHANNELS");
         assert!(info["encoding"].is_null());
         let turns = c["transcript"].as_array().cloned().unwrap_or_default();
-        assert!(!turns.is_empty());
         assert!(turns.iter().all(|t| t["startMs"].is_u64() && t["endMs"].is_u64()), "{turns:?}");
-        let text: String = turns.iter().filter_map(|t| t["text"].as_str()).collect::<Vec<_>>().join(" ");
-        let reference = std::fs::read_to_string(eval_path("audio/ko/azure_customspeech_ko_test.txt"))
-            .unwrap_or_else(|e| panic!("{e}"));
-        let cer = character_errors(&reference, &text);
-        assert!(cer.rate() <= 0.08, "CER {:.2}%: {text}", cer.rate() * 100.0);
+        // espeak-ng's Korean voice is robotic: the bound checks that the words come through, not
+        // accuracy (measured on real speech by the shared-material tests).
+        let agent = character_errors(&script_of(KOREAN_CALL, Speaker::Agent), &spoken_by(&c, "AGENT"));
+        assert!(agent.rate() <= 0.5, "agent CER {:.2}%: {c}", agent.rate() * 100.0);
+        let customer =
+            character_errors(&script_of(KOREAN_CALL, Speaker::Customer), &spoken_by(&c, "CUSTOMER"));
+        assert!(customer.rate() <= 0.6, "customer CER {:.2}%: {c}", customer.rate() * 100.0);
         let audio = &c["report"]["metrics"]["audio"];
         assert_eq!(audio["engine"], "whisper.cpp", "{audio}");
-        assert!(audio["durationS"].as_f64().is_some_and(|d| (33.0..34.0).contains(&d)), "{audio}");
-        assert!(audio["agentTalkS"].as_f64().is_some_and(|t| t > 25.0), "{audio}");
-        assert_eq!(audio["speakersByChannel"], false);
-        assert!(audio["customerTalkS"].is_null());
+        assert_eq!(audio["speakersByChannel"], true, "{audio}");
+        assert!(audio["agentTalkS"].as_f64().is_some_and(|t| t > 5.0), "{audio}");
+        assert!(audio["customerTalkS"].as_f64().is_some_and(|t| t > 1.0), "{audio}");
         // The transcription stage reports its percent, ending at 100 %.
         let events = c["events"].as_array().cloned().unwrap_or_default();
         let transcribing: Vec<&Value> = events.iter().filter(|e| e["stage"] == "TRANSCRIBING").collect();
@@ -84,7 +151,6 @@ db_tests! {
         assert_eq!(full.status().as_u16(), 200);
         assert_eq!(full.headers()["content-type"], "audio/wav");
         assert_eq!(full.headers()["accept-ranges"], "bytes");
-        let original = std::fs::read(eval_path("audio/ko/azure_customspeech_ko_test.wav")).unwrap_or_default();
         assert_eq!(full.bytes().await.map(|b| b.len()).unwrap_or_default(), original.len());
         let part = client
             .get(format!("{}{url}", app.address))
@@ -111,11 +177,29 @@ db_tests! {
         assert!(body["data"]["consultation"]["recordingUrl"].is_null(), "{body}");
     }
 
+    async fn a_synthesised_english_call_is_transcribed_nearly_word_for_word_per_channel(db: Db) {
+        // English where the server speaks Korean by default: `speech.language` says so.
+        let app = spawn_app_with(db, |s| s.speech.language = "en".into()).await;
+        let (_token, _id, c, _) = call_analysed(&app, "en", ENGLISH_CALL).await;
+        assert_eq!(c["status"], "COMPLETED", "{c}");
+        assert_eq!(c["language"], "en", "{c}");
+        let script = format!(
+            "{} {}",
+            script_of(ENGLISH_CALL, Speaker::Agent),
+            script_of(ENGLISH_CALL, Speaker::Customer)
+        );
+        let heard = format!("{} {}", spoken_by(&c, "AGENT"), spoken_by(&c, "CUSTOMER"));
+        let errors = word_errors(&script, &heard);
+        assert!(errors.rate() <= 0.15, "WER {:.2}%: {c}", errors.rate() * 100.0);
+        // Each speaker is heard on their own channel.
+        assert!(spoken_by(&c, "AGENT").contains("Jordan"), "{c}");
+        assert!(spoken_by(&c, "CUSTOMER").to_lowercase().contains("replacement phone"), "{c}");
+    }
+
     async fn a_cut_off_recording_fails_with_media_decode_failed_and_a_message_in_both_languages(db: Db) {
         let app = spawn_app(db).await;
         let token = app.counselor_token("kim@example.com").await;
-        let audio = std::fs::read(eval_path("audio/en/azure_customspeech_en_test.wav"))
-            .unwrap_or_else(|e| panic!("{e}"));
+        let audio = mono_wav("en", "This recording is cut off before its end, so it cannot be played.");
         let cut = audio[..audio.len() / 3].to_vec();
         let id = app.upload_file(&token, "잘린녹음.wav", cut, "audio/wav").await;
         let c = finished(&app, &token, &id).await;
@@ -141,7 +225,7 @@ db_tests! {
             s.providers.openai = provider(format!("{}/v1", server.uri()), OPENAI_KEY);
         })
         .await;
-        let (_token, id, c) = korean_clip_analysed(&app).await;
+        let (_token, id, c, _) = call_analysed(&app, "ko", KOREAN_CALL).await;
         assert_eq!(c["status"], "COMPLETED", "{c}");
         assert_eq!(c["report"]["metrics"]["audio"]["engine"], "openai", "{c}");
         let sent = server.received_requests().await.unwrap_or_default().len();

@@ -10,7 +10,7 @@ use coach_engines::speech::{SpeechError, Transcriber, engine_from_settings};
 use secrecy::SecretString;
 use serde_json::{Value, json};
 use shared::transcript::Speaker;
-use tests::eval_path;
+use tests::synth::mono_wav;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -51,8 +51,10 @@ fn transcriber(engine: SpeechEngineKind, server: &MockServer) -> Transcriber {
 async fn run(
     transcriber: &Transcriber,
 ) -> Result<coach_engines::speech::Transcription, SpeechError> {
-    let path = eval_path("audio/ko/azure_customspeech_ko_test.wav");
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{e}"));
+    let bytes = mono_wav(
+        "ko",
+        "안녕하십니까, 행복쇼핑 고객센터입니다. 무엇을 도와드릴까요?",
+    );
     let audio = transcriber
         .decode(bytes, Some("wav".into()))
         .await

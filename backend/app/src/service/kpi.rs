@@ -1,4 +1,4 @@
-//! The product's measurements of itself (KPI sheet, `../shared/spec/kpi-sheet.ko.md`): every
+//! The product's measurements of itself (the original Korean KPI sheet, catalogued in `shared::kpi`): every
 //! catalogue KPI over a range of days, for everyone, a team or one counselor, with its status
 //! against the sheet's target and a daily series.
 //!
