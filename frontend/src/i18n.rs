@@ -419,8 +419,8 @@ catalogue! {
     responses_title => "보고서 활용", "Use this report";
     export_title => "내려받기", "Download";
     share_title => "공유 링크", "Share link";
-    share_intro => "계정이 없는 사람도 이 보고서를 읽을 수 있는 링크입니다. 제목과 이름은 빠지고, 개인정보를 가린 대화 기록만 보입니다.",
-        "A link that lets someone without an account read this report. It leaves out the title and names and shows only the redacted transcript.";
+    share_intro => "계정이 없는 사람도 이 보고서를 읽을 수 있는 링크입니다. 제목과 상담원·올린 사람의 이름은 빠지고, 대화 기록에서는 자동으로 찾은 이름, 생년월일, 전화번호, 이메일, 주민등록번호, 카드·계좌 번호, 주소, 안내하는 회사 이름이 가려집니다. 자동 가림은 완벽하지 않으니 공유 전에 대화 기록을 확인해 주세요.",
+        "A link that lets someone without an account read this report. It leaves out the title and the counselor's and uploader's names; in the transcript, the names, dates of birth, phone numbers, e-mail addresses, resident registration numbers, card and account numbers, addresses and the company's name that were found automatically are hidden. Automatic redaction is not perfect: check the transcript before sharing.";
     share_expiry_label => "유효 기간", "Valid for";
     share_create => "링크 만들기", "Create link";
     share_url_label => "공유 링크 주소", "Share link address";
@@ -687,10 +687,10 @@ impl Texts {
     pub fn shared_intro(self, uploaded: &str, expires: &str) -> String {
         match self.0 {
             Lang::Ko => format!(
-                "{uploaded}에 올라온 상담의 분석입니다. 이름과 개인정보는 가려져 있습니다. 이 링크는 {expires}까지 열립니다."
+                "{uploaded}에 올라온 상담의 분석입니다. 대화 기록에서 자동으로 찾은 이름, 생년월일, 연락처, 주민등록번호, 카드·계좌 번호, 주소와 회사 이름은 가려져 있습니다. 이 링크는 {expires}까지 열립니다."
             ),
             Lang::En => format!(
-                "The analysis of a consultation uploaded on {uploaded}, with names and personal data hidden. This link works until {expires}."
+                "The analysis of a consultation uploaded on {uploaded}. Names, dates of birth, contact details, national ID, card and account numbers, addresses and the company's name found automatically in the transcript are hidden. This link works until {expires}."
             ),
         }
     }
@@ -1105,6 +1105,9 @@ impl Texts {
             "card" => Some(("카드 번호", "Card numbers")),
             "account" => Some(("계좌 번호", "Account numbers")),
             "address" => Some(("주소", "Addresses")),
+            "name" => Some(("이름", "Names")),
+            "birth_date" => Some(("생년월일", "Dates of birth")),
+            "organization" => Some(("회사 이름", "Company names")),
             _ => None,
         };
         match (known, self.0) {
@@ -1172,6 +1175,24 @@ mod tests {
         }
         assert_eq!(Lang::from_code("fr"), None);
         assert_eq!(Lang::default(), Lang::Ko);
+    }
+
+    #[test]
+    fn every_redaction_kind_has_a_label_in_both_languages() {
+        for kind in [
+            "phone",
+            "email",
+            "rrn",
+            "card",
+            "account",
+            "address",
+            "name",
+            "birth_date",
+            "organization",
+        ] {
+            assert_ne!(Texts(Lang::Ko).pii_kind(kind), kind);
+            assert_ne!(Texts(Lang::En).pii_kind(kind), kind);
+        }
     }
 
     #[test]

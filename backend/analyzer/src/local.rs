@@ -551,12 +551,26 @@ mod tests {
         assert!(m.dead_air_total_s.is_some_and(|s| s > 5.0), "{m:?}");
         // The silence follows an announced hold, so it is not coached as dead air.
         assert!(!codes(&report).contains(&"dead_air"));
+        // 이지은 and 박서준, 1990년 3월 15일 after the question, 우리카드 before 고객센터.
+        let pii: Vec<(&str, u32)> = report
+            .pii
+            .iter()
+            .map(|p| (p.kind.as_str(), p.count))
+            .collect();
         assert_eq!(
-            report.pii,
-            [PiiCount {
-                kind: "phone".into(),
-                count: 1
-            }]
+            pii,
+            [
+                ("birth_date", 1),
+                ("name", 2),
+                ("organization", 1),
+                ("phone", 1)
+            ]
+        );
+        assert!(
+            report
+                .moments
+                .iter()
+                .any(|m| m.kind == MomentKind::SelfIntro)
         );
         assert!(
             report
@@ -578,13 +592,13 @@ mod tests {
             report.scores.attitude
         );
         assert!(report.improvements.iter().all(|i| i.title.is_ascii()));
-        assert_eq!(
-            report.pii,
-            [PiiCount {
-                kind: "email".into(),
-                count: 1
-            }]
-        );
+        // Sarah and Jordan; Acme in the greeting and the closing.
+        let pii: Vec<(&str, u32)> = report
+            .pii
+            .iter()
+            .map(|p| (p.kind.as_str(), p.count))
+            .collect();
+        assert_eq!(pii, [("email", 1), ("name", 2), ("organization", 2)]);
     }
 
     #[test]

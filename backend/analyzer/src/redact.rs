@@ -6,31 +6,63 @@
 //! mobile and landline numbers with or without `-`, `.`, spaces, `+82`; North-American numbers with
 //! separators), numbers read out in Korean digits (`공일공 일이삼사 오육칠팔`, `공이에 삼사오에
 //! 육칠팔구`, `영삼일 다시 …`, mixed with numerals; classified as phone, resident number, card or
-//! account by their digits and context), and `address` (Korean road-name and lot addresses with
+//! account by their digits and context), `address` (Korean road-name and lot addresses with
 //! their building number when an administrative unit, an address word or a unit detail confirms
-//! them, `101동 1203호` unit numbers, and English street addresses with a street type).
+//! them, `101동 1203호` unit numbers, and English street addresses with a street type), and:
+//!
+//! * `name` (`redact/names.rs`): people's names where the call states them: after 성함/이름 and role
+//!   labels (`성함은 고태식이요`, `상담원 김민지입니다`, `저는 …입니다`), before honorifics and roles
+//!   (`오태민 고객님`, `고태식님`, `김민지 씨`, `김민지 상담원입니다`, `고태식 명의로`), in sign-offs
+//!   (`지금까지 김민지였습니다`), at the start of an answer to a name question (`고태식이요` after
+//!   `성함이 어떻게 되세요?`); English after `my name is`, `this is`, `I'm`, `speaking with`,
+//!   `Mr/Ms/Dr`, `thank you,`, in a closing (`Thanks for calling, Jordan.`) and in answers. A
+//!   Korean name is a listed surname and one or two given syllables; ordinary words that start
+//!   like a surname (`이번`, `정말`, `고객`) are listed apart and never taken.
+//! * `birth_date` (`redact/birth.rs`): dates of birth in digits, Korean words (`팔십일년 유월 구일`),
+//!   read-out digits, `81년생` and English (`June 9th, 1981`), only in a birth context: a cue
+//!   nearby (생년월일, 생일, 태어, date of birth, DOB, born …), `생` glued to it, or the previous
+//!   turn asking for it.
+//! * `organization` (`redact/organization.rs`): the company that runs the call, where it is named before
+//!   a centre word (`행복쇼핑 고객센터`) or in an English greeting (`Thank you for calling Acme
+//!   Telecom`).
+//!
+//! Each turn is read with what the previous turn asked for (`Asked`: a bare `고태식이요` is a
+//! name after `성함이 어떻게 되세요?`, `팔십일년 유월 구일이요` a date of birth after `생년월일 말씀해
+//! 주세요`), and a name or company found anywhere is hidden wherever it recurs in the conversation
+//! (`redact/known.rs`).
 //!
 //! Placeholders are typed and follow the conversation's language (decided once per conversation,
 //! so one transcript never mixes schemes): Korean `[전화번호]`, `[이메일]`, `[주민등록번호]`,
-//! `[카드번호]`, `[계좌번호]`, `[주소]`; otherwise `[PHONE]`, `[EMAIL]`, `[NATIONAL_ID]`, `[CARD]`,
-//! `[ACCOUNT]`, `[ADDRESS]`.
+//! `[카드번호]`, `[계좌번호]`, `[주소]`, `[이름]`, `[생년월일]`, `[회사]`; otherwise `[PHONE]`,
+//! `[EMAIL]`, `[NATIONAL_ID]`, `[CARD]`, `[ACCOUNT]`, `[ADDRESS]`, `[NAME]`, `[DATE_OF_BIRTH]`,
+//! `[COMPANY]`.
 //!
-//! Not redacted: prices (`15,000원`), dates (`2024-01-05`), times, codes glued to letters
-//! (`A-20240105-0012`), company numbers (`1588-1234`), card-like or North-American-phone-like
-//! numbers right after order/tracking words (주문, 송장, order, tracking …), Korean-phone-like
-//! numbers right after a reference label (주문번호, 송장번호 …), place names without a building
-//! number (`강남구에 매장이 있어요`), counts and durations after place-like words (`택배로 3개`,
-//! `역삼동 3분 거리`, `2호선 3번 출구`), and ordinary words made of digit syllables (`일일이`,
-//! `사이즈`).
+//! Not redacted: prices (`15,000원`), dates outside a birth context (`2024-01-05`, `1월 5일
+//! 도착`, `생일 쿠폰은 6월 9일까지`), times, codes glued to letters (`A-20240105-0012`), company
+//! numbers (`1588-1234`), card-like or North-American-phone-like numbers right after
+//! order/tracking words (주문, 송장, order, tracking …), Korean-phone-like numbers right after a
+//! reference label (주문번호, 송장번호 …), place names without a building number (`강남구에 매장이
+//! 있어요`), counts and durations after place-like words (`택배로 3개`, `역삼동 3분 거리`, `2호선 3번
+//! 출구`), ordinary words made of digit syllables (`일일이`, `사이즈`), a surname alone (`김
+//! 고객님`: it identifies no one, and `이 고객님` is an ordinary phrase), names in no stating
+//! context (a name said only in passing, `고태식` alone without a question before it), lower-case
+//! English names, and companies that a call never names before a centre word or in a greeting.
 
 mod address;
+mod birth;
+#[cfg(test)]
+mod corpus;
+mod data;
+mod known;
+mod names;
+mod organization;
 mod spoken;
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 use shared::report::PiiCount;
-use shared::transcript::Turn;
+use shared::transcript::{Speaker, Turn};
 
 use super::language::detect_language;
 use shared::language::Language;
@@ -50,6 +82,12 @@ pub enum PiiKind {
     Rrn,
     /// Street address (road or lot number, unit).
     Address,
+    /// A person's name (customer or agent).
+    Name,
+    /// Date of birth (full, year of birth, or birthday).
+    BirthDate,
+    /// Company name (the centre's operator, `행복쇼핑 고객센터`).
+    Organization,
 }
 
 impl PiiKind {
@@ -57,8 +95,11 @@ impl PiiKind {
     pub const ALL: [Self; KINDS] = [
         Self::Account,
         Self::Address,
+        Self::BirthDate,
         Self::Card,
         Self::Email,
+        Self::Name,
+        Self::Organization,
         Self::Phone,
         Self::Rrn,
     ];
@@ -68,8 +109,11 @@ impl PiiKind {
         match self {
             Self::Account => "account",
             Self::Address => "address",
+            Self::BirthDate => "birth_date",
             Self::Card => "card",
             Self::Email => "email",
+            Self::Name => "name",
+            Self::Organization => "organization",
             Self::Phone => "phone",
             Self::Rrn => "rrn",
         }
@@ -80,14 +124,20 @@ impl PiiKind {
         match (language, self) {
             (Language::Ko, Self::Account) => "[계좌번호]",
             (Language::Ko, Self::Address) => "[주소]",
+            (Language::Ko, Self::BirthDate) => "[생년월일]",
             (Language::Ko, Self::Card) => "[카드번호]",
             (Language::Ko, Self::Email) => "[이메일]",
+            (Language::Ko, Self::Name) => "[이름]",
+            (Language::Ko, Self::Organization) => "[회사]",
             (Language::Ko, Self::Phone) => "[전화번호]",
             (Language::Ko, Self::Rrn) => "[주민등록번호]",
             (Language::En, Self::Account) => "[ACCOUNT]",
             (Language::En, Self::Address) => "[ADDRESS]",
+            (Language::En, Self::BirthDate) => "[DATE_OF_BIRTH]",
             (Language::En, Self::Card) => "[CARD]",
             (Language::En, Self::Email) => "[EMAIL]",
+            (Language::En, Self::Name) => "[NAME]",
+            (Language::En, Self::Organization) => "[COMPANY]",
             (Language::En, Self::Phone) => "[PHONE]",
             (Language::En, Self::Rrn) => "[NATIONAL_ID]",
         }
@@ -97,24 +147,89 @@ impl PiiKind {
         match self {
             Self::Account => 0,
             Self::Address => 1,
-            Self::Card => 2,
-            Self::Email => 3,
-            Self::Phone => 4,
-            Self::Rrn => 5,
+            Self::BirthDate => 2,
+            Self::Card => 3,
+            Self::Email => 4,
+            Self::Name => 5,
+            Self::Organization => 6,
+            Self::Phone => 7,
+            Self::Rrn => 8,
         }
     }
 }
 
 /// Number of PII kinds.
-const KINDS: usize = 6;
+const KINDS: usize = 9;
+
+/// What the previous turn asked the speaker of a turn for. An answer then counts as a name or a
+/// date of birth without a cue of its own (`성함이 어떻게 되세요?` → `고태식이요`,
+/// `생년월일 말씀해 주세요` → `팔십일년 유월 구일이요`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Asked {
+    /// The question asked for a name (성함, 이름, 누구, your name …).
+    name: bool,
+    /// The question asked for a date of birth (생년월일, 생일, date of birth …).
+    birth_date: bool,
+}
+
+impl Asked {
+    /// What `previous` asked for, when `turn` answers it: the question comes from the agent (or an
+    /// unattributed speaker) and the answer from someone else than the agent.
+    fn between(previous: &Turn, turn: &Turn) -> Self {
+        if previous.speaker == Speaker::Customer || turn.speaker == Speaker::Agent {
+            return Self::default();
+        }
+        let mut asked = Self::default();
+        if let Some(questions) = QUESTIONS.as_ref() {
+            for m in questions.find_overlapping_iter(&previous.text) {
+                if m.pattern().as_usize() < data::NAME_QUESTIONS.len() {
+                    asked.name = true;
+                } else {
+                    asked.birth_date = true;
+                }
+            }
+        }
+        asked
+    }
+}
+
+/// The name questions, then the birth cues, matched case-insensitively in one pass.
+static QUESTIONS: LazyLock<Option<aho_corasick::AhoCorasick>> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(data::NAME_QUESTIONS.iter().chain(data::BIRTH_CUES))
+        .ok()
+});
+
+/// Whether a text has an English word (two lower-case ASCII letters in a row): the English name
+/// and company cues all do, so Korean turns with a code (`A-20240105-0012`) skip them.
+fn has_english_words(text: &str) -> bool {
+    text.as_bytes()
+        .windows(2)
+        .any(|w| w.iter().all(u8::is_ascii_lowercase))
+}
 
 /// Redacts every turn in place (placeholders in the conversation's language) and returns the
 /// non-zero counts per kind, sorted by kind code.
+///
+/// A turn is read with what the previous turn asked for (a bare `고태식이요` after `성함이
+/// 어떻게 되세요?` is a name), and a name or company found anywhere hides its other mentions in
+/// every turn (`오태민 고객님` in one turn, `오태민 맞아요` in the next).
 pub fn redact_turns(turns: &mut [Turn]) -> Vec<PiiCount> {
     let language = detect_language(turns);
+    let mut found: Vec<Vec<Span>> = Vec::with_capacity(turns.len());
+    for (i, turn) in turns.iter().enumerate() {
+        let asked = i
+            .checked_sub(1)
+            .and_then(|p| turns.get(p))
+            .map_or_else(Asked::default, |previous| Asked::between(previous, turn));
+        found.push(find_spans(&turn.text, asked));
+    }
+    let known = known::Known::collect(turns.iter().map(|t| t.text.as_str()).zip(&found));
     let mut totals = [0u32; KINDS];
-    for turn in turns.iter_mut() {
-        let (text, counts) = redact_counts(&turn.text, language);
+    for (turn, mut spans) in turns.iter_mut().zip(found) {
+        known.find(&turn.text, &mut spans);
+        let (text, counts) = apply(&turn.text, spans, language);
         if let Some(text) = text {
             turn.text = text;
         }
@@ -125,9 +240,13 @@ pub fn redact_turns(turns: &mut [Turn]) -> Vec<PiiCount> {
     to_pii_counts(totals)
 }
 
-/// Redacts one text; returns the redacted text and the non-zero counts per kind.
+/// Redacts one text; returns the redacted text and the non-zero counts per kind. The text is read
+/// on its own (no question before it), and a name or company found in it hides its other
+/// mentions.
 pub fn redact_text(text: &str, language: Language) -> (String, Vec<PiiCount>) {
-    let (redacted, counts) = redact_counts(text, language);
+    let mut spans = find_spans(text, Asked::default());
+    known::Known::collect(std::iter::once((text, &spans))).find(text, &mut spans);
+    let (redacted, counts) = apply(text, spans, language);
     (
         redacted.unwrap_or_else(|| text.to_owned()),
         to_pii_counts(counts),
@@ -147,6 +266,17 @@ fn to_pii_counts(counts: [u32; KINDS]) -> Vec<PiiCount> {
         .collect()
 }
 
+/// The texts of spans in order of position (for tests).
+#[cfg(test)]
+fn span_texts(text: &str, spans: &[Span]) -> Vec<String> {
+    let mut spans = spans.to_vec();
+    spans.sort_by_key(|s| s.start);
+    spans
+        .iter()
+        .filter_map(|s| text.get(s.start..s.end).map(str::to_owned))
+        .collect()
+}
+
 /// A detected item: byte range and kind.
 #[derive(Debug, Clone, Copy)]
 struct Span {
@@ -155,8 +285,9 @@ struct Span {
     kind: PiiKind,
 }
 
-/// Finds every item; `None` for the text when nothing was found.
-fn redact_counts(text: &str, language: Language) -> (Option<String>, [u32; KINDS]) {
+/// Finds every item of one text. Number-shaped kinds come first, so a name or date detector never
+/// takes a span a more specific one found.
+fn find_spans(text: &str, asked: Asked) -> Vec<Span> {
     let mut spans: Vec<Span> = Vec::new();
     if text.bytes().any(|b| b.is_ascii_digit() || b == b'@') {
         find_emails(text, &mut spans);
@@ -171,6 +302,14 @@ fn redact_counts(text: &str, language: Language) -> (Option<String>, [u32; KINDS
     if text.bytes().any(|b| b.is_ascii_digit()) {
         address::find_addresses(text, &mut spans);
     }
+    birth::find_birth_dates(text, asked, &mut spans);
+    organization::find_organizations(text, &mut spans);
+    names::find_names(text, asked, &mut spans);
+    spans
+}
+
+/// Replaces the spans with their placeholders; `None` for the text when there are none.
+fn apply(text: &str, mut spans: Vec<Span>, language: Language) -> (Option<String>, [u32; KINDS]) {
     let mut counts = [0u32; KINDS];
     if spans.is_empty() {
         return (None, counts);

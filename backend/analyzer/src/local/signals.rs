@@ -387,12 +387,14 @@ fn find_role_name(folded: &str, language: Language, copulas: &[&str]) -> Option<
     }
 }
 
-/// `This is Sarah from support`: a capitalised name after "this is" (needs the original casing).
+/// `This is Sarah from support`: a capitalised name after "this is" (needs the original casing),
+/// or the redacted name (`This is [NAME] from support`: redaction runs before analysis).
 fn find_this_is_intro(text: &str, folded: &Folded) -> Option<(usize, usize)> {
     folded.text.match_indices("this is ").find_map(|(at, p)| {
         let (_, end) = folded.original_range(text, at, at + p.len());
-        let next = text.get(end..)?.trim_start().chars().next()?;
-        next.is_uppercase().then_some((at, at + p.len()))
+        let next = text.get(end..)?.trim_start();
+        let named = next.chars().next()?.is_uppercase() || next.starts_with("[NAME]");
+        named.then_some((at, at + p.len()))
     })
 }
 
@@ -899,6 +901,9 @@ mod tests {
             assert!(intro(text, Language::Ko).is_some(), "{text}");
         }
         assert!(intro("This is Sarah from support", Language::En).is_some());
+        // Redaction runs first: the placeholder stands where the name was.
+        assert!(intro("This is [NAME] from support", Language::En).is_some());
+        assert!(intro("상담원 [이름]입니다", Language::Ko).is_some());
         assert!(intro("this is not possible", Language::En).is_none());
     }
 
