@@ -20,5 +20,6 @@ mod progress;
 mod reports;
 mod schema;
 mod sharing;
+mod standing;
 mod storage;
 mod surveys;

@@ -3,7 +3,10 @@
 //! A login starts a family and returns its first refresh token. Each refresh exchanges the presented
 //! token for a new one in the same family (the old one is marked used). Presenting a used or revoked
 //! token again is treated as theft: the whole family is revoked. Logout revokes the family. Only the
-//! SHA-256 of a token is stored.
+//! SHA-256 of a token is stored. [`access`] checks on every request that an access token's
+//! session and user still stand.
+
+pub mod access;
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
@@ -118,6 +121,14 @@ async fn revoke_family<C: sea_orm::ConnectionTrait>(
         .filter(refresh_tokens::Column::RevokedAt.is_null())
         .exec(conn)
         .await?;
+    // A family is one user's: forget what the access check cached about them.
+    if let Some(token) = refresh_tokens::Entity::find()
+        .filter(refresh_tokens::Column::FamilyId.eq(family_id))
+        .one(conn)
+        .await?
+    {
+        access::forget_user(&token.user_id);
+    }
     Ok(())
 }
 
@@ -203,6 +214,7 @@ pub async fn end_sessions_except(
         update = update.filter(refresh_tokens::Column::FamilyId.ne(family));
     }
     update.exec(db).await?;
+    access::forget_user(user_id);
     Ok(())
 }
 

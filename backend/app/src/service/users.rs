@@ -225,6 +225,7 @@ async fn apply_user_update(
         active.team_id = Set(team);
     }
     let user = active.update(db).await?;
+    crate::service::sessions::access::forget_user(&user.id);
     if moved {
         // Team KPIs follow current members: their cached days no longer hold.
         crate::service::kpi::daycache::invalidate_teams(db).await?;

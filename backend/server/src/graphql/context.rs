@@ -8,6 +8,7 @@ use coach_app::auth::limits::LoginLimiter;
 use coach_app::auth::{TokenError, TokenIssuer, Viewer};
 use coach_app::error::{AccessError, UserFacingError};
 use coach_app::events::{JobQueue, ProgressBus};
+use coach_app::service::sessions::access::confirm_viewer;
 use coach_app::storage::Storage;
 use shared::access::ApiScope;
 use shared::language::Language;
@@ -67,7 +68,8 @@ pub enum RequestAuth {
 
 impl RequestAuth {
     /// Resolves an `Authorization` header value: `Bearer <access token>` or `Bearer cck_…` (an
-    /// API key, also accepted bare).
+    /// API key, also accepted bare). Either way the user's role, team and active flag, and an
+    /// access token's session, come from the database, not from the credential.
     pub async fn resolve(
         value: Option<&str>,
         tokens: &TokenIssuer,
@@ -94,9 +96,18 @@ impl RequestAuth {
                 }
             };
         }
-        match tokens.verify(token) {
-            Ok(viewer) => Self::Viewer(viewer),
-            Err(e) => Self::Rejected(e),
+        let claimed = match tokens.verify(token) {
+            Ok(viewer) => viewer,
+            Err(e) => return Self::Rejected(e),
+        };
+        // The token says who; the database says what they may still do.
+        match confirm_viewer(db, claimed, shared::clock::now_ms()).await {
+            Ok(Some(viewer)) => Self::Viewer(viewer),
+            Ok(None) => Self::Rejected(TokenError::Invalid),
+            Err(error) => {
+                tracing::warn!(%error, "checking the session failed");
+                Self::Rejected(TokenError::Invalid)
+            }
         }
     }
 }
