@@ -101,6 +101,7 @@ impl Settings {
                 .list_separator(",")
                 .with_list_parse_key("ingest.agent_aliases")
                 .with_list_parse_key("ingest.customer_aliases")
+                .with_list_parse_key("server.trusted_proxies")
                 .source(env),
         );
         if from_process
@@ -165,6 +166,7 @@ impl Settings {
                 }
             }
         }
+        self.server.validate()?;
         self.ingest.validate()?;
         self.kpi.validate()?;
         self.exports.validate()?;
@@ -200,6 +202,11 @@ impl Settings {
             "auth.login_per_ip_per_minute",
             self.auth.login_per_ip_per_minute,
             1..=10_000,
+        )?;
+        check_range(
+            "auth.login_per_address_and_account_per_minute",
+            self.auth.login_per_address_and_account_per_minute,
+            1..=1_000,
         )?;
         check_range(
             "auth.login_per_account_per_15_minutes",

@@ -80,8 +80,11 @@ impl Core {
             bus: ProgressBus::new(),
             queue: JobQueue::new(),
             login_limiter: Arc::new(LoginLimiter::new(LoginLimits {
-                per_ip_per_minute: settings.auth.login_per_ip_per_minute,
+                per_address_and_account_per_minute: settings
+                    .auth
+                    .login_per_address_and_account_per_minute,
                 per_account_per_15_minutes: settings.auth.login_per_account_per_15_minutes,
+                unknown_accounts_per_ip_per_minute: settings.auth.login_per_ip_per_minute,
             })),
         })
     }

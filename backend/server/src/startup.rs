@@ -189,6 +189,9 @@ impl Application {
         let db = core.db.clone();
         let health = core.health.clone();
         let media_storage = core.storage.clone();
+        let proxies = web::Data::new(crate::graphql::http::TrustedProxies(
+            settings.server.proxy_networks(),
+        ));
         // One cache of parsed GraphQL documents for every HTTP worker.
         let documents = web::Data::new(DocumentCache::default());
         let server = HttpServer::new(move || {
@@ -221,6 +224,7 @@ impl Application {
                 .app_data(web::Data::new(media_storage.clone()))
                 .app_data(web::Data::new(health.clone()))
                 .app_data(documents.clone())
+                .app_data(proxies.clone())
                 .route("/healthz", web::get().to(healthz))
                 .route("/metrics", web::get().to(metrics))
                 .route(

@@ -12,6 +12,7 @@ mod http;
 mod ingest;
 mod kpi;
 mod llm;
+mod login_limits;
 mod load;
 mod malformed;
 mod metrics;

@@ -23,10 +23,14 @@ pub struct AuthSettings {
     /// Let people create counselor accounts themselves (`CONSULT_COACH__AUTH__ALLOW_SIGNUP`,
     /// default false).
     pub allow_signup: bool,
-    /// Login attempts per minute from one address (`CONSULT_COACH__AUTH__LOGIN_PER_IP_PER_MINUTE`,
-    /// default 20).
+    /// Login attempts per minute on accounts that do not exist, from one address (people signing
+    /// in to real accounts from that address are not counted)
+    /// (`CONSULT_COACH__AUTH__LOGIN_PER_IP_PER_MINUTE`, default 20).
     pub login_per_ip_per_minute: u32,
-    /// Login attempts per 15 minutes for one account
+    /// Login attempts per minute on one account from one address
+    /// (`CONSULT_COACH__AUTH__LOGIN_PER_ADDRESS_AND_ACCOUNT_PER_MINUTE`, default 5).
+    pub login_per_address_and_account_per_minute: u32,
+    /// Login attempts per 15 minutes on one account from any address
     /// (`CONSULT_COACH__AUTH__LOGIN_PER_ACCOUNT_PER_15_MINUTES`, default 10).
     pub login_per_account_per_15_minutes: u32,
 }
@@ -41,6 +45,7 @@ impl Default for AuthSettings {
             refresh_token_ttl_days: 14,
             allow_signup: false,
             login_per_ip_per_minute: 20,
+            login_per_address_and_account_per_minute: 5,
             login_per_account_per_15_minutes: 10,
         }
     }

@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
+use ipnet::IpNet;
 use serde::Deserialize;
+use shared::settings::{InvalidSetting, invalid};
 
 /// HTTP server settings.
 #[derive(Debug, Clone, Deserialize)]
@@ -14,6 +16,10 @@ pub struct ServerSettings {
     pub port: u16,
     /// Directory of the built web app (`CONSULT_COACH__SERVER__STATIC_DIR`, default `frontend/dist`).
     pub static_dir: PathBuf,
+    /// Reverse proxies whose `X-Forwarded-For` is believed, as addresses or CIDR ranges
+    /// (`CONSULT_COACH__SERVER__TRUSTED_PROXIES`, comma-separated; default none: the client is the
+    /// TCP peer). Login limits and audit records use the address this yields.
+    pub trusted_proxies: Vec<String>,
 }
 
 impl Default for ServerSettings {
@@ -22,8 +28,45 @@ impl Default for ServerSettings {
             host: "127.0.0.1".into(),
             port: 8080,
             static_dir: PathBuf::from("frontend/dist"),
+            trusted_proxies: Vec::new(),
         }
     }
+}
+
+impl ServerSettings {
+    /// The trusted proxies as networks (entries that do not parse are left out; [`Self::validate`]
+    /// refuses them before start).
+    pub fn proxy_networks(&self) -> Vec<IpNet> {
+        self.trusted_proxies
+            .iter()
+            .filter_map(|p| parse_network(p))
+            .collect()
+    }
+
+    /// Checks every value.
+    ///
+    /// Errors: an [`InvalidSetting`] naming an entry that is not an address or a CIDR range.
+    pub fn validate(&self) -> Result<(), InvalidSetting> {
+        match self
+            .trusted_proxies
+            .iter()
+            .find(|p| parse_network(p).is_none())
+        {
+            Some(bad) => Err(invalid(
+                "server.trusted_proxies",
+                &format!("'{bad}' is not an IP address or a CIDR range such as 10.0.0.0/8"),
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
+/// An address (one host) or a CIDR range.
+fn parse_network(text: &str) -> Option<IpNet> {
+    let text = text.trim();
+    text.parse::<IpNet>()
+        .ok()
+        .or_else(|| text.parse::<std::net::IpAddr>().ok().map(IpNet::from))
 }
 
 /// Job worker settings.

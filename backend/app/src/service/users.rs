@@ -10,6 +10,7 @@ use secrecy::{ExposeSecret, SecretString};
 use shared::inputs::{Email, InputError, Password};
 
 use crate::auth::Viewer;
+use crate::auth::limits::LoginLimiter;
 use crate::auth::passwords::{HashError, hash_password, verify_password};
 use crate::entity::{teams, users};
 use crate::error::{AccessError, UserFacingError, internal_message};
@@ -29,6 +30,9 @@ pub enum UserError {
     /// The e-mail is already registered.
     #[error("e-mail already registered")]
     EmailTaken,
+    /// Too many sign-in attempts: try again after this many seconds.
+    #[error("too many sign-in attempts")]
+    TooManyAttempts(u64),
     /// Not allowed.
     #[error(transparent)]
     Access(#[from] AccessError),
@@ -58,6 +62,7 @@ impl UserFacingError for UserError {
             Self::Input(e) => e.code(),
             Self::InvalidCredentials => "INVALID_CREDENTIALS",
             Self::EmailTaken => "EMAIL_TAKEN",
+            Self::TooManyAttempts(_) => "TOO_MANY_ATTEMPTS",
             Self::Access(e) => e.code(),
             Self::NotFound => "NOT_FOUND",
             Self::TeamTaken => "TEAM_NAME_TAKEN",
@@ -82,6 +87,12 @@ impl UserFacingError for UserError {
                     "This e-mail is already registered.",
                 )
                 .to_owned(),
+            Self::TooManyAttempts(secs) => match lang {
+                Language::Ko => {
+                    format!("로그인 시도가 너무 많습니다. {secs}초 후에 다시 시도해 주세요.")
+                }
+                Language::En => format!("Too many sign-in attempts. Try again in {secs} seconds."),
+            },
             Self::Access(e) => e.user_message(lang),
             Self::NotFound => lang
                 .pick(
@@ -432,9 +443,60 @@ pub async fn create_user(db: &DatabaseConnection, new: NewUser) -> Result<users:
     .await?)
 }
 
-/// Checks an e-mail and password; unknown users take as long as known ones.
+/// Signs in with e-mail and password from `ip`, within the login limits
+/// ([`crate::auth::limits`]): the attempt counts against the (address, account) pair and the
+/// account, and an attempt on an account that does not exist also against the address. Every
+/// attempt is recorded with its outcome (`ok`, `failed`, `limited`).
+///
+/// Errors: [`UserError::TooManyAttempts`] when a budget is spent; [`UserError::InvalidCredentials`]
+/// for an unknown e-mail, a wrong password or a deactivated account, alike.
 #[tracing::instrument(skip_all)]
-pub async fn authenticate(
+pub async fn sign_in(
+    db: &DatabaseConnection,
+    limiter: &LoginLimiter,
+    ip: std::net::IpAddr,
+    email: &str,
+    password: &str,
+) -> Result<users::Model, UserError> {
+    let account = email.trim().to_lowercase();
+    let limited = |wait: std::time::Duration| UserError::TooManyAttempts(wait.as_secs().max(1));
+    let outcome = match limiter.check(ip, &account) {
+        Err(wait) => Err(limited(wait)),
+        Ok(()) => match check_credentials(db, email, password).await {
+            Err(UserError::InvalidCredentials) if !account_exists(db, &account).await? => {
+                match limiter.check_unknown(ip) {
+                    Err(wait) => Err(limited(wait)),
+                    Ok(()) => Err(UserError::InvalidCredentials),
+                }
+            }
+            other => other,
+        },
+    };
+    let recorded = match &outcome {
+        Ok(_) => Some("ok"),
+        Err(UserError::InvalidCredentials) => Some("failed"),
+        Err(UserError::TooManyAttempts(_)) => Some("limited"),
+        Err(_) => None,
+    };
+    if let Some(kind) = recorded
+        && let Err(error) =
+            crate::service::sessions::record_login_attempt(db, &account, ip, kind).await
+    {
+        tracing::warn!(%error, "could not record a login attempt");
+    }
+    outcome
+}
+
+async fn account_exists(db: &DatabaseConnection, account: &str) -> Result<bool, UserError> {
+    Ok(users::Entity::find()
+        .filter(users::Column::Email.eq(account))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// The active user with these credentials.
+async fn check_credentials(
     db: &DatabaseConnection,
     email: &str,
     password: &str,

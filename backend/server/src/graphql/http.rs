@@ -136,12 +136,55 @@ async fn request_auth(
     .await
 }
 
-/// The peer address of a request.
+/// The reverse proxies whose `X-Forwarded-For` is believed (`server.trusted_proxies`).
+#[derive(Debug, Clone, Default)]
+pub struct TrustedProxies(pub Vec<ipnet::IpNet>);
+
+impl TrustedProxies {
+    fn trusts(&self, ip: std::net::IpAddr) -> bool {
+        self.0.iter().any(|net| net.contains(&ip))
+    }
+}
+
+/// The client's address: the TCP peer, or, when the peer is a trusted proxy, the nearest address
+/// in `X-Forwarded-For` that is not a trusted proxy itself (read right to left, since a client
+/// can put anything at the left end).
 pub fn peer_ip(req: &HttpRequest) -> ClientIp {
-    ClientIp(
-        req.peer_addr()
-            .map_or(std::net::IpAddr::from([127, 0, 0, 1]), |a| a.ip()),
-    )
+    let peer = req
+        .peer_addr()
+        .map_or(std::net::IpAddr::from([127, 0, 0, 1]), |a| a.ip());
+    let Some(proxies) = req.app_data::<web::Data<TrustedProxies>>() else {
+        return ClientIp(peer);
+    };
+    ClientIp(client_behind(
+        proxies,
+        peer,
+        req.headers().get_all("x-forwarded-for"),
+    ))
+}
+
+fn client_behind<'a>(
+    proxies: &TrustedProxies,
+    peer: std::net::IpAddr,
+    forwarded: impl Iterator<Item = &'a header::HeaderValue>,
+) -> std::net::IpAddr {
+    if !proxies.trusts(peer) {
+        return peer;
+    }
+    let hops: Vec<&str> = forwarded
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    for hop in hops.iter().rev() {
+        match hop.parse::<std::net::IpAddr>() {
+            Ok(ip) if proxies.trusts(ip) => {}
+            Ok(ip) => return ip,
+            // An unreadable hop: nothing left of it can be believed.
+            Err(_) => break,
+        }
+    }
+    peer
 }
 
 /// Attaches the parsed document of `request`'s query, from the app's [`DocumentCache`] when the
@@ -492,6 +535,34 @@ async fn receive_multipart(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn value(text: &'static str) -> header::HeaderValue {
+        header::HeaderValue::from_static(text)
+    }
+
+    #[test]
+    fn the_client_is_the_peer_unless_the_peer_is_a_trusted_proxy() {
+        let network = "10.0.0.0/8".parse().unwrap_or_else(|e| panic!("{e}"));
+        let proxies = TrustedProxies(vec![network]);
+        let stranger: std::net::IpAddr = [203, 0, 113, 9].into();
+        let spoofed = value("1.2.3.4");
+        assert_eq!(
+            client_behind(&proxies, stranger, [&spoofed].into_iter()),
+            stranger
+        );
+        let proxy: std::net::IpAddr = [10, 0, 0, 2].into();
+        let chain = value("1.2.3.4, 198.51.100.7, 10.0.0.3");
+        assert_eq!(
+            client_behind(&proxies, proxy, [&chain].into_iter()),
+            std::net::IpAddr::from([198, 51, 100, 7])
+        );
+        let garbage = value("not-an-address");
+        assert_eq!(
+            client_behind(&proxies, proxy, [&garbage].into_iter()),
+            proxy
+        );
+        assert_eq!(client_behind(&proxies, proxy, std::iter::empty()), proxy);
+    }
 
     #[test]
     fn json_requests_with_wrongly_typed_parameters_are_rejected() {

@@ -8,10 +8,10 @@ use crate::graphql::context::{GqlState, client_ip, lang, map_err, state, viewer}
 use coach_app::entity::users;
 use coach_app::service::activity::{ActivityKind, track};
 use coach_app::service::sessions::{
-    IssuedRefresh, SessionError, end_session, record_login_attempt, rotate_session, start_session,
+    IssuedRefresh, SessionError, end_session, rotate_session, start_session,
 };
 use coach_app::service::users::{
-    UserError, authenticate, change_own_password, set_own_locale, sign_up, viewer_of,
+    UserError, change_own_password, set_own_locale, sign_in, sign_up, viewer_of,
 };
 use shared::clock::{now_ms, to_datetime};
 use shared::language::Language;
@@ -38,18 +38,10 @@ fn session_payload(
     })
 }
 
-async fn record_attempt(state: &GqlState, email: &str, ip: std::net::IpAddr, outcome: &str) {
-    if let Err(error) = record_login_attempt(&state.db, email, ip, outcome).await {
-        tracing::warn!(%error, "could not record a login attempt");
-    }
-}
-
-fn too_many_attempts(lang: Language, wait: std::time::Duration) -> async_graphql::Error {
-    let secs = wait.as_secs().max(1);
-    let message = match lang {
-        Language::Ko => format!("로그인 시도가 너무 많습니다. {secs}초 후에 다시 시도해 주세요."),
-        Language::En => format!("Too many sign-in attempts. Try again in {secs} seconds."),
-    };
+/// `TOO_MANY_ATTEMPTS` with the seconds to wait (`retryAfterSeconds`), for the sign-in form.
+fn too_many_attempts(lang: Language, secs: u64) -> async_graphql::Error {
+    let message =
+        coach_app::error::UserFacingError::user_message(&UserError::TooManyAttempts(secs), lang);
     async_graphql::Error::new(message).extend_with(|_, ext| {
         ext.set("code", "TOO_MANY_ATTEMPTS");
         ext.set("retryAfterSeconds", secs);
@@ -59,7 +51,8 @@ fn too_many_attempts(lang: Language, wait: std::time::Duration) -> async_graphql
 #[Object]
 impl AuthMutation {
     /// Signs in with e-mail and password. Returns a short-lived access token and a refresh token.
-    /// Attempts are limited per client address and per account (`TOO_MANY_ATTEMPTS`).
+    /// Attempts are limited per account, per account and address, and, for accounts that do not
+    /// exist, per address (`TOO_MANY_ATTEMPTS` with `retryAfterSeconds`).
     async fn login(
         &self,
         ctx: &Context<'_>,
@@ -67,22 +60,18 @@ impl AuthMutation {
         password: String,
     ) -> Result<LoginPayload> {
         let state = state(ctx)?;
-        let ip = client_ip(ctx);
-        let account = email.trim().to_lowercase();
-        if let Err(wait) = state.login_limiter.check(ip, &account) {
-            record_attempt(state, &account, ip, "limited").await;
-            return Err(too_many_attempts(lang(ctx), wait));
-        }
-        let user = match authenticate(&state.db, &email, &password).await {
-            Ok(user) => user,
-            Err(e) => {
-                if matches!(e, UserError::InvalidCredentials) {
-                    record_attempt(state, &account, ip, "failed").await;
-                }
-                return Err(map_err(ctx)(e));
-            }
-        };
-        record_attempt(state, &account, ip, "ok").await;
+        let user = sign_in(
+            &state.db,
+            &state.login_limiter,
+            client_ip(ctx),
+            &email,
+            &password,
+        )
+        .await
+        .map_err(|e| match e {
+            UserError::TooManyAttempts(secs) => too_many_attempts(lang(ctx), secs),
+            other => map_err(ctx)(other),
+        })?;
         let refresh = start_session(&state.db, &user.id, state.refresh_ttl_ms)
             .await
             .map_err(|e| map_err(ctx)(UserError::Db(e)))?;
@@ -110,7 +99,7 @@ impl AuthMutation {
         session_payload(state, user, refresh).map_err(map_err(ctx))
     }
 
-    /// Ends the session of a refresh token (its access tokens expire within 15 minutes).
+    /// Ends the session of a refresh token; its access tokens stop working at once.
     async fn logout(&self, ctx: &Context<'_>, refresh_token: String) -> Result<bool> {
         let state = state(ctx)?;
         end_session(&state.db, &refresh_token)
@@ -131,7 +120,7 @@ impl AuthMutation {
         let state = state(ctx)?;
         let ip = client_ip(ctx);
         if let Err(wait) = state.login_limiter.check(ip, &email.trim().to_lowercase()) {
-            return Err(too_many_attempts(lang(ctx), wait));
+            return Err(too_many_attempts(lang(ctx), wait.as_secs().max(1)));
         }
         let user = sign_up(
             &state.db,
