@@ -133,7 +133,10 @@ db_tests! {
             }
         }
         assert_eq!(report["metrics"]["turns"], 14);
-        assert_eq!(report["pii"], json!([{"kind": "phone", "count": 2}]));
+        assert_eq!(
+            report["pii"],
+            json!([{"kind": "name", "count": 1}, {"kind": "organization", "count": 1}, {"kind": "phone", "count": 2}])
+        );
     }
 
     async fn a_counselor_cannot_see_another_counselors_consultation(db: Db) {
