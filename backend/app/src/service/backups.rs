@@ -118,11 +118,15 @@ fn file_name(at_ms: i64, extension: &str) -> String {
 }
 
 async fn backup_sqlite(db: &DatabaseConnection, path: &Path) -> Result<(), String> {
-    let target = path.to_string_lossy().replace('\'', "''");
-    db.execute_unprepared(&format!("VACUUM INTO '{target}'"))
-        .await
-        .map(|_| ())
-        .map_err(|e| e.to_string())
+    let target = path.to_string_lossy().into_owned();
+    db.execute(crate::db::statement(
+        sea_orm::DatabaseBackend::Sqlite,
+        "VACUUM INTO ?",
+        vec![target.into()],
+    ))
+    .await
+    .map(|_| ())
+    .map_err(|e| e.to_string())
 }
 
 async fn backup_postgres(plan: &BackupPlan, path: &Path) -> Result<(), String> {

@@ -21,12 +21,12 @@
 
 use std::collections::BTreeMap;
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Statement, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Statement, TransactionTrait, Value};
 
 use super::sources::{
     DAY_MS, DayRecord, KpiScope, LOOKBACK_DAYS, Records, Window, read_days, read_facts,
 };
-use crate::db::try_job_lock;
+use crate::db::{statement, try_job_lock};
 
 /// How long after its end a day is settled and may be cached.
 pub const SETTLE_MS: i64 = 2 * DAY_MS;
@@ -52,9 +52,13 @@ pub fn last_settled_day(offset_ms: i64, now_ms: i64) -> i64 {
     (now_ms - SETTLE_MS + offset_ms).div_euclid(DAY_MS) - 1
 }
 
-async fn execute<C: ConnectionTrait>(conn: &C, sql: String) -> Result<u64, DbErr> {
+async fn execute<C: ConnectionTrait>(
+    conn: &C,
+    sql: String,
+    values: Vec<Value>,
+) -> Result<u64, DbErr> {
     Ok(conn
-        .execute(Statement::from_string(conn.get_database_backend(), sql))
+        .execute(statement(conn.get_database_backend(), &sql, values))
         .await?
         .rows_affected())
 }
@@ -68,12 +72,16 @@ async fn cached<C: ConnectionTrait>(
     last: i64,
 ) -> Result<BTreeMap<i64, DayRecord>, DbErr> {
     let sql = format!(
-        "SELECT day, record FROM kpi_day_cache WHERE scope = '{key}' \
+        "SELECT day, record FROM kpi_day_cache WHERE scope = ? \
          AND offset_minutes = {offset_minutes} AND day >= {first} AND day <= {last}"
     );
     let mut days = BTreeMap::new();
     for row in conn
-        .query_all(Statement::from_string(conn.get_database_backend(), sql))
+        .query_all(statement(
+            conn.get_database_backend(),
+            &sql,
+            vec![key.into()],
+        ))
         .await?
     {
         let day: i64 = row.try_get("", "day")?;
@@ -98,27 +106,35 @@ async fn store<C: ConnectionTrait>(
     now_ms: i64,
 ) -> Result<(), DbErr> {
     let offset_minutes = window.offset_ms / 60_000;
-    let values: Vec<String> = days
+    let rows: Vec<(String, [Value; 2])> = days
         .iter()
         .filter_map(|(day, record)| {
-            let json = serde_json::to_string(record).ok()?.replace('\'', "''");
-            Some(format!(
-                "('{key}', {offset_minutes}, {day}, {start}, {end}, '{json}', {now_ms})",
-                start = window.day_start(*day),
-                end = window.day_start(day + 1),
+            let json = serde_json::to_string(record).ok()?;
+            Some((
+                format!(
+                    "(?, {offset_minutes}, {day}, {start}, {end}, ?, {now_ms})",
+                    start = window.day_start(*day),
+                    end = window.day_start(day + 1),
+                ),
+                [key.into(), json.into()],
             ))
         })
         .collect();
     // Small batches keep every statement well under the databases' parameter and size limits.
-    for chunk in values.chunks(100) {
+    for chunk in rows.chunks(100) {
+        let (tuples, values): (Vec<&str>, Vec<[Value; 2]>) = chunk
+            .iter()
+            .map(|(tuple, values)| (tuple.as_str(), values.clone()))
+            .unzip();
         execute(
             conn,
             format!(
                 "INSERT INTO kpi_day_cache (scope, offset_minutes, day, day_start, day_end, record, computed_at) \
                  VALUES {} ON CONFLICT (scope, offset_minutes, day) DO UPDATE SET \
                  record = excluded.record, computed_at = excluded.computed_at",
-                chunk.join(", ")
+                tuples.join(", ")
             ),
+            values.into_iter().flatten().collect(),
         )
         .await?;
     }
@@ -196,6 +212,7 @@ pub async fn invalidate_at<C: ConnectionTrait>(
     execute(
         conn,
         format!("DELETE FROM kpi_day_cache WHERE day_start <= {at_ms} AND day_end > {at_ms}"),
+        Vec::new(),
     )
     .await
     .map(|_| ())
@@ -206,6 +223,7 @@ pub async fn invalidate_since<C: ConnectionTrait>(conn: &C, since_ms: i64) -> Re
     execute(
         conn,
         format!("DELETE FROM kpi_day_cache WHERE day_end > {since_ms}"),
+        Vec::new(),
     )
     .await
     .map(|_| ())
@@ -216,6 +234,7 @@ pub async fn invalidate_teams<C: ConnectionTrait>(conn: &C) -> Result<(), DbErr>
     execute(
         conn,
         "DELETE FROM kpi_day_cache WHERE scope LIKE 'team:%'".to_owned(),
+        Vec::new(),
     )
     .await
     .map(|_| ())
@@ -223,7 +242,7 @@ pub async fn invalidate_teams<C: ConnectionTrait>(conn: &C) -> Result<(), DbErr>
 
 /// Empties the cache; returns the rows removed.
 pub async fn clear<C: ConnectionTrait>(conn: &C) -> Result<u64, DbErr> {
-    execute(conn, "DELETE FROM kpi_day_cache".to_owned()).await
+    execute(conn, "DELETE FROM kpi_day_cache".to_owned(), Vec::new()).await
 }
 
 /// Computes the settled days not cached yet for everyone (the last [`WARM_DAYS_EVERYONE`]) and

@@ -7,12 +7,15 @@
 //!
 //! Days are counted in the configured UTC offset: `day = (at + offset) / 86 400 000`. The
 //! statements are the same SQL on SQLite and PostgreSQL: epoch-millisecond columns, integers from
-//! our own code inlined (the team and counselor filters are validated UUIDs), and every sum that
-//! PostgreSQL would return as `NUMERIC` cast to `DOUBLE PRECISION`.
+//! our own code inlined (day bounds and windows: a bound range made PostgreSQL's generic plan walk
+//! the whole period's index, see docs/DESIGN-DECISIONS.md), the team and counselor ids bound as
+//! values, and every sum that PostgreSQL would return as `NUMERIC` cast to `DOUBLE PRECISION`.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, QueryResult, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, QueryResult, Statement, Value};
+
+use crate::db::statement;
 use serde::{Deserialize, Serialize};
 
 use super::tally::{Mean, Tally, file_type_index};
@@ -106,11 +109,18 @@ async fn unrolled<C: ConnectionTrait>(
     let start = match single(
         conn,
         &format!("SELECT MAX(bucket_start) AS v FROM {rollups}"),
+        Vec::new(),
     )
     .await?
     {
         Some(last) => last + b,
-        None => match single(conn, &format!("SELECT MIN({moment}) AS v FROM {raw}")).await? {
+        None => match single(
+            conn,
+            &format!("SELECT MIN({moment}) AS v FROM {raw}"),
+            Vec::new(),
+        )
+        .await?
+        {
             Some(first) => first.div_euclid(b) * b,
             None => return Ok(None),
         },
@@ -120,8 +130,12 @@ async fn unrolled<C: ConnectionTrait>(
 }
 
 /// The integer `v` of a one-row statement, `None` when it is null.
-async fn single<C: ConnectionTrait>(conn: &C, sql: &str) -> Result<Option<i64>, DbErr> {
-    match rows(conn, sql.to_owned()).await?.first() {
+async fn single<C: ConnectionTrait>(
+    conn: &C,
+    sql: &str,
+    values: Vec<Value>,
+) -> Result<Option<i64>, DbErr> {
+    match rows(conn, sql.to_owned(), values).await?.first() {
         Some(row) => row.try_get::<Option<i64>>("", "v"),
         None => Ok(None),
     }
@@ -145,10 +159,13 @@ pub async fn prune_samples<C: ConnectionTrait>(
     now_ms: i64,
     keep_ms: i64,
 ) -> Result<u64, DbErr> {
-    let Some(rolled_until) = single(conn, "SELECT MAX(bucket_start) AS v FROM server_rollups")
-        .await?
-        .map(|last| last + ROLLUP_BUCKET_MS)
-    else {
+    let Some(rolled_until) = single(
+        conn,
+        "SELECT MAX(bucket_start) AS v FROM server_rollups",
+        Vec::new(),
+    )
+    .await?
+    .map(|last| last + ROLLUP_BUCKET_MS) else {
         return Ok(0);
     };
     let cutoff = (now_ms - keep_ms).min(rolled_until);
@@ -208,15 +225,27 @@ pub struct KpiScope {
     pub user_id: Option<String>,
 }
 
+/// A condition with its bound values: ` AND <column> = ?` and the id, or nothing.
+#[derive(Debug, Clone, Default)]
+struct Filter {
+    sql: String,
+    values: Vec<Value>,
+}
+
 impl KpiScope {
-    /// ` AND <column> …` restricting a user-id column to the scope, or nothing.
-    fn users(&self, column: &str) -> String {
+    /// ` AND <column> …` restricting a user-id column to the scope, or nothing; the ids are bound,
+    /// never written into the statement.
+    fn users(&self, column: &str) -> Filter {
         match (&self.user_id, &self.team_id) {
-            (Some(user), _) => format!(" AND {column} = '{user}'"),
-            (None, Some(team)) => {
-                format!(" AND {column} IN (SELECT id FROM users WHERE team_id = '{team}')")
-            }
-            (None, None) => String::new(),
+            (Some(user), _) => Filter {
+                sql: format!(" AND {column} = ?"),
+                values: vec![user.clone().into()],
+            },
+            (None, Some(team)) => Filter {
+                sql: format!(" AND {column} IN (SELECT id FROM users WHERE team_id = ?)"),
+                values: vec![team.clone().into()],
+            },
+            (None, None) => Filter::default(),
         }
     }
 
@@ -280,11 +309,15 @@ pub struct Records {
 /// Statements slower than this are logged as warnings, with their start.
 const SLOW_STATEMENT: std::time::Duration = std::time::Duration::from_millis(100);
 
-async fn rows<C: ConnectionTrait>(conn: &C, sql: String) -> Result<Vec<QueryResult>, DbErr> {
+async fn rows<C: ConnectionTrait>(
+    conn: &C,
+    sql: String,
+    values: Vec<Value>,
+) -> Result<Vec<QueryResult>, DbErr> {
     let started = std::time::Instant::now();
     let head: String = sql.chars().take(160).collect();
     let rows = conn
-        .query_all(Statement::from_string(conn.get_database_backend(), sql))
+        .query_all(statement(conn.get_database_backend(), &sql, values))
         .await;
     let elapsed = started.elapsed();
     if elapsed >= SLOW_STATEMENT {
@@ -437,6 +470,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
     async fn consultations(&self, days: &mut Days) -> Result<(), DbErr> {
         let (conn, w, scope) = (self.conn, self.window, self.scope);
         let (from, to) = (w.from_ms(), w.to_ms());
+        let filter = scope.users("owner_id");
         let sql = format!(
             "SELECT {day} AS day, file_type, COUNT(*) AS uploads, \
                SUM(CASE WHEN status = 'completed' THEN 1 ELSE 0 END) AS completed, \
@@ -449,9 +483,9 @@ impl<C: ConnectionTrait> Reader<'_, C> {
              FROM consultations WHERE created_at >= {from} AND created_at < {to}{users} \
              GROUP BY {day}, file_type",
             day = w.day_of("created_at"),
-            users = scope.users("owner_id"),
+            users = filter.sql,
         );
-        for row in rows(conn, sql).await? {
+        for row in rows(conn, sql, filter.values).await? {
             let file_type: String = row.try_get("", "file_type")?;
             let Some(i) = file_type_index(&file_type) else {
                 continue;
@@ -465,14 +499,15 @@ impl<C: ConnectionTrait> Reader<'_, C> {
             tally.reanalyses += int(&row, "reanalyses")?;
         }
         // Reports used: downloaded or shared at least once (`used_at`, stamped by the first).
+        let filter = scope.users("c.owner_id");
         let sql = format!(
             "SELECT {day} AS day, COUNT(*) AS completed, COUNT(c.used_at) AS used \
              FROM consultations c WHERE c.status = 'completed' AND c.completed_at >= {from} \
                AND c.completed_at < {to}{users} GROUP BY {day}",
             day = w.day_of("c.completed_at"),
-            users = scope.users("c.owner_id"),
+            users = filter.sql,
         );
-        for row in rows(conn, sql).await? {
+        for row in rows(conn, sql, filter.values).await? {
             let tally = tally_of(days, &row)?;
             tally.completed_reports += int(&row, "completed")?;
             tally.utilised_reports += int(&row, "used")?;
@@ -482,12 +517,13 @@ impl<C: ConnectionTrait> Reader<'_, C> {
 
     /// Consultations stored before the window.
     async fn files_before(&self) -> Result<i64, DbErr> {
+        let filter = self.scope.users("owner_id");
         let sql = format!(
             "SELECT COUNT(*) AS v FROM consultations WHERE created_at < {}{}",
             self.window.from_ms(),
-            self.scope.users("owner_id"),
+            filter.sql,
         );
-        Ok(single(self.conn, &sql).await?.unwrap_or(0))
+        Ok(single(self.conn, &sql, filter.values).await?.unwrap_or(0))
     }
 
     /// Per-day analyses and, for each analysis after a counselor's first five, its change against
@@ -497,6 +533,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
     /// hold the report JSON, whose overflow pages SQLite would otherwise follow for each analysis.
     async fn analyses(&self, days: &mut Days) -> Result<(), DbErr> {
         let (conn, w, scope) = (self.conn, self.window, self.scope);
+        let filter = scope.users("a.owner_id");
         let sql = format!(
             "SELECT {day} AS day, COUNT(*) AS analyses, \
                CAST(SUM(a.result_chars) AS DOUBLE PRECISION) AS chars, \
@@ -513,7 +550,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
             day = w.day_of("a.created_at"),
             from = w.from_ms(),
             to = w.to_ms(),
-            owned = scope.users("a.owner_id"),
+            owned = filter.sql,
             categories = CATEGORIES
                 .iter()
                 .map(|c| {
@@ -526,7 +563,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
                 .collect::<Vec<_>>()
                 .join(", "),
         );
-        for row in rows(conn, sql).await? {
+        for row in rows(conn, sql, filter.values).await? {
             let tally = tally_of(days, &row)?;
             let analyses = int(&row, "analyses")?;
             tally.analyses += analyses;
@@ -554,6 +591,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
     /// [`crate::service::analyses::followups::settle_followups`]: 코칭 효과성 on the day each window ended.
     async fn coaching(&self, window_ms: i64, days: &mut Days) -> Result<(), DbErr> {
         let (conn, w, scope) = (self.conn, self.window, self.scope);
+        let filter = scope.users("owner_id");
         let sql = format!(
             "SELECT {day} AS day, \
                SUM(CASE WHEN followed THEN 1 ELSE 0 END) AS followed, \
@@ -563,9 +601,9 @@ impl<C: ConnectionTrait> Reader<'_, C> {
             day = w.day_of(&format!("(flagged_at + {window_ms})")),
             from = w.from_ms() - window_ms,
             to = w.to_ms() - window_ms,
-            users = scope.users("owner_id"),
+            users = filter.sql,
         );
-        for row in rows(conn, sql).await? {
+        for row in rows(conn, sql, filter.values).await? {
             let tally = tally_of(days, &row)?;
             tally.items_followed += int(&row, "followed")?;
             tally.items_improved += int(&row, "improved")?;
@@ -576,19 +614,21 @@ impl<C: ConnectionTrait> Reader<'_, C> {
     async fn feedback_and_surveys(&self, days: &mut Days) -> Result<(), DbErr> {
         let (conn, w, scope) = (self.conn, self.window, self.scope);
         let (from, to) = (w.from_ms(), w.to_ms());
+        let filter = scope.users("user_id");
         let sql = format!(
             "SELECT {day} AS day, COUNT(*) AS n, CAST(SUM(rating) AS DOUBLE PRECISION) AS rating \
              FROM feedback WHERE updated_at >= {from} AND updated_at < {to}{users} GROUP BY {day}",
             day = w.day_of("updated_at"),
-            users = scope.users("user_id"),
+            users = filter.sql,
         );
-        for row in rows(conn, sql).await? {
+        for row in rows(conn, sql, filter.values).await? {
             tally_of(days, &row)?.rating += mean(&row, "rating", "n")?;
         }
         // A counselor's own figures have no survey: surveys are managers' answers about their team.
         if scope.user_id.is_some() {
             return Ok(());
         }
+        let filter = scope.users("manager_id");
         let sql = format!(
             "SELECT {day} AS day, COUNT(*) AS n, \
                CAST(SUM(satisfaction) AS DOUBLE PRECISION) AS satisfaction, \
@@ -599,9 +639,9 @@ impl<C: ConnectionTrait> Reader<'_, C> {
                CAST(SUM(quality_score) AS DOUBLE PRECISION) AS quality \
              FROM surveys WHERE updated_at >= {from} AND updated_at < {to}{users} GROUP BY {day}",
             day = w.day_of("updated_at"),
-            users = scope.users("manager_id"),
+            users = filter.sql,
         );
-        for row in rows(conn, sql).await? {
+        for row in rows(conn, sql, filter.values).await? {
             let tally = tally_of(days, &row)?;
             tally.survey_satisfaction += mean(&row, "satisfaction", "n")?;
             tally.survey_nps += mean(&row, "nps", "n")?;
@@ -616,12 +656,13 @@ impl<C: ConnectionTrait> Reader<'_, C> {
     async fn llm_and_storage(&self, days: &mut Days) -> Result<(), DbErr> {
         let (conn, w, scope) = (self.conn, self.window, self.scope);
         let (from, to) = (w.from_ms(), w.to_ms());
+        let filter = scope.users("c.owner_id");
         let consultations = if scope.is_everyone() {
             String::new()
         } else {
             format!(
                 " AND EXISTS (SELECT 1 FROM consultations c WHERE c.id = llm_calls.consultation_id{})",
-                scope.users("c.owner_id")
+                filter.sql
             )
         };
         let sql = format!(
@@ -633,7 +674,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
              GROUP BY {day}",
             day = w.day_of("started_at"),
         );
-        for row in rows(conn, sql).await? {
+        for row in rows(conn, sql, filter.values).await? {
             let tally = tally_of(days, &row)?;
             tally.llm_calls += int(&row, "calls")?;
             tally.llm_ok += int(&row, "ok")?;
@@ -653,7 +694,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
             bucket_day = w.day_of("bucket_start"),
             day = w.day_of("at"),
         );
-        for row in rows(conn, sql).await? {
+        for row in rows(conn, sql, Vec::new()).await? {
             let op: String = row.try_get("", "op")?;
             let (n, ok) = (int(&row, "n")?, int(&row, "ok")?);
             let tally = tally_of(days, &row)?;
@@ -677,6 +718,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
     /// their API key), so the distinct sessions of a day are the sum of its uploaders'.
     async fn activity(&self, days: &mut Days) -> Result<(), DbErr> {
         let (conn, w, scope) = (self.conn, self.window, self.scope);
+        let filter = scope.users("user_id");
         let sql = format!(
             "SELECT {day} AS day, user_id, COUNT(*) AS uploads, \
                COUNT(DISTINCT session_id) AS sessions FROM activity_events \
@@ -684,11 +726,11 @@ impl<C: ConnectionTrait> Reader<'_, C> {
             day = w.day_of("at"),
             from = w.from_ms(),
             to = w.to_ms(),
-            users = scope.users("user_id"),
+            users = filter.sql,
         );
         // Uploaders in id order per day (as cached).
         let mut found = Vec::new();
-        for row in rows(conn, sql).await? {
+        for row in rows(conn, sql, filter.values).await? {
             let day = int(&row, "day")?;
             let user: String = row.try_get("", "user_id")?;
             found.push((day, user, int(&row, "uploads")?, int(&row, "sessions")?));
@@ -707,14 +749,15 @@ impl<C: ConnectionTrait> Reader<'_, C> {
     /// `activity_events (user_id, at)`) instead of grouping every upload ever made.
     async fn first_uploads(&self, facts: &mut Facts) -> Result<(), DbErr> {
         let w = self.window;
+        let filter = self.scope.users("u.id");
         let sql = format!(
             "SELECT u.id AS user_id, (SELECT MIN(e.at) FROM activity_events e \
                WHERE e.user_id = u.id AND e.kind = 'upload' AND e.at < {to}) AS first_at \
              FROM users u WHERE 1 = 1{users}",
             to = w.to_ms(),
-            users = self.scope.users("u.id"),
+            users = filter.sql,
         );
-        for row in rows(self.conn, sql).await? {
+        for row in rows(self.conn, sql, filter.values).await? {
             let user: String = row.try_get("", "user_id")?;
             if let Some(first) = row.try_get::<Option<i64>>("", "first_at")? {
                 facts
@@ -750,7 +793,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
             raw_day = w.day_of("(at - 1)"),
         );
         // A day may have a row from each part: the sums add up.
-        for row in rows(conn, sql).await? {
+        for row in rows(conn, sql, Vec::new()).await? {
             let record = day_of_row(days, &row)?;
             if let Some(bytes) = row.try_get::<Option<i64>>("", "db_bytes")? {
                 keep_max(&mut record.db_bytes, bytes);
@@ -777,6 +820,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
         facts.first_sample_ms = single(
             self.conn,
             "SELECT MIN(at) AS v FROM server_samples WHERE role = 'serve'",
+            Vec::new(),
         )
         .await?;
         Ok(())
@@ -795,7 +839,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
              GROUP BY {day}",
             day = w.day_of("at"),
         );
-        for row in rows(conn, sql).await? {
+        for row in rows(conn, sql, Vec::new()).await? {
             let tally = tally_of(days, &row)?;
             tally.backups_ok += int(&row, "backups_ok")?;
             tally.key_exposures += int(&row, "key_exposures")?;
@@ -810,7 +854,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
             "SELECT at, advisories FROM security_audits WHERE at < {} ORDER BY at",
             w.to_ms()
         );
-        for row in rows(conn, sql).await? {
+        for row in rows(conn, sql, Vec::new()).await? {
             let at: i64 = row.try_get("", "at")?;
             let advisories: i32 = row.try_get("", "advisories")?;
             facts.audits.push((at, i64::from(advisories)));
