@@ -1,7 +1,9 @@
 //! Pipeline benchmark (issue 10): text uploads analysed by the local analyzer on SQLite and, when
 //! `TEST_DATABASE_URL` is set, PostgreSQL. Prints p50/p95 of queue wait (created →
 //! processing_started), server-side created → completed, and upload request → terminal event seen
-//! by a subscriber; the time to fully analyse a burst of 100 uploads; and the idle RSS of the
+//! by a subscriber; the time to fully analyse a burst of 100 uploads sent 10 at a time, with where
+//! that time goes (uploads accepted, request latency, queue wait, processing and the gaps between
+//! stages); and the idle RSS of the
 //! `consult-coach serve` binary (embedded default) when `CONSULT_COACH_BIN` names it. With
 //! `CONSULT_COACH_BIN` and PostgreSQL it also runs the jobs in two separate `consult-coach worker`
 //! processes, so the queue wait includes the `LISTEN/NOTIFY` wake-up across processes.
@@ -13,8 +15,8 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use coach_app::entity::consultations;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use coach_app::entity::{consultations, job_events};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 use tests::{Db, TestApp, spawn_app_with};
 
@@ -29,6 +31,8 @@ const TRANSCRIPT: &str =
 
 const UPLOADS: usize = 200;
 const BURST: usize = 100;
+/// Uploads of the burst in flight at once.
+const BURST_CONCURRENCY: usize = 10;
 
 fn percentile(values: &mut [f64], p: f64) -> f64 {
     values.sort_by(f64::total_cmp);
@@ -133,33 +137,7 @@ async fn run(db: Db, workers: Workers) -> Result<()> {
         .filter_map(|r| Some((r.completed_at? - r.created_at) as f64))
         .collect();
 
-    // Burst: BURST uploads as fast as one client sends them, until the last is analysed.
-    let started = Instant::now();
-    let uploads = (0..BURST).map(|i| {
-        let app = &app;
-        let token = &token;
-        async move {
-            app.upload_text(token, &format!("burst-{i}.txt"), &text(10_000 + i))
-                .await
-        }
-    });
-    let burst_ids = futures_util::future::join_all(uploads).await;
-    loop {
-        let done = consultations::Entity::find()
-            .filter(consultations::Column::Id.is_in(burst_ids.clone()))
-            .filter(consultations::Column::Status.eq("completed"))
-            .all(&app.db)
-            .await?
-            .len();
-        if done == BURST {
-            break;
-        }
-        if started.elapsed() > Duration::from_secs(60) {
-            bail!("burst: only {done} of {BURST} completed in 60 s");
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    let burst = started.elapsed();
+    let burst = run_burst(&app, &token).await?;
 
     let name = match (db, workers) {
         (Db::Sqlite, _) => "SQLite, in-process workers",
@@ -176,9 +154,89 @@ async fn run(db: Db, workers: Workers) -> Result<()> {
         percentile(&mut server_side, 95.0),
         percentile(&mut observed, 50.0),
         percentile(&mut observed, 95.0),
-        burst.as_secs_f64()
+        burst
     );
     Ok(())
+}
+
+/// BURST uploads sent BURST_CONCURRENCY at a time, until the last is analysed; returns the total
+/// and where the time went: when the last upload was accepted, the upload requests' latency, each
+/// job's queue wait and processing, and the median time between its stages.
+async fn run_burst(app: &TestApp, token: &str) -> Result<String> {
+    use futures_util::StreamExt as _;
+    let started = Instant::now();
+    let accepted: Vec<(String, f64)> = futures_util::stream::iter(0..BURST)
+        .map(|i| async move {
+            let sent = Instant::now();
+            let id = app
+                .upload_text(token, &format!("burst-{i}.txt"), &text(10_000 + i))
+                .await;
+            (id, sent.elapsed().as_secs_f64() * 1000.0)
+        })
+        .buffer_unordered(BURST_CONCURRENCY)
+        .collect()
+        .await;
+    let all_accepted = started.elapsed();
+    let ids: Vec<String> = accepted.iter().map(|(id, _)| id.clone()).collect();
+    let mut requests: Vec<f64> = accepted.iter().map(|(_, ms)| *ms).collect();
+    loop {
+        let done = consultations::Entity::find()
+            .filter(consultations::Column::Id.is_in(ids.clone()))
+            .filter(consultations::Column::Status.eq("completed"))
+            .all(&app.db)
+            .await?
+            .len();
+        if done == BURST {
+            break;
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            bail!("burst: only {done} of {BURST} completed in 60 s");
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let total = started.elapsed();
+    let rows = consultations::Entity::find()
+        .filter(consultations::Column::Id.is_in(ids.clone()))
+        .all(&app.db)
+        .await?;
+    let mut waits: Vec<f64> = rows
+        .iter()
+        .filter_map(|r| Some((r.processing_started_at? - r.created_at) as f64))
+        .collect();
+    let mut processing: Vec<f64> = rows
+        .iter()
+        .filter_map(|r| Some((r.completed_at? - r.processing_started_at?) as f64))
+        .collect();
+    let events = job_events::Entity::find()
+        .filter(job_events::Column::ConsultationId.is_in(ids))
+        .order_by_asc(job_events::Column::ConsultationId)
+        .order_by_asc(job_events::Column::Seq)
+        .all(&app.db)
+        .await?;
+    let mut gaps: std::collections::BTreeMap<String, Vec<f64>> = std::collections::BTreeMap::new();
+    for pair in events.windows(2) {
+        let [before, after] = pair else { continue };
+        if before.consultation_id == after.consultation_id {
+            gaps.entry(format!("{}→{}", before.stage, after.stage))
+                .or_default()
+                .push((after.at - before.at) as f64);
+        }
+    }
+    let stages: Vec<String> = gaps
+        .iter_mut()
+        .map(|(gap, ms)| format!("{gap} {:.1}", percentile(ms, 50.0)))
+        .collect();
+    Ok(format!(
+        "{:.2} s (all accepted after {:.2} s; upload request p50 {:.1} ms p95 {:.1} ms; per job: \
+         queue wait p50 {:.0} ms, processing p50 {:.1} ms; stage gaps p50 ms: {})",
+        total.as_secs_f64(),
+        all_accepted.as_secs_f64(),
+        percentile(&mut requests, 50.0),
+        percentile(&mut requests, 95.0),
+        percentile(&mut waits, 50.0),
+        percentile(&mut processing, 50.0),
+        stages.join(", ")
+    ))
 }
 
 /// Idle RSS of `consult-coach serve` on the embedded default, 3 s after it answers `/healthz`.
