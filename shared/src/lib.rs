@@ -6,6 +6,7 @@
 //! * [`inputs`]: validated input newtypes (`parse() -> Result`), used by the SPA and the server alike.
 //! * [`kpi`]: the catalogue of the KPI sheet's 42 KPIs, their targets and how a value meets them.
 //! * [`transcript`]: speaker-labelled turns.
+//! * [`errors`]: every error code of the API and the web app.
 //! * [`access`]: roles and API-key scopes.
 //! * [`language`]: the languages of pages, messages and reports (Korean first).
 //! * [`clock`]: epoch-millisecond timestamps (server side).
@@ -14,6 +15,7 @@
 pub mod access;
 pub mod clock;
 pub mod consultation;
+pub mod errors;
 pub mod inputs;
 pub mod kpi;
 pub mod language;

@@ -14,6 +14,7 @@
 //! the run goes on; only reading the input or writing the output stops it. Output is deterministic
 //! (maps are ordered; the local analyzer is deterministic).
 
+use shared::errors::ErrorCode;
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
 
@@ -170,10 +171,10 @@ pub enum EvalLineError {
 
 impl EvalLineError {
     /// Stable machine-readable code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::InvalidLine { .. } => "INVALID_JSONL_LINE",
-            Self::TooManyTurns { .. } => "TOO_MANY_TURNS",
+            Self::InvalidLine { .. } => ErrorCode::InvalidJsonlLine,
+            Self::TooManyTurns { .. } => ErrorCode::TooManyTurns,
             Self::Analysis { source, .. } => source.code(),
         }
     }

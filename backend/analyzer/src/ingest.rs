@@ -14,6 +14,7 @@ pub mod sniff;
 pub mod text;
 pub mod transcript;
 
+use shared::errors::ErrorCode;
 /// Most bytes of text a transcript may have (after decoding, UTF-8).
 pub const MAX_TEXT_BYTES: usize = 2 * 1024 * 1024;
 /// Most turns a transcript may have.
@@ -55,12 +56,12 @@ pub enum IngestError {
 
 impl IngestError {
     /// Stable machine-readable code (stored as the consultation's failure code).
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::NotText | Self::UnsupportedType { .. } => "UNSUPPORTED_FILE_TYPE",
-            Self::Empty => "EMPTY_FILE",
-            Self::NoTurnsFound => "NO_TURNS_FOUND",
-            Self::TooLarge(_) => "FILE_TOO_LARGE",
+            Self::NotText | Self::UnsupportedType { .. } => ErrorCode::UnsupportedFileType,
+            Self::Empty => ErrorCode::EmptyFile,
+            Self::NoTurnsFound => ErrorCode::NoTurnsFound,
+            Self::TooLarge(_) => ErrorCode::FileTooLarge,
         }
     }
 
@@ -294,7 +295,7 @@ pub(crate) mod tests {
             IngestError::TooLarge(SizeLimit::Bytes),
             IngestError::TooLarge(SizeLimit::Turns),
         ];
-        let codes: Vec<&str> = all.iter().map(IngestError::code).collect();
+        let codes: Vec<&str> = all.iter().map(|e| e.code().as_str()).collect();
         assert_eq!(
             codes,
             [

@@ -17,6 +17,7 @@ pub mod language;
 pub mod local;
 pub mod redact;
 
+use shared::errors::ErrorCode;
 use shared::report::{PiiCount, Report};
 use shared::transcript::Turn;
 
@@ -38,9 +39,9 @@ pub enum AnalysisError {
 
 impl AnalysisError {
     /// Stable machine-readable code (stored as the consultation's failure code).
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::NoTurns => "NO_TURNS_FOUND",
+            Self::NoTurns => ErrorCode::NoTurnsFound,
         }
     }
 
@@ -69,7 +70,7 @@ mod tests {
     #[test]
     fn the_no_turns_error_has_a_stable_code_and_two_messages() {
         let error = AnalysisError::NoTurns;
-        assert_eq!(error.code(), "NO_TURNS_FOUND");
+        assert_eq!(error.code(), ErrorCode::NoTurnsFound);
         assert!(error.message_ko().contains("분석"));
         assert!(error.message_en().contains("analyse"));
     }

@@ -2,33 +2,35 @@
 //! [`UserFacingError`] (a stable code and a message in the reader's language); the server maps
 //! them to GraphQL errors once, logging internal causes and never sending them.
 
+pub mod catalogue;
+
+use shared::errors::ErrorCode;
 use shared::inputs::InputError;
 use shared::language::Language;
 
 /// An error that can be shown to a user.
 pub trait UserFacingError: std::error::Error {
     /// Stable machine-readable code (`extensions.code`).
-    fn code(&self) -> &'static str;
-    /// Message for the user in their language.
-    fn user_message(&self, lang: Language) -> String;
+    fn code(&self) -> ErrorCode;
+    /// Message for the user in their language: the catalogue's for the code, unless the error
+    /// has details to tell.
+    fn user_message(&self, lang: Language) -> String {
+        catalogue::message(self.code(), lang).to_owned()
+    }
     /// Whether this is an internal failure whose cause must be logged, not shown.
     fn is_internal(&self) -> bool {
-        self.code() == "INTERNAL"
+        self.code() == ErrorCode::Internal
     }
 }
 
 /// The generic message for internal failures.
 pub fn internal_message(lang: Language) -> String {
-    lang.pick(
-        "일시적인 서버 오류가 발생했습니다. 잠시 후 다시 시도해 주세요.",
-        "A temporary server error occurred. Please try again shortly.",
-    )
-    .to_owned()
+    catalogue::message(ErrorCode::Internal, lang).to_owned()
 }
 
 impl UserFacingError for InputError {
-    fn code(&self) -> &'static str {
-        "BAD_USER_INPUT"
+    fn code(&self) -> ErrorCode {
+        ErrorCode::BadUserInput
     }
 
     fn user_message(&self, lang: Language) -> String {
@@ -51,20 +53,17 @@ pub enum AccessError {
 }
 
 impl UserFacingError for AccessError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
-            Self::Unauthenticated | Self::TokenExpired => "UNAUTHENTICATED",
-            Self::Forbidden => "FORBIDDEN",
+            Self::Unauthenticated | Self::TokenExpired => ErrorCode::Unauthenticated,
+            Self::Forbidden => ErrorCode::Forbidden,
         }
     }
 
     fn user_message(&self, lang: Language) -> String {
         match self {
             Self::Unauthenticated => lang.pick("로그인이 필요합니다.", "Please sign in."),
-            Self::TokenExpired => lang.pick(
-                "로그인이 만료되었습니다. 다시 로그인해 주세요.",
-                "Your session expired. Please sign in again.",
-            ),
+            Self::TokenExpired => catalogue::message(self.code(), lang),
             Self::Forbidden => lang.pick("권한이 없습니다.", "You are not allowed to do this."),
         }
         .to_owned()

@@ -21,6 +21,7 @@ pub mod settings;
 pub mod vad;
 pub mod whisper;
 
+use shared::errors::ErrorCode;
 use std::ops::Range;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -73,13 +74,13 @@ pub enum SpeechError {
 
 impl SpeechError {
     /// Stable code stored as the consultation's failure code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Decode(DecodeError::TooLong { .. }) => "MEDIA_TOO_LONG",
-            Self::Decode(_) => "MEDIA_DECODE_FAILED",
-            Self::NoSpeech => "NO_SPEECH_FOUND",
-            Self::Unavailable(_) => "SPEECH_UNAVAILABLE",
-            Self::Engine(_) | Self::Transient(_) => "TRANSCRIPTION_FAILED",
+            Self::Decode(DecodeError::TooLong { .. }) => ErrorCode::MediaTooLong,
+            Self::Decode(_) => ErrorCode::MediaDecodeFailed,
+            Self::NoSpeech => ErrorCode::NoSpeechFound,
+            Self::Unavailable(_) => ErrorCode::SpeechUnavailable,
+            Self::Engine(_) | Self::Transient(_) => ErrorCode::TranscriptionFailed,
         }
     }
 

@@ -141,7 +141,7 @@ async fn an_openai_error_body_is_a_transcription_failure_without_the_key_and_ove
         .await
         .err()
         .unwrap_or_else(|| panic!("a 401 must fail"));
-    assert_eq!(error.code(), "TRANSCRIPTION_FAILED");
+    assert_eq!(error.code().as_str(), "TRANSCRIPTION_FAILED");
     assert!(!error.is_retryable());
     let message = error.to_string();
     assert!(message.contains("invalid_api_key"), "{message}");
@@ -233,6 +233,6 @@ async fn the_gemini_engine_sends_inline_audio_and_reads_timed_segments_and_its_e
         .await
         .err()
         .unwrap_or_else(|| panic!("a 400 must fail"));
-    assert_eq!(error.code(), "TRANSCRIPTION_FAILED");
+    assert_eq!(error.code().as_str(), "TRANSCRIPTION_FAILED");
     assert!(error.to_string().contains("INVALID_ARGUMENT"), "{error}");
 }

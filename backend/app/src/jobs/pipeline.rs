@@ -6,6 +6,7 @@
 
 use sea_orm::{DatabaseTransaction, DbErr, TransactionTrait};
 use shared::consultation::FileType;
+use shared::errors::ErrorCode;
 use shared::progress::Stage;
 use shared::report::Report;
 
@@ -60,15 +61,15 @@ pub enum PipelineError {
 
 impl PipelineError {
     /// Stable failure code stored on the consultation.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             Self::Ingest(e) => e.code(),
             Self::Analysis(e) => e.code(),
             Self::Speech(e) => e.code(),
-            Self::Storage(_) => "STORAGE_UNAVAILABLE",
-            Self::Db(_) | Self::Task(_) | Self::LeaseLost => "INTERNAL",
-            Self::ConsultationMissing => "NOT_FOUND",
-            Self::AttemptsExhausted => "PROCESSING_FAILED",
+            Self::Storage(_) => ErrorCode::StorageUnavailable,
+            Self::Db(_) | Self::Task(_) | Self::LeaseLost => ErrorCode::Internal,
+            Self::ConsultationMissing => ErrorCode::NotFound,
+            Self::AttemptsExhausted => ErrorCode::ProcessingFailed,
         }
     }
 
@@ -476,8 +477,8 @@ pub async fn record_failure(
         // Nothing left to mark or notify.
         return txn.commit().await;
     }
-    service::consultations::mark_failed(&txn, &job.consultation_id, code, now).await?;
-    let (ko, en) = service::consultations::failure_message(code);
+    service::consultations::mark_failed(&txn, &job.consultation_id, code.as_str(), now).await?;
+    let (ko, en) = crate::error::catalogue::texts(code);
     let event = queue::insert_event(
         &txn,
         &ctx.bus,

@@ -111,7 +111,7 @@ async fn run_job(ctx: WorkerContext, job: ClaimedJob) {
                     tracing::error!(error = %db_error, "could not reschedule job; its lease will expire");
                 }
             } else {
-                tracing::warn!(%error, code = error.code(), "job failed for good");
+                tracing::warn!(%error, code = error.code().as_str(), "job failed for good");
                 if let Err(db_error) = pipeline::record_failure(&ctx, &job, &error).await {
                     tracing::error!(error = %db_error, "could not record failure; its lease will expire");
                 }

@@ -5,6 +5,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
     Set,
 };
+use shared::errors::ErrorCode;
 
 use crate::auth::{Viewer, hash_secret, random_hex};
 use crate::entity::{api_keys, users};
@@ -31,12 +32,12 @@ pub enum ApiKeyError {
 }
 
 impl UserFacingError for ApiKeyError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
             Self::Access(e) => e.code(),
-            Self::Input(_) => "BAD_USER_INPUT",
-            Self::NotFound => "NOT_FOUND",
-            Self::Db(_) => "INTERNAL",
+            Self::Input(_) => ErrorCode::BadUserInput,
+            Self::NotFound => ErrorCode::NotFound,
+            Self::Db(_) => ErrorCode::Internal,
         }
     }
 

@@ -6,6 +6,7 @@
 //! Restoring: SQLite — stop the server and copy the backup over the database file (or point
 //! `database.url` at it); PostgreSQL — `pg_restore --clean --if-exists -d <url> <file>`.
 
+use shared::errors::ErrorCode;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -19,6 +20,7 @@ use crate::auth::Viewer;
 use crate::config::Settings;
 use crate::db::try_job_lock;
 use crate::entity::backups;
+use crate::error::catalogue;
 use crate::error::{AccessError, UserFacingError, internal_message};
 use shared::clock::now_ms;
 use shared::language::Language;
@@ -38,23 +40,18 @@ pub enum BackupError {
 }
 
 impl UserFacingError for BackupError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
             Self::Access(e) => e.code(),
-            Self::Failed(_) => "BACKUP_FAILED",
-            Self::Db(_) => "INTERNAL",
+            Self::Failed(_) => ErrorCode::BackupFailed,
+            Self::Db(_) => ErrorCode::Internal,
         }
     }
 
     fn user_message(&self, lang: Language) -> String {
         match self {
             Self::Access(e) => e.user_message(lang),
-            Self::Failed(_) => lang
-                .pick(
-                    "백업에 실패했습니다. 서버 로그와 백업 목록의 오류를 확인해 주세요.",
-                    "The backup failed. See the server log and the error in the backup list.",
-                )
-                .to_owned(),
+            Self::Failed(_) => catalogue::message(self.code(), lang).to_owned(),
             Self::Db(_) => internal_message(lang),
         }
     }

@@ -6,6 +6,7 @@
 //! again, so it is not counted a second time. Counselors see only themselves, managers their
 //! team, admins everyone.
 
+use shared::errors::ErrorCode;
 use std::collections::HashMap;
 
 use sea_orm::sea_query::Expr;
@@ -54,12 +55,12 @@ pub enum CoachingError {
 }
 
 impl UserFacingError for CoachingError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
             Self::Input(e) => e.code(),
             Self::Access(e) => e.code(),
-            Self::NotFound => "NOT_FOUND",
-            Self::Db(_) => "INTERNAL",
+            Self::NotFound => ErrorCode::NotFound,
+            Self::Db(_) => ErrorCode::Internal,
         }
     }
 

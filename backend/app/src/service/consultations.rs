@@ -8,6 +8,7 @@ use sea_orm::{
     sea_query::{Expr, Func, LikeExpr},
 };
 use shared::consultation::{ConsultationStatus, FileType};
+use shared::errors::ErrorCode;
 use shared::inputs::{DayBounds, InputError, SearchTerm, Title};
 use shared::progress::Stage;
 use shared::report::Report;
@@ -65,15 +66,15 @@ pub enum ConsultationError {
 }
 
 impl UserFacingError for ConsultationError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
             Self::Input(e) => e.code(),
             Self::Access(e) => e.code(),
-            Self::EmptyFile => "EMPTY_FILE",
-            Self::FileTooLarge { .. } => "FILE_TOO_LARGE",
-            Self::UnsupportedFileType { .. } => "UNSUPPORTED_FILE_TYPE",
-            Self::NotFound => "NOT_FOUND",
-            Self::Storage(_) | Self::Db(_) | Self::Corrupt(_) => "INTERNAL",
+            Self::EmptyFile => ErrorCode::EmptyFile,
+            Self::FileTooLarge { .. } => ErrorCode::FileTooLarge,
+            Self::UnsupportedFileType { .. } => ErrorCode::UnsupportedFileType,
+            Self::NotFound => ErrorCode::NotFound,
+            Self::Storage(_) | Self::Db(_) | Self::Corrupt(_) => ErrorCode::Internal,
         }
     }
 
@@ -121,53 +122,6 @@ impl UserFacingError for ConsultationError {
                 .to_owned(),
             Self::Storage(_) | Self::Db(_) | Self::Corrupt(_) => internal_message(lang),
         }
-    }
-}
-
-/// Korean and English messages for a stored failure code.
-pub fn failure_message(code: &str) -> (&'static str, &'static str) {
-    match code {
-        "NO_TURNS_FOUND" => (
-            "대화에서 상담원/고객 발화를 찾지 못했습니다. '상담원:'/'고객:' 같은 화자 표시가 있는지 확인해 주세요.",
-            "No agent/customer turns were found. Check that the transcript labels its speakers (e.g. 'Agent:' / 'Customer:').",
-        ),
-        "UNSUPPORTED_FILE_TYPE" => (
-            "텍스트로 읽을 수 없는 파일입니다.",
-            "The file could not be read as text.",
-        ),
-        "EMPTY_FILE" => ("빈 파일입니다.", "The file is empty."),
-        "FILE_TOO_LARGE" => (
-            "대화가 너무 길어 분석할 수 없습니다.",
-            "The conversation is too long to analyse.",
-        ),
-        "MEDIA_DECODE_FAILED" => (
-            "녹음 파일을 재생할 수 없습니다. 파일이 잘렸거나 손상되었을 수 있습니다. 원본 파일을 다시 올려 주세요.",
-            "The recording could not be played: the file may be cut off or damaged. Please upload the original file again.",
-        ),
-        "MEDIA_TOO_LONG" => (
-            "녹음이 너무 깁니다. 설정된 최대 길이보다 짧은 녹음을 올려 주세요.",
-            "The recording is too long. Please upload a recording shorter than the configured maximum.",
-        ),
-        "NO_SPEECH_FOUND" => (
-            "녹음에서 말소리를 찾지 못했습니다. 소리가 녹음된 파일인지 확인해 주세요.",
-            "No speech was found in the recording. Check that the file has sound.",
-        ),
-        "SPEECH_UNAVAILABLE" => (
-            "음성 인식을 사용할 수 없습니다. 관리자에게 음성 인식 모델 설치를 요청해 주세요.",
-            "Speech recognition is not available. Ask an administrator to install the speech model.",
-        ),
-        "TRANSCRIPTION_FAILED" => (
-            "음성을 텍스트로 바꾸지 못했습니다. 잠시 후 다시 분석해 주세요.",
-            "The recording could not be transcribed. Please try the analysis again later.",
-        ),
-        "STORAGE_UNAVAILABLE" => (
-            "저장소에서 파일을 읽지 못했습니다.",
-            "The file could not be read from storage.",
-        ),
-        _ => (
-            "분석 중 오류가 발생했습니다. 다시 시도해 주세요.",
-            "The analysis failed. Please try again.",
-        ),
     }
 }
 

@@ -3,6 +3,7 @@
 //! disputes an improvement item with a reason; the owner's team managers (and admins) see the
 //! disputes and accept or reject each one with an optional note.
 
+use shared::errors::ErrorCode;
 use std::collections::HashMap;
 
 use sea_orm::{
@@ -13,6 +14,7 @@ use shared::inputs::{DisputeReason, FeedbackComment};
 
 use crate::auth::Viewer;
 use crate::entity::{acknowledgements, consultations, item_disputes, users};
+use crate::error::catalogue;
 use crate::error::{AccessError, UserFacingError};
 use crate::service::consultations::{get_consultation, latest_analysis, owned_by_visible};
 use crate::service::feedback::{author_name, shown_name};
@@ -39,11 +41,11 @@ pub enum DisputeError {
 wraps_report_error!(DisputeError);
 
 impl UserFacingError for DisputeError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
             Self::Report(e) => e.code(),
-            Self::NotFound => "NOT_FOUND",
-            Self::AlreadyResolved => "DISPUTE_RESOLVED",
+            Self::NotFound => ErrorCode::NotFound,
+            Self::AlreadyResolved => ErrorCode::DisputeResolved,
         }
     }
 
@@ -53,12 +55,7 @@ impl UserFacingError for DisputeError {
             Self::NotFound => lang
                 .pick("이의 제기를 찾을 수 없습니다.", "Dispute not found.")
                 .to_owned(),
-            Self::AlreadyResolved => lang
-                .pick(
-                    "이미 검토가 끝난 이의 제기입니다.",
-                    "This dispute has already been reviewed.",
-                )
-                .to_owned(),
+            Self::AlreadyResolved => catalogue::message(self.code(), lang).to_owned(),
         }
     }
 }

@@ -15,11 +15,13 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
     sea_query::Expr,
 };
+use shared::errors::ErrorCode;
 use shared::inputs::ShareLifetime;
 use shared::transcript::Turn;
 
 use crate::auth::{Viewer, hash_secret, random_hex};
 use crate::entity::{consultations, share_links};
+use crate::error::catalogue;
 use crate::error::{UserFacingError, internal_message};
 use crate::service::activity::{ActivityKind, track};
 use crate::service::consultations::{get_consultation, latest_analysis, transcript_turns};
@@ -64,14 +66,14 @@ impl From<pdf::PdfError> for ExportError {
 }
 
 impl UserFacingError for ExportError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
             Self::Report(e) => e.code(),
-            Self::LinkNotFound => "NOT_FOUND",
-            Self::LinkExpired => "SHARE_LINK_EXPIRED",
-            Self::LinkRevoked => "SHARE_LINK_REVOKED",
-            Self::NoFont => "EXPORT_UNAVAILABLE",
-            Self::Render(_) => "INTERNAL",
+            Self::LinkNotFound => ErrorCode::NotFound,
+            Self::LinkExpired => ErrorCode::ShareLinkExpired,
+            Self::LinkRevoked => ErrorCode::ShareLinkRevoked,
+            Self::NoFont => ErrorCode::ExportUnavailable,
+            Self::Render(_) => ErrorCode::Internal,
         }
     }
 
@@ -84,24 +86,9 @@ impl UserFacingError for ExportError {
                     "Share link not found. Check the address.",
                 )
                 .to_owned(),
-            Self::LinkExpired => lang
-                .pick(
-                    "공유 링크의 유효 기간이 지났습니다. 보고서를 공유한 사람에게 새 링크를 요청하세요.",
-                    "This share link has expired. Ask the person who shared it for a new link.",
-                )
-                .to_owned(),
-            Self::LinkRevoked => lang
-                .pick(
-                    "공유가 취소된 링크입니다.",
-                    "This share link was revoked.",
-                )
-                .to_owned(),
-            Self::NoFont => lang
-                .pick(
-                    "PDF에 쓸 한글 글꼴이 서버에 없습니다. 관리자에게 문의하세요 (fonts-nanum 설치 또는 exports.pdf_font 설정).",
-                    "The server has no Korean font for PDFs. Ask your administrator (install fonts-nanum or set exports.pdf_font).",
-                )
-                .to_owned(),
+            Self::LinkExpired => catalogue::message(self.code(), lang).to_owned(),
+            Self::LinkRevoked => catalogue::message(self.code(), lang).to_owned(),
+            Self::NoFont => catalogue::message(self.code(), lang).to_owned(),
             Self::Render(_) => internal_message(lang),
         }
     }

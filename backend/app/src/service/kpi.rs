@@ -18,6 +18,7 @@ pub mod sources;
 pub mod tally;
 
 use sea_orm::{DatabaseConnection, DbErr, EntityTrait};
+use shared::errors::ErrorCode;
 use shared::inputs::{DayRange, InputError};
 
 use super::parse_id;
@@ -55,12 +56,12 @@ pub enum KpiError {
 }
 
 impl UserFacingError for KpiError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
             Self::Input(e) => e.code(),
             Self::Access(e) => e.code(),
-            Self::NotFound | Self::UnknownKpi(_) | Self::NoReport => "NOT_FOUND",
-            Self::Db(_) => "INTERNAL",
+            Self::NotFound | Self::UnknownKpi(_) | Self::NoReport => ErrorCode::NotFound,
+            Self::Db(_) => ErrorCode::Internal,
         }
     }
 

@@ -3,11 +3,13 @@
 //! ([`ReportError`]), mapped once to codes and messages.
 
 use sea_orm::{DatabaseConnection, DbErr};
+use shared::errors::ErrorCode;
 use shared::inputs::InputError;
 use shared::report::{Improvement, Report};
 
 use crate::auth::Viewer;
 use crate::entity::{analyses, consultations};
+use crate::error::catalogue;
 use crate::error::{AccessError, UserFacingError, internal_message};
 use crate::service::consultations::{ConsultationError, get_consultation, latest_analysis};
 use shared::language::Language;
@@ -51,14 +53,14 @@ impl From<ConsultationError> for ReportError {
 }
 
 impl UserFacingError for ReportError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
             Self::Input(e) => e.code(),
             Self::Access(e) => e.code(),
-            Self::NotFound => "NOT_FOUND",
-            Self::NotAnalysed => "NOT_ANALYSED",
-            Self::UnknownItem(_) => "BAD_USER_INPUT",
-            Self::Db(_) | Self::Corrupt(_) => "INTERNAL",
+            Self::NotFound => ErrorCode::NotFound,
+            Self::NotAnalysed => ErrorCode::NotAnalysed,
+            Self::UnknownItem(_) => ErrorCode::BadUserInput,
+            Self::Db(_) | Self::Corrupt(_) => ErrorCode::Internal,
         }
     }
 
@@ -69,12 +71,7 @@ impl UserFacingError for ReportError {
             Self::NotFound => lang
                 .pick("상담을 찾을 수 없습니다.", "Consultation not found.")
                 .to_owned(),
-            Self::NotAnalysed => lang
-                .pick(
-                    "아직 분석이 끝나지 않았습니다. 분석이 끝난 뒤 다시 시도해 주세요.",
-                    "The analysis is not finished yet. Try again once it is.",
-                )
-                .to_owned(),
+            Self::NotAnalysed => catalogue::message(self.code(), lang).to_owned(),
             // Positions as the API counts them (0-based).
             Self::UnknownItem(position) => match lang {
                 Language::Ko => format!("{position}번 개선 항목이 없습니다."),

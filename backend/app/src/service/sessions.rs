@@ -12,9 +12,11 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     QueryFilter, Set, TransactionTrait,
 };
+use shared::errors::ErrorCode;
 
 use crate::auth::{hash_secret, random_hex};
 use crate::entity::{refresh_tokens, users};
+use crate::error::catalogue;
 use crate::error::{UserFacingError, internal_message};
 use shared::clock::now_ms;
 use shared::language::Language;
@@ -34,21 +36,16 @@ pub enum SessionError {
 }
 
 impl UserFacingError for SessionError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
-            Self::Invalid | Self::Reused => "UNAUTHENTICATED",
-            Self::Db(_) => "INTERNAL",
+            Self::Invalid | Self::Reused => ErrorCode::Unauthenticated,
+            Self::Db(_) => ErrorCode::Internal,
         }
     }
 
     fn user_message(&self, lang: Language) -> String {
         match self {
-            Self::Invalid | Self::Reused => lang
-                .pick(
-                    "로그인이 만료되었습니다. 다시 로그인해 주세요.",
-                    "Your session expired. Please sign in again.",
-                )
-                .to_owned(),
+            Self::Invalid | Self::Reused => catalogue::message(self.code(), lang).to_owned(),
             Self::Db(_) => internal_message(lang),
         }
     }

@@ -9,6 +9,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
     Set,
 };
+use shared::errors::ErrorCode;
 use shared::inputs::{FeedbackComment, InputError, ScaleAnswer};
 
 use crate::auth::Viewer;
@@ -34,11 +35,11 @@ pub enum SurveyError {
 }
 
 impl UserFacingError for SurveyError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
             Self::Input(e) => e.code(),
             Self::Access(e) => e.code(),
-            Self::Db(_) => "INTERNAL",
+            Self::Db(_) => ErrorCode::Internal,
         }
     }
 

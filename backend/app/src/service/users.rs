@@ -7,12 +7,14 @@ use sea_orm::{
     Set,
 };
 use secrecy::{ExposeSecret, SecretString};
+use shared::errors::ErrorCode;
 use shared::inputs::{Email, InputError, Password};
 
 use crate::auth::Viewer;
 use crate::auth::limits::LoginLimiter;
 use crate::auth::passwords::{HashError, hash_password, verify_password};
 use crate::entity::{teams, users};
+use crate::error::catalogue;
 use crate::error::{AccessError, UserFacingError, internal_message};
 use shared::access::Role;
 use shared::clock::now_ms;
@@ -57,36 +59,26 @@ pub enum UserError {
 }
 
 impl UserFacingError for UserError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
             Self::Input(e) => e.code(),
-            Self::InvalidCredentials => "INVALID_CREDENTIALS",
-            Self::EmailTaken => "EMAIL_TAKEN",
-            Self::TooManyAttempts(_) => "TOO_MANY_ATTEMPTS",
+            Self::InvalidCredentials => ErrorCode::InvalidCredentials,
+            Self::EmailTaken => ErrorCode::EmailTaken,
+            Self::TooManyAttempts(_) => ErrorCode::TooManyAttempts,
             Self::Access(e) => e.code(),
-            Self::NotFound => "NOT_FOUND",
-            Self::TeamTaken => "TEAM_NAME_TAKEN",
-            Self::SignupDisabled => "SIGNUP_DISABLED",
-            Self::SelfLockout => "BAD_USER_INPUT",
-            Self::Hash(_) | Self::Db(_) => "INTERNAL",
+            Self::NotFound => ErrorCode::NotFound,
+            Self::TeamTaken => ErrorCode::TeamNameTaken,
+            Self::SignupDisabled => ErrorCode::SignupDisabled,
+            Self::SelfLockout => ErrorCode::BadUserInput,
+            Self::Hash(_) | Self::Db(_) => ErrorCode::Internal,
         }
     }
 
     fn user_message(&self, lang: Language) -> String {
         match self {
             Self::Input(e) => e.user_message(lang),
-            Self::InvalidCredentials => lang
-                .pick(
-                    "이메일 또는 비밀번호가 올바르지 않습니다.",
-                    "The e-mail or password is incorrect.",
-                )
-                .to_owned(),
-            Self::EmailTaken => lang
-                .pick(
-                    "이미 등록된 이메일입니다.",
-                    "This e-mail is already registered.",
-                )
-                .to_owned(),
+            Self::InvalidCredentials => catalogue::message(self.code(), lang).to_owned(),
+            Self::EmailTaken => catalogue::message(self.code(), lang).to_owned(),
             Self::TooManyAttempts(secs) => match lang {
                 Language::Ko => {
                     format!("로그인 시도가 너무 많습니다. {secs}초 후에 다시 시도해 주세요.")
@@ -100,15 +92,8 @@ impl UserFacingError for UserError {
                     "User or team not found.",
                 )
                 .to_owned(),
-            Self::TeamTaken => lang
-                .pick("이미 있는 팀 이름입니다.", "A team with this name exists.")
-                .to_owned(),
-            Self::SignupDisabled => lang
-                .pick(
-                    "이 서버는 직접 가입을 허용하지 않습니다. 관리자에게 계정을 요청해 주세요.",
-                    "Sign-up is disabled on this server. Ask an administrator for an account.",
-                )
-                .to_owned(),
+            Self::TeamTaken => catalogue::message(self.code(), lang).to_owned(),
+            Self::SignupDisabled => catalogue::message(self.code(), lang).to_owned(),
             Self::SelfLockout => lang
                 .pick(
                     "자신의 관리자 권한을 해제하거나 계정을 비활성화할 수 없습니다.",

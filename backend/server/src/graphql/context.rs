@@ -121,7 +121,8 @@ pub fn to_graphql_error<E: UserFacingError>(err: E, lang: Language) -> async_gra
         coach_app::telemetry::metrics::METRICS.http_errors.inc();
     }
     let code = err.code();
-    async_graphql::Error::new(err.user_message(lang)).extend_with(|_, ext| ext.set("code", code))
+    async_graphql::Error::new(err.user_message(lang))
+        .extend_with(|_, ext| ext.set("code", code.as_str()))
 }
 
 /// The shared state.

@@ -26,6 +26,7 @@ use coach_app::auth::TokenIssuer;
 use coach_app::db::DbHealth;
 use coach_app::error::UserFacingError;
 use coach_app::service::consultations::ConsultationError;
+use shared::errors::ErrorCode;
 use shared::language::Language;
 
 /// HTTP-level settings of the GraphQL endpoint.
@@ -88,12 +89,15 @@ impl ResponseType {
 fn error_response(
     status: StatusCode,
     rtype: ResponseType,
-    code: &str,
+    code: ErrorCode,
     message: &str,
 ) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header((header::CONTENT_TYPE, rtype.content_type()))
-        .body(json!({"errors": [{"message": message, "extensions": {"code": code}}]}).to_string())
+        .body(
+            json!({"errors": [{"message": message, "extensions": {"code": code.as_str()}}]})
+                .to_string(),
+        )
 }
 
 /// 503 while the database does not answer.
@@ -101,11 +105,8 @@ fn unavailable(rtype: ResponseType, lang: Language) -> HttpResponse {
     let mut response = error_response(
         StatusCode::SERVICE_UNAVAILABLE,
         rtype,
-        "SERVICE_UNAVAILABLE",
-        lang.pick(
-            "데이터베이스에 일시적으로 연결할 수 없습니다. 잠시 후 다시 시도해 주세요.",
-            "The database is temporarily unreachable. Please try again shortly.",
-        ),
+        ErrorCode::ServiceUnavailable,
+        coach_app::error::catalogue::message(ErrorCode::ServiceUnavailable, lang),
     );
     response
         .headers_mut()
@@ -251,7 +252,7 @@ async fn execute(
             error_response(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 rtype,
-                "INTERNAL",
+                ErrorCode::Internal,
                 "internal error",
             )
         }
@@ -290,7 +291,7 @@ pub async fn graphql_get(
             return error_response(
                 StatusCode::BAD_REQUEST,
                 rtype,
-                "BAD_REQUEST",
+                ErrorCode::BadRequest,
                 &e.to_string(),
             );
         }
@@ -299,7 +300,7 @@ pub async fn graphql_get(
         return error_response(
             StatusCode::BAD_REQUEST,
             rtype,
-            "BAD_REQUEST",
+            ErrorCode::BadRequest,
             "missing query",
         );
     }
@@ -309,7 +310,7 @@ pub async fn graphql_get(
             .insert_header((header::ALLOW, "POST"))
             .insert_header((header::CONTENT_TYPE, rtype.content_type()))
             .body(
-                json!({"errors": [{"message": "mutations must use POST", "extensions": {"code": "METHOD_NOT_ALLOWED"}}]})
+                json!({"errors": [{"message": "mutations must use POST", "extensions": {"code": ErrorCode::MethodNotAllowed.as_str()}}]})
                     .to_string(),
             );
     }
@@ -338,7 +339,7 @@ pub async fn graphql_post(
         return error_response(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             rtype,
-            "UNSUPPORTED_MEDIA_TYPE",
+            ErrorCode::UnsupportedMediaType,
             "Content-Type must be application/json or multipart/form-data",
         );
     };
@@ -346,7 +347,7 @@ pub async fn graphql_post(
         return error_response(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             rtype,
-            "UNSUPPORTED_MEDIA_TYPE",
+            ErrorCode::UnsupportedMediaType,
             "invalid Content-Type",
         );
     };
@@ -356,7 +357,7 @@ pub async fn graphql_post(
         return error_response(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             rtype,
-            "UNSUPPORTED_MEDIA_TYPE",
+            ErrorCode::UnsupportedMediaType,
             "only utf-8 is accepted",
         );
     }
@@ -390,7 +391,12 @@ pub async fn graphql_post(
                         "The upload request could not be read: it was cut off, or a file name or part is malformed. ({e})"
                     ),
                 };
-                return error_response(StatusCode::BAD_REQUEST, rtype, "BAD_REQUEST", &message);
+                return error_response(
+                    StatusCode::BAD_REQUEST,
+                    rtype,
+                    ErrorCode::BadRequest,
+                    &message,
+                );
             }
         }
     } else if mime.type_() == mime::APPLICATION && mime.subtype() == mime::JSON {
@@ -398,7 +404,7 @@ pub async fn graphql_post(
             return error_response(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 rtype,
-                "PAYLOAD_TOO_LARGE",
+                ErrorCode::PayloadTooLarge,
                 "request body too large",
             );
         }
@@ -408,25 +414,30 @@ pub async fn graphql_post(
                 return error_response(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     rtype,
-                    "PAYLOAD_TOO_LARGE",
+                    ErrorCode::PayloadTooLarge,
                     "request body too large",
                 );
             }
             Err(ReadError::Io(e)) => {
-                return error_response(StatusCode::BAD_REQUEST, rtype, "BAD_REQUEST", &e);
+                return error_response(StatusCode::BAD_REQUEST, rtype, ErrorCode::BadRequest, &e);
             }
         };
         match parse_json_request(&body) {
             Ok(r) => r,
             Err(message) => {
-                return error_response(StatusCode::BAD_REQUEST, rtype, "BAD_REQUEST", &message);
+                return error_response(
+                    StatusCode::BAD_REQUEST,
+                    rtype,
+                    ErrorCode::BadRequest,
+                    &message,
+                );
             }
         }
     } else {
         return error_response(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             rtype,
-            "UNSUPPORTED_MEDIA_TYPE",
+            ErrorCode::UnsupportedMediaType,
             "Content-Type must be application/json or multipart/form-data",
         );
     };
@@ -444,7 +455,7 @@ pub async fn graphql_post(
         return error_response(
             StatusCode::PAYLOAD_TOO_LARGE,
             rtype,
-            "TOO_MANY_FILES",
+            ErrorCode::TooManyFiles,
             &message,
         );
     }

@@ -27,6 +27,7 @@ use sea_orm::DatabaseConnection;
 use super::context::{ClientIp, RequestAuth};
 use super::schema::AppSchema;
 use coach_app::auth::TokenIssuer;
+use shared::errors::ErrorCode;
 use shared::language::Language;
 
 /// Largest accepted frame.
@@ -96,7 +97,7 @@ fn too_many_subscriptions(id: &str) -> String {
         "type": "error",
         "payload": [{
             "message": format!("at most {MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per connection"),
-            "extensions": { "code": "TOO_MANY_SUBSCRIPTIONS" }
+            "extensions": { "code": ErrorCode::TooManySubscriptions.as_str() }
         }]
     })
     .to_string()

@@ -43,7 +43,7 @@ fn too_many_attempts(lang: Language, secs: u64) -> async_graphql::Error {
     let message =
         coach_app::error::UserFacingError::user_message(&UserError::TooManyAttempts(secs), lang);
     async_graphql::Error::new(message).extend_with(|_, ext| {
-        ext.set("code", "TOO_MANY_ATTEMPTS");
+        ext.set("code", shared::errors::ErrorCode::TooManyAttempts.as_str());
         ext.set("retryAfterSeconds", secs);
     })
 }

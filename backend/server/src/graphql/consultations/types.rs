@@ -11,11 +11,12 @@ use crate::graphql::disputes::types::ItemDispute;
 use crate::graphql::feedback::types::AnalysisFeedback;
 use crate::graphql::sharing::types::ShareLink;
 use coach_app::entity::{analyses, consultations, transcripts};
+use coach_app::error::catalogue::failure_texts;
 use coach_app::events::ProgressEvent as DomainEvent;
 use coach_app::service::activity::{ActivityKind, track};
 use coach_app::service::consultations::{
-    ConsultationError, ConsultationParts, failure_message, latest_analysis, progress_events,
-    report_of, transcript_details, turns_of,
+    ConsultationError, ConsultationParts, latest_analysis, progress_events, report_of,
+    transcript_details, turns_of,
 };
 use coach_app::service::disputes::{disputes_of, owner_acknowledgement};
 use coach_app::service::exports::list_share_links;
@@ -129,7 +130,7 @@ impl Consultation {
 
     /// The failure explained in the request's language, when failed.
     async fn failure_message(&self, ctx: &Context<'_>) -> Option<String> {
-        let (ko, en) = failure_message(self.0.failure_code.as_deref()?);
+        let (ko, en) = failure_texts(self.0.failure_code.as_deref()?);
         Some(lang(ctx).pick(ko, en).to_owned())
     }
 
