@@ -246,7 +246,12 @@ impl Settings {
         check_range(
             "graphql.max_complexity",
             self.graphql.max_complexity,
-            10..=100_000,
+            10..=1_000_000,
+        )?;
+        check_range(
+            "graphql.max_expensive_aliases",
+            self.graphql.max_expensive_aliases,
+            1..=100,
         )?;
         coach_engines::llm::settings::validate(&self.analyzer, &self.providers)?;
         Ok(())

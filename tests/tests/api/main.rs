@@ -17,6 +17,7 @@ mod malformed;
 mod metrics;
 mod migrations;
 mod progress;
+mod query_cost;
 mod reports;
 mod schema;
 mod sharing;

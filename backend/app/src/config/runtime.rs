@@ -61,8 +61,15 @@ pub struct GraphqlSettings {
     pub introspection: bool,
     /// Maximum query depth (`CONSULT_COACH__GRAPHQL__MAX_DEPTH`, default 12).
     pub max_depth: usize,
-    /// Maximum query complexity (`CONSULT_COACH__GRAPHQL__MAX_COMPLEXITY`, default 1000).
+    /// Maximum cost of one operation (`CONSULT_COACH__GRAPHQL__MAX_COMPLEXITY`, default 10000).
+    /// A plain field costs 1, a list its length times one item's cost, and the expensive fields
+    /// their price (`consult_coach::graphql::cost`): a 365-day KPI board about 2,100, a page of
+    /// 100 consultations with transcript and report about 4,300.
     pub max_complexity: usize,
+    /// How many times one expensive field (a KPI board, a report, a transcript, an export, a
+    /// consultation list …) may appear in one operation, aliases and repeated fragments counted
+    /// (`CONSULT_COACH__GRAPHQL__MAX_EXPENSIVE_ALIASES`, default 5).
+    pub max_expensive_aliases: usize,
     /// Seconds a WebSocket client has to send `connection_init` before it is closed with 4408
     /// (`CONSULT_COACH__GRAPHQL__WS_INIT_TIMEOUT_SECS`, default 10).
     pub ws_init_timeout_secs: u64,
@@ -73,7 +80,8 @@ impl Default for GraphqlSettings {
         Self {
             introspection: false,
             max_depth: 12,
-            max_complexity: 1000,
+            max_complexity: 10_000,
+            max_expensive_aliases: 5,
             ws_init_timeout_secs: 10,
         }
     }
