@@ -23,3 +23,4 @@ mod schema;
 mod sharing;
 mod storage;
 mod surveys;
+mod web;
