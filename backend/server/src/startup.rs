@@ -5,7 +5,7 @@ use std::path::Path;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
-use actix_web::middleware::{Compress, DefaultHeaders, Next, from_fn};
+use actix_web::middleware::{Compress, Next, from_fn};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use anyhow::Context as _;
 use sea_orm::DatabaseConnection;
@@ -25,7 +25,7 @@ use crate::graphql::documents::DocumentCache;
 use crate::graphql::http::{HttpLimits, graphql_get, graphql_post};
 use crate::graphql::ws::{graphql_ws, is_upgrade};
 use crate::graphql::{AppSchema, build_schema};
-use crate::web::WebApp;
+use crate::web::{Transport, WebApp, security_headers};
 
 /// A running (not yet awaited) server with its workers.
 pub struct Application {
@@ -192,14 +192,10 @@ impl Application {
         // One cache of parsed GraphQL documents for every HTTP worker.
         let documents = web::Data::new(DocumentCache::default());
         let web_app = web::Data::new(WebApp::new(static_dir));
+        let transport = web::Data::new(Transport::new(settings.server.trusted_proxies.clone()));
         let server = HttpServer::new(move || {
             App::new()
-                .wrap(
-                    DefaultHeaders::new()
-                        .add(("X-Content-Type-Options", "nosniff"))
-                        .add(("X-Frame-Options", "DENY"))
-                        .add(("Referrer-Policy", "no-referrer")),
-                )
+                .wrap(from_fn(security_headers))
                 .app_data(web::Data::new(schema.clone()))
                 .app_data(web::Data::new(tokens.clone()))
                 .app_data(web::Data::new(limits.clone()))
@@ -208,6 +204,7 @@ impl Application {
                 .app_data(web::Data::new(health.clone()))
                 .app_data(documents.clone())
                 .app_data(web_app.clone())
+                .app_data(transport.clone())
                 .route("/healthz", web::get().to(healthz))
                 .service(
                     web::resource("/metrics")

@@ -1,6 +1,7 @@
-//! The web app's files (issue 34 item 5): year-long caching of fingerprinted files and
-//! precompressed files chosen by `Accept-Encoding`. The web app here is a stand-in written like
-//! Trunk's output, so these tests need no `trunk build`.
+//! The web app's files and the headers of every response (issue 34 item 5): the page's
+//! Content-Security-Policy, the permissions policy, HSTS behind a trusted HTTPS proxy, year-long
+//! caching of fingerprinted files and precompressed files chosen by `Accept-Encoding`. The web
+//! app here is a stand-in written like Trunk's output, so these tests need no `trunk build`.
 
 use std::path::Path;
 
@@ -10,6 +11,8 @@ use tests::{Db, TestApp, spawn_app_with};
 
 /// Trunk's inline loader, as it writes it into `index.html`.
 const LOADER: &str = "\nimport init from \"/frontend-0123456789abcdef.js\";\nawait init({ module_or_path: \"/frontend-0123456789abcdef_bg.wasm\" });\n";
+/// `printf '%s' "$LOADER" | openssl dgst -sha256 -binary | base64`
+const LOADER_HASH: &str = "'sha256-7QmbfIMzlgN9+GVx075NUW3ApMJTn2nkFIAjh8S9rx0='";
 const WASM: &str = "frontend-0123456789abcdef_bg.wasm";
 
 /// A built web app: the page, a fingerprinted module with a `.gz`, a fingerprinted WebAssembly
@@ -74,17 +77,57 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
 }
 
 #[tokio::test]
-async fn the_page_answers_every_route_and_is_revalidated_on_every_load() {
+async fn the_page_allows_its_own_inline_loader_by_hash_webassembly_and_nothing_from_elsewhere() {
     let (app, _dir) = spawn_with_web_app(|_| {}).await;
     for path in ["/", "/index.html", "/consultations/0199-abc"] {
         let (status, headers, body) = get(&app, path, &[]).await;
         assert_eq!(status, 200, "{path}");
-        assert!(String::from_utf8_lossy(&body).contains(LOADER), "{path}");
+        assert!(
+            String::from_utf8_lossy(&body).contains("<script type=\"module\">"),
+            "{path}"
+        );
         assert!(
             header(&headers, "content-type").starts_with("text/html"),
             "{path}"
         );
         assert_eq!(header(&headers, "cache-control"), "no-cache", "{path}");
+        let policy = header(&headers, "content-security-policy");
+        for directive in [
+            "default-src 'none'".to_owned(),
+            format!("script-src 'self' 'wasm-unsafe-eval' {LOADER_HASH};"),
+            "style-src 'self';".to_owned(),
+            format!("connect-src 'self' ws://127.0.0.1:{};", app.port),
+            "media-src 'self' blob:;".to_owned(),
+            "img-src 'self' data: blob:;".to_owned(),
+            "base-uri 'none'".to_owned(),
+            "frame-ancestors 'none'".to_owned(),
+        ] {
+            assert!(
+                policy.contains(&directive),
+                "{path}: {directive} not in {policy}"
+            );
+        }
+        assert!(!policy.contains("unsafe-inline"), "{policy}");
+        let permissions = header(&headers, "permissions-policy");
+        for feature in [
+            "camera=()",
+            "microphone=()",
+            "geolocation=()",
+            "payment=()",
+            "usb=()",
+        ] {
+            assert!(
+                permissions.contains(feature),
+                "{feature} not in {permissions}"
+            );
+        }
+        assert_eq!(header(&headers, "x-content-type-options"), "nosniff");
+        assert_eq!(header(&headers, "x-frame-options"), "DENY");
+        assert_eq!(header(&headers, "referrer-policy"), "no-referrer");
+        assert!(
+            headers.get("strict-transport-security").is_none(),
+            "plain HTTP gets no HSTS"
+        );
     }
 }
 
@@ -163,7 +206,7 @@ async fn fingerprinted_files_are_cached_for_a_year_and_sent_precompressed_as_the
 }
 
 #[tokio::test]
-async fn the_api_is_still_compressed_on_the_fly() {
+async fn the_api_answers_with_a_locked_down_policy_and_is_still_compressed_on_the_fly() {
     let (app, _dir) = spawn_with_web_app(|_| {}).await;
     let response = app
         .client
@@ -174,6 +217,45 @@ async fn the_api_is_still_compressed_on_the_fly() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let headers = response.headers().clone();
+    assert_eq!(
+        header(&headers, "content-security-policy"),
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+    );
+    assert!(header(&headers, "permissions-policy").contains("camera=()"));
+    assert_eq!(header(&headers, "x-content-type-options"), "nosniff");
     assert_eq!(header(&headers, "content-encoding"), "gzip");
     assert_eq!(header(&headers, "cache-control"), "no-store");
+    let (_, headers, _) = get(&app, "/healthz", &[]).await;
+    assert!(header(&headers, "content-security-policy").starts_with("default-src 'none'"));
+}
+
+#[tokio::test]
+async fn https_through_a_trusted_proxy_adds_hsts_and_the_same_header_from_anyone_else_does_not() {
+    // The test client connects from 127.0.0.1, a trusted proxy by default.
+    let (app, _dir) = spawn_with_web_app(|_| {}).await;
+    let (_, headers, _) = get(&app, "/", &[("x-forwarded-proto", "https")]).await;
+    assert_eq!(
+        header(&headers, "strict-transport-security"),
+        "max-age=31536000"
+    );
+    assert!(
+        header(&headers, "content-security-policy")
+            .contains(&format!("connect-src 'self' wss://127.0.0.1:{};", app.port)),
+        "{headers:?}"
+    );
+    let (_, headers, _) = get(&app, "/", &[("x-forwarded-proto", "http")]).await;
+    assert!(headers.get("strict-transport-security").is_none());
+
+    let (app, _dir) = spawn_with_web_app(|s| {
+        s.server.trusted_proxies = vec![
+            coach_app::config::TrustedProxy::try_from("10.0.0.0/8".to_owned())
+                .unwrap_or_else(|e| panic!("{e}")),
+        ];
+    })
+    .await;
+    let (_, headers, _) = get(&app, "/", &[("x-forwarded-proto", "https")]).await;
+    assert!(
+        headers.get("strict-transport-security").is_none(),
+        "{headers:?}"
+    );
 }

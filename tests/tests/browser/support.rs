@@ -363,6 +363,17 @@ pub async fn sign_in(client: &Client, address: &str, email: &str, password: &str
     submit_login(client, email, password).await;
 }
 
+/// A server (SQLite) with one counselor, and a browser signed in as them.
+pub async fn counselor_signed_in(email: &str, password: &str) -> (tests::TestApp, Driver, Client) {
+    require_dist();
+    let app = tests::spawn_app(tests::Db::Sqlite).await;
+    app.create_user(email, password, shared::access::Role::Counselor)
+        .await;
+    let (driver, client) = start_browser().await;
+    sign_in(&client, &app.address, email, password).await;
+    (app, driver, client)
+}
+
 /// Fills and submits the sign-in form already on screen.
 pub async fn submit_login(client: &Client, email: &str, password: &str) {
     fill(client, "#email", email).await;

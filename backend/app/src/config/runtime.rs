@@ -1,7 +1,9 @@
 //! Settings of the running process: the HTTP server, GraphQL, job workers and logging.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 
+use ipnet::IpNet;
 use serde::Deserialize;
 
 /// HTTP server settings.
@@ -14,6 +16,12 @@ pub struct ServerSettings {
     pub port: u16,
     /// Directory of the built web app (`CONSULT_COACH__SERVER__STATIC_DIR`, default `frontend/dist`).
     pub static_dir: PathBuf,
+    /// Reverse proxies whose `X-Forwarded-Proto` header is believed, as addresses or CIDR ranges
+    /// (`CONSULT_COACH__SERVER__TRUSTED_PROXIES`, comma-separated; default `127.0.0.1, ::1`). A
+    /// request from one of them saying `X-Forwarded-Proto: https` was served over HTTPS: it gets
+    /// `Strict-Transport-Security` and a `Secure` session cookie. The server terminates no TLS
+    /// itself; an empty list believes no one.
+    pub trusted_proxies: Vec<TrustedProxy>,
 }
 
 impl Default for ServerSettings {
@@ -22,7 +30,35 @@ impl Default for ServerSettings {
             host: "127.0.0.1".into(),
             port: 8080,
             static_dir: PathBuf::from("frontend/dist"),
+            trusted_proxies: vec![
+                TrustedProxy(IpAddr::from([127, 0, 0, 1]).into()),
+                TrustedProxy(IpAddr::from(std::net::Ipv6Addr::LOCALHOST).into()),
+            ],
         }
+    }
+}
+
+/// An address or a CIDR range of trusted reverse proxies (`10.0.0.5`, `10.0.0.0/8`, `::1`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct TrustedProxy(pub IpNet);
+
+impl TrustedProxy {
+    /// Whether `address` belongs to this proxy (range).
+    pub fn contains(&self, address: IpAddr) -> bool {
+        self.0.contains(&address)
+    }
+}
+
+impl TryFrom<String> for TrustedProxy {
+    type Error = String;
+
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        let raw = raw.trim();
+        raw.parse::<IpNet>()
+            .or_else(|_| raw.parse::<IpAddr>().map(IpNet::from))
+            .map(Self)
+            .map_err(|_| format!("`{raw}` is not an IP address or a CIDR range"))
     }
 }
 
