@@ -222,6 +222,14 @@ impl Application {
                         .route(web::post().to(graphql_post))
                         .route(web::get().to(graphql_get_or_ws)),
                 )
+                // The web app's sign-in, refresh and sign-out: the only path the session cookie
+                // is sent to.
+                .service(
+                    web::resource(crate::graphql::auth::cookie::SESSION_PATH)
+                        .wrap(from_fn(measure_api))
+                        .wrap(Compress::default())
+                        .route(web::post().to(graphql_post)),
+                )
                 // The web app's files and its page (precompressed, never compressed on the fly).
                 .default_service(web::to(crate::web::serve))
         })

@@ -20,6 +20,7 @@ mod progress;
 mod query_cost;
 mod reports;
 mod schema;
+mod session_cookie;
 mod sharing;
 mod storage;
 mod surveys;

@@ -12,8 +12,9 @@
 //! * [`reviews`]: exports, share links, acknowledgement, rating and disputes of a report, the
 //!   public shared page, the managers' dispute inbox and survey;
 //! * [`security`]: the app runs under its Content-Security-Policy without violations;
-//! * [`session`]: the session survives an invalid or expired access token through the refresh
-//!   token, and a revoked session lands on the sign-in page with the way back;
+//! * [`session`]: the refresh token stays in its `HttpOnly` cookie; the session survives a reload,
+//!   a new tab and an invalid or expired access token, and a revoked session lands on the sign-in
+//!   page with the way back;
 //! * [`uploads`]: several files uploaded at once (chosen and dropped) with a progress row each,
 //!   and the list searched and filtered;
 //! * [`weekly`]: the weekly KPI report viewer for managers;

@@ -19,6 +19,7 @@ use serde_json::json;
 
 use sea_orm::DatabaseConnection;
 
+use super::auth::cookie::SessionCookie;
 use super::context::{ClientIp, RequestAuth};
 use super::documents::DocumentCache;
 use super::schema::AppSchema;
@@ -172,7 +173,8 @@ async fn execute(
     let request = request
         .data(lang)
         .data(peer_ip(req))
-        .data(request_auth(req, tokens, db).await);
+        .data(request_auth(req, tokens, db).await)
+        .data(SessionCookie::from_request(req));
     let response = schema.execute(request).await;
     if !response.errors.is_empty() && !health.probe().await {
         return unavailable(rtype, lang);
@@ -199,10 +201,17 @@ async fn execute(
         serde_json::to_string(&response)
     };
     match body {
-        Ok(body) => HttpResponse::build(status)
-            .insert_header((header::CONTENT_TYPE, rtype.content_type()))
-            .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
-            .body(body),
+        Ok(body) => {
+            let mut builder = HttpResponse::build(status);
+            builder
+                .insert_header((header::CONTENT_TYPE, rtype.content_type()))
+                .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+            // Headers resolvers set (the session cookie).
+            for (name, value) in &response.http_headers {
+                builder.append_header((name.as_str(), value.as_bytes()));
+            }
+            builder.body(body)
+        }
         Err(error) => {
             tracing::error!(%error, "serializing a GraphQL response failed");
             error_response(
