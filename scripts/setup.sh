@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Consult Coach needs on a fresh Debian machine that has only the Rust toolchain.
-#   scripts/setup.sh run   build tools for the web app (wasm32 target, trunk, wasm-bindgen, wasm-opt)
+#   scripts/setup.sh run   build tools for the web app (wasm32 target, trunk, wasm-bindgen, wasm-opt,
+#                          brotli)
 #                          and for whisper.cpp (cmake, clang, libclang), the Korean PDF font
 #   scripts/setup.sh test  the same, plus Chromium + ChromeDriver, PostgreSQL (server and client
 #                          tools), promtool, moto_server, cargo-nextest, cargo-deny, ffmpeg, espeak-ng
@@ -67,6 +68,11 @@ fi
 # whisper-rs builds whisper.cpp (CMake, a C++ compiler) and generates its bindings (libclang).
 if ! command -v cmake >/dev/null 2>&1 || ! command -v clang >/dev/null 2>&1 || ! ls /usr/lib/llvm-*/lib/libclang.so* >/dev/null 2>&1; then
   apt_install cmake clang libclang-dev
+fi
+
+# brotli precompresses the web app after `trunk build --release` (scripts/compress-assets.sh).
+if ! command -v brotli >/dev/null 2>&1; then
+  apt_install brotli
 fi
 
 # Korean glyphs for PDF exports (and the browser tests' screenshots).

@@ -7,13 +7,15 @@
 //! `graphql-transport-ws` subscription).
 //!
 //! **Session refresh.** Access tokens live at most 15 minutes; the refresh token renews them and
-//! is itself replaced on every use (presenting a used one revokes the whole session). So:
-//! * a request whose access token is (nearly) expired refreshes first, and a request answered
-//!   `UNAUTHENTICATED` refreshes once and is sent again;
+//! is itself replaced on every use (presenting a used one revokes the whole session). The server
+//! keeps it in an `HttpOnly` cookie sent only to [`SESSION_PATH`], so this code never sees it;
+//! each tab holds its own access token ([`crate::state`]). So:
+//! * a request whose access token is missing or (nearly) expired refreshes first, and a request
+//!   answered `UNAUTHENTICATED` refreshes once and is sent again;
 //! * [`keep_session_fresh`] refreshes shortly before the token expires while the page is open;
 //! * all of them share one refresh in flight ([`Api::refresh`]), and across tabs the refresh runs
-//!   under a Web Lock and first looks whether another tab already renewed the tokens, so one refresh
-//!   token is never presented twice;
+//!   under a Web Lock, so two tabs never present the same cookie at once (each refresh carries
+//!   the cookie the one before left);
 //! * when the refresh is refused the session ends and the sign-in guard sends the user to
 //!   `/login?next=<the page>`.
 
@@ -48,6 +50,9 @@ use crate::state::{Auth, now_ms, use_auth};
 
 /// Path of the GraphQL endpoint (HTTP and WebSocket).
 pub const GRAPHQL_PATH: &str = "/graphql";
+/// Path of the GraphQL endpoint for sign-in, refresh and sign-out: the only one the browser
+/// sends the session cookie to.
+pub const SESSION_PATH: &str = "/graphql/session";
 
 /// What the client accepts: the GraphQL-over-HTTP media type first, plain JSON as a fallback.
 const ACCEPT: &str = "application/graphql-response+json, application/json;q=0.9";
@@ -227,7 +232,7 @@ type Progress = Rc<RefCell<dyn FnMut(f64, f64)>>;
 enum Credentials {
     /// The bearer token of the session, refreshed as needed.
     Session,
-    /// No token: sign-in, refresh and sign-out present their own credentials.
+    /// No token: a shared report needs none.
     None,
 }
 
@@ -271,8 +276,8 @@ impl Api {
         )
     }
 
-    /// Runs a mutation without the session's token (sign-in, refresh, sign-out): a rejected token
-    /// must neither fail these nor start a refresh.
+    /// Runs a query or mutation without the session's token (a shared report needs none): a
+    /// rejected token must neither fail it nor start a refresh.
     pub(crate) async fn graphql_anonymous<V, T>(
         self,
         query: &str,
@@ -285,6 +290,20 @@ impl Api {
         let body = json_body(query, variables)?;
         decode(
             self.request(Body::Json(body), None, Credentials::None)
+                .await?,
+        )
+    }
+
+    /// Runs a sign-in, refresh or sign-out mutation at [`SESSION_PATH`], where the browser sends
+    /// the session cookie, without the access token.
+    pub(crate) async fn session_call<V, T>(self, query: &str, variables: V) -> Result<T, ApiError>
+    where
+        V: Serialize,
+        T: DeserializeOwned,
+    {
+        let body = json_body(query, variables)?;
+        decode(
+            self.send(&Body::Json(body), None, None, SESSION_PATH)
                 .await?,
         )
     }
@@ -312,10 +331,12 @@ impl Api {
         credentials: Credentials,
     ) -> Result<serde_json::Value, ApiError> {
         if credentials == Credentials::None {
-            return self.send(&body, progress, None).await;
+            return self.send(&body, progress, None, GRAPHQL_PATH).await;
         }
         let token = self.fresh_token().await?;
-        let result = self.send(&body, progress.clone(), token.as_deref()).await;
+        let result = self
+            .send(&body, progress.clone(), token.as_deref(), GRAPHQL_PATH)
+            .await;
         match result {
             Err(error) if error.is_unauthenticated() => {
                 let Some(token) = token else {
@@ -325,7 +346,9 @@ impl Api {
                 // The token was rejected (expired early, revoked, or replaced): renew it once and
                 // send the request again.
                 self.refresh(Some(&token)).await?;
-                let retried = self.send(&body, progress, self.token().as_deref()).await;
+                let retried = self
+                    .send(&body, progress, self.token().as_deref(), GRAPHQL_PATH)
+                    .await;
                 if retried.as_ref().is_err_and(ApiError::is_unauthenticated) {
                     self.auth.expire();
                 }
@@ -384,11 +407,11 @@ impl Api {
             self.auth.adopt(tokens);
             return Ok(());
         }
-        let Some(refresh_token) = tokens.refresh_at(now).map(str::to_owned) else {
+        if !tokens.session_valid_at(now) {
             self.auth.expire();
             return Err(ApiError::client(codes::UNAUTHENTICATED));
-        };
-        match auth::refresh_session(self, &refresh_token).await {
+        }
+        match auth::refresh_session(self).await {
             Ok(payload) => {
                 // Signed out meanwhile (another tab, or the user): do not resurrect the session.
                 if self.auth.is_signed_in_untracked() {
@@ -412,11 +435,11 @@ impl Api {
         body: &Body,
         progress: Option<Progress>,
         token: Option<&str>,
+        path: &str,
     ) -> Result<serde_json::Value, ApiError> {
         let network = |_: JsValue| ApiError::client(codes::NETWORK_ERROR);
         let xhr = web_sys::XmlHttpRequest::new().map_err(network)?;
-        xhr.open_with_async("POST", GRAPHQL_PATH, true)
-            .map_err(network)?;
+        xhr.open_with_async("POST", path, true).map_err(network)?;
         xhr.set_request_header("Accept", ACCEPT).map_err(network)?;
         xhr.set_request_header("Accept-Language", self.i18n.lang_untracked().code())
             .map_err(network)?;

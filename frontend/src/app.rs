@@ -6,7 +6,7 @@ use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::hooks::{use_location, use_query_map};
 use leptos_router::path;
 
-use crate::api::auth::{Role, me};
+use crate::api::auth::{Role, logout, me};
 use crate::api::{Api, keep_session_fresh};
 use crate::components::header::AppHeader;
 use crate::i18n::{provide_i18n, use_i18n};
@@ -25,14 +25,21 @@ use crate::pages::survey_page::{SurveyPage, SurveyReminder, provide_survey_due};
 use crate::pages::system_page::SystemPage;
 use crate::pages::team_page::TeamPage;
 use crate::pages::weekly_reports_page::WeeklyReportsPage;
-use crate::state::{SessionEnd, provide_auth, use_auth};
+use crate::state::{SessionEnd, provide_auth, take_legacy_refresh_token, use_auth};
 
 /// The root component.
 #[component]
 pub fn App() -> impl IntoView {
     let i18n = provide_i18n();
+    let legacy_refresh = take_legacy_refresh_token();
     let auth = provide_auth();
     let api = Api::from_context();
+    // A refresh token an earlier version kept in `localStorage`: revoked, the user signs in once.
+    if let Some(token) = legacy_refresh {
+        spawn_local(async move {
+            let _ = logout(api, Some(&token)).await;
+        });
+    }
     keep_session_fresh(api);
     provide_survey_due();
 

@@ -1,13 +1,17 @@
 //! Application-wide state shared through contexts: the signed-in session ([`Auth`]) and the
-//! `localStorage` helpers it and the language choice use.
+//! browser-storage helpers it and the language choice use.
 //!
-//! `localStorage` is the source of truth for the tokens, so that every tab of the app shares one
-//! session and a refresh made by one tab is used by the others:
+//! The refresh token never reaches this code: the server keeps it in an `HttpOnly` cookie sent
+//! only to `/graphql/session` (sign-in, refresh, sign-out), so a script injected into the page
+//! cannot read it. What the app keeps:
 //!
-//! * `cc.token`: the raw access token; `cc.token.expiresAt`: when it expires by this browser's
-//!   clock (RFC 3339; derived from the token's own lifetime, so a skewed clock does not matter);
-//! * `cc.refresh`: the one-time refresh token; `cc.refresh.expiresAt`: its expiry (RFC 3339);
-//! * `cc.user`: the signed-in user (JSON).
+//! * `localStorage` `cc.session`: when the session (its refresh cookie) expires, by this browser's
+//!   clock (RFC 3339). It says that a session exists, and every tab follows it: a tab that sees
+//!   it appear signs in (its first request obtains its own access token through the cookie), a
+//!   tab that sees it go signs out;
+//! * `localStorage` `cc.user`: the signed-in user (JSON);
+//! * `sessionStorage` `cc.token`, `cc.token.expiresAt`: this tab's access token (at most 15
+//!   minutes) and its expiry, so that a reload does not need a refresh; gone with the tab.
 //!
 //! The refresh itself (proactive and after an `UNAUTHENTICATED` answer) lives in [`crate::api`];
 //! this module keeps the tokens, the reactive "signed in" flag and the user.
@@ -17,16 +21,21 @@ use serde::Deserialize;
 
 use crate::api::auth::{LoginPayload, User};
 
-/// `localStorage` key of the raw access token.
+/// `sessionStorage` key of this tab's raw access token.
 pub const TOKEN_KEY: &str = "cc.token";
-/// `localStorage` key of the access token's expiry (RFC 3339, browser clock).
+/// `sessionStorage` key of the access token's expiry (RFC 3339, browser clock).
 pub const TOKEN_EXPIRES_KEY: &str = "cc.token.expiresAt";
-/// `localStorage` key of the refresh token.
-pub const REFRESH_KEY: &str = "cc.refresh";
-/// `localStorage` key of the refresh token's expiry (RFC 3339, browser clock).
-pub const REFRESH_EXPIRES_KEY: &str = "cc.refresh.expiresAt";
+/// `localStorage` key of the session's expiry (RFC 3339, browser clock).
+pub const SESSION_KEY: &str = "cc.session";
 /// `localStorage` key of the signed-in user (JSON).
 pub const USER_KEY: &str = "cc.user";
+/// `localStorage` keys of earlier versions, which kept the tokens there (removed on load).
+const LEGACY_KEYS: [&str; 4] = [
+    "cc.token",
+    "cc.token.expiresAt",
+    "cc.refresh",
+    "cc.refresh.expiresAt",
+];
 
 /// Refresh before a request when the access token expires within this margin.
 const PRE_REQUEST_MARGIN_MS: f64 = 5_000.0;
@@ -35,6 +44,10 @@ const LATENCY_ALLOWANCE_MS: f64 = 2_000.0;
 
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
 }
 
 /// Reads a `localStorage` entry; `None` when it is missing or storage is unavailable.
@@ -55,6 +68,32 @@ pub fn storage_remove(key: &str) {
     if let Some(storage) = local_storage() {
         let _ = storage.remove_item(key);
     }
+}
+
+fn tab_get(key: &str) -> Option<String> {
+    session_storage()?.get_item(key).ok().flatten()
+}
+
+fn tab_set(key: &str, value: &str) {
+    if let Some(storage) = session_storage() {
+        let _ = storage.set_item(key, value);
+    }
+}
+
+fn tab_remove(key: &str) {
+    if let Some(storage) = session_storage() {
+        let _ = storage.remove_item(key);
+    }
+}
+
+/// Removes what earlier versions kept in `localStorage` (the access and refresh tokens) and
+/// returns the refresh token found, which the caller revokes: such a session signs in again once.
+pub fn take_legacy_refresh_token() -> Option<String> {
+    let token = storage_get("cc.refresh").filter(|t| !t.is_empty());
+    for key in LEGACY_KEYS {
+        storage_remove(key);
+    }
+    token
 }
 
 /// Milliseconds since the epoch, from the browser clock.
@@ -98,23 +137,22 @@ fn jwt_lifetime_ms(token: &str) -> Option<f64> {
     (lifetime > 0.0).then_some(lifetime)
 }
 
-/// The tokens of a session.
+/// The tokens of a session, as this tab knows them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tokens {
-    /// The bearer access token.
+    /// The bearer access token (empty until this tab obtained one).
     pub access: String,
     /// When the access token expires (ms since the epoch, browser clock), when known.
     pub access_expires_ms: Option<f64>,
-    /// The one-time refresh token, when the server issued one.
-    pub refresh: Option<String>,
-    /// When the refresh token expires (ms since the epoch, browser clock), when known.
-    pub refresh_expires_ms: Option<f64>,
+    /// When the session, its refresh cookie, expires (ms since the epoch, browser clock), when
+    /// known.
+    pub session_expires_ms: Option<f64>,
 }
 
 impl Tokens {
     /// Tokens from a login or refresh answer received at `now`. The access token's expiry is
     /// `now + its lifetime` when the token states one, so that a browser clock that differs from
-    /// the server's does not make every token look expired (or eternal); the refresh expiry is
+    /// the server's does not make every token look expired (or eternal); the session's expiry is
     /// shifted by the same difference.
     pub fn from_payload(payload: &LoginPayload, now: f64) -> Self {
         let server_expiry = parse_time_ms(&payload.expires_at);
@@ -129,8 +167,7 @@ impl Tokens {
         Self {
             access: payload.access_token.clone(),
             access_expires_ms,
-            refresh: Some(payload.refresh_token.clone()).filter(|r| !r.is_empty()),
-            refresh_expires_ms: parse_time_ms(&payload.refresh_expires_at).map(|ms| ms - skew),
+            session_expires_ms: parse_time_ms(&payload.refresh_expires_at).map(|ms| ms - skew),
         }
     }
 
@@ -139,71 +176,62 @@ impl Tokens {
         !self.access.is_empty() && self.access_expires_ms.is_none_or(|expires| expires > now)
     }
 
-    /// The refresh token when it has not expired at `now`.
-    pub fn refresh_at(&self, now: f64) -> Option<&str> {
-        self.refresh
-            .as_deref()
-            .filter(|_| self.refresh_expires_ms.is_none_or(|expires| expires > now))
+    /// Whether the session can still be renewed at `now` (its cookie has not expired).
+    pub fn session_valid_at(&self, now: f64) -> bool {
+        self.session_expires_ms.is_none_or(|expires| expires > now)
     }
 
-    /// Whether the session can go on at `now`: a valid access token or a refresh token.
+    /// Whether the session can go on at `now`: its cookie has not expired.
     pub fn usable_at(&self, now: f64) -> bool {
-        self.access_valid_at(now) || self.refresh_at(now).is_some()
+        self.session_valid_at(now)
     }
 
-    /// Whether a request at `now` should refresh first: the access token is (nearly) expired and
-    /// a refresh token is there to renew it.
+    /// Whether a request at `now` should refresh first: the access token is missing or (nearly)
+    /// expired and the session can renew it.
     pub fn needs_refresh_at(&self, now: f64) -> bool {
-        self.refresh_at(now).is_some()
+        self.session_valid_at(now)
             && (self.access.is_empty()
                 || self
                     .access_expires_ms
                     .is_some_and(|expires| expires - now <= PRE_REQUEST_MARGIN_MS))
     }
 
-    /// Reads the tokens from `localStorage`.
+    /// Reads the tokens: the session from `localStorage` (none: signed out), this tab's access
+    /// token from `sessionStorage`.
     fn load() -> Option<Self> {
-        let access = storage_get(TOKEN_KEY).unwrap_or_default();
-        let refresh = storage_get(REFRESH_KEY).filter(|r| !r.is_empty());
-        if access.is_empty() && refresh.is_none() {
-            return None;
-        }
+        let session = storage_get(SESSION_KEY)?;
         Some(Self {
-            access,
-            access_expires_ms: storage_get(TOKEN_EXPIRES_KEY).and_then(|raw| parse_time_ms(&raw)),
-            refresh,
-            refresh_expires_ms: storage_get(REFRESH_EXPIRES_KEY)
-                .and_then(|raw| parse_time_ms(&raw)),
+            access: tab_get(TOKEN_KEY).unwrap_or_default(),
+            access_expires_ms: tab_get(TOKEN_EXPIRES_KEY).and_then(|raw| parse_time_ms(&raw)),
+            session_expires_ms: parse_time_ms(&session),
         })
     }
 
-    /// Writes the tokens to `localStorage`.
+    /// Writes the tokens.
     fn store(&self) {
-        storage_set(TOKEN_KEY, &self.access);
+        tab_set(TOKEN_KEY, &self.access);
         match self.access_expires_ms {
-            Some(ms) => storage_set(TOKEN_EXPIRES_KEY, &format_time_ms(ms)),
-            None => storage_remove(TOKEN_EXPIRES_KEY),
+            Some(ms) => tab_set(TOKEN_EXPIRES_KEY, &format_time_ms(ms)),
+            None => tab_remove(TOKEN_EXPIRES_KEY),
         }
-        match &self.refresh {
-            Some(refresh) => storage_set(REFRESH_KEY, refresh),
-            None => storage_remove(REFRESH_KEY),
-        }
-        match self.refresh_expires_ms {
-            Some(ms) => storage_set(REFRESH_EXPIRES_KEY, &format_time_ms(ms)),
-            None => storage_remove(REFRESH_EXPIRES_KEY),
-        }
+        // Without a known expiry the session lasts until the server says otherwise.
+        let session = self
+            .session_expires_ms
+            .map_or_else(|| "unknown".to_owned(), format_time_ms);
+        storage_set(SESSION_KEY, &session);
     }
 }
 
 fn clear_stored_session() {
-    for key in [
-        TOKEN_KEY,
-        TOKEN_EXPIRES_KEY,
-        REFRESH_KEY,
-        REFRESH_EXPIRES_KEY,
-        USER_KEY,
-    ] {
+    for key in [SESSION_KEY, USER_KEY] {
         storage_remove(key);
+    }
+    clear_tab_tokens();
+}
+
+fn clear_tab_tokens() {
+    for key in [TOKEN_KEY, TOKEN_EXPIRES_KEY] {
+        tab_remove(key);
     }
 }
 
@@ -238,7 +266,7 @@ pub struct Auth {
 }
 
 impl Auth {
-    /// Restores the session from `localStorage` (dropping one that can no longer be renewed).
+    /// Restores the session from storage (dropping one that can no longer be renewed).
     pub fn load() -> Self {
         let tokens = Tokens::load().filter(|t| t.usable_at(now_ms()));
         if tokens.is_none() {
@@ -264,8 +292,8 @@ impl Auth {
         self.signed_in.get_untracked()
     }
 
-    /// The session's current tokens (not tracked; for requests): `localStorage` first, so that a
-    /// refresh made by another tab is used here too, memory when storage is unavailable.
+    /// The session's current tokens (not tracked; for requests): from storage, so that a
+    /// sign-out in another tab counts here too, from memory when storage is unavailable.
     pub fn tokens_untracked(self) -> Option<Tokens> {
         if !self.signed_in.try_get_untracked().unwrap_or(false) {
             return None;
@@ -320,7 +348,8 @@ impl Auth {
         self.set_user(payload.user.clone());
     }
 
-    /// Takes tokens another tab stored (after its refresh) as this tab's.
+    /// Takes the stored tokens as this tab's (stored by another request of the tab, or a session
+    /// another tab started).
     pub fn adopt(self, tokens: Tokens) {
         self.access_expiry.try_set(tokens.access_expires_ms);
         self.tokens.try_set_value(Some(tokens));
@@ -336,13 +365,11 @@ impl Auth {
         }
     }
 
-    /// Ends the session on the user's request; returns the refresh token to revoke server-side.
-    pub fn sign_out(self) -> Option<String> {
-        let refresh = self.tokens_untracked().and_then(|t| t.refresh);
+    /// Ends the session on the user's request (the caller asks the server to end it too).
+    pub fn sign_out(self) {
         // Set before clearing, so that the sign-in guard reacting to the cleared session sees it.
         self.ended.try_set(SessionEnd::SignedOut);
         self.clear();
-        refresh
     }
 
     /// Ends the session because it can no longer be renewed (expired, revoked, rejected); the
@@ -378,6 +405,7 @@ impl Auth {
             }
             None => {
                 if self.signed_in.get_untracked() {
+                    clear_tab_tokens();
                     self.ended.set(SessionEnd::SignedOut);
                     self.tokens.set_value(None);
                     self.access_expiry.set(None);
@@ -419,8 +447,7 @@ mod tests {
         Tokens {
             access: "a".into(),
             access_expires_ms: Some(10_000.0),
-            refresh: Some("r".into()),
-            refresh_expires_ms: Some(100_000.0),
+            session_expires_ms: Some(100_000.0),
         }
     }
 
@@ -437,20 +464,32 @@ mod tests {
     }
 
     #[test]
-    fn a_session_with_an_expired_access_token_goes_on_while_the_refresh_token_is_valid() {
+    fn a_session_with_an_expired_access_token_goes_on_until_the_session_expires() {
         let t = tokens();
         assert!(t.usable_at(50_000.0));
         assert!(!t.usable_at(100_000.0));
-        let without_refresh = Tokens { refresh: None, ..t };
-        assert!(!without_refresh.usable_at(50_000.0));
+        let new_tab = Tokens {
+            access: String::new(),
+            access_expires_ms: None,
+            ..t
+        };
+        assert!(
+            new_tab.usable_at(50_000.0),
+            "a tab without its own token yet"
+        );
     }
 
     #[test]
-    fn a_request_refreshes_first_only_when_the_access_token_is_about_to_expire() {
+    fn a_request_refreshes_first_when_the_access_token_is_missing_or_about_to_expire() {
         let t = tokens();
         assert!(!t.needs_refresh_at(1_000.0));
         assert!(t.needs_refresh_at(6_000.0));
         assert!(t.needs_refresh_at(20_000.0));
-        assert!(!t.needs_refresh_at(200_000.0), "the refresh token expired");
+        assert!(!t.needs_refresh_at(200_000.0), "the session expired");
+        let new_tab = Tokens {
+            access: String::new(),
+            ..t
+        };
+        assert!(new_tab.needs_refresh_at(1_000.0));
     }
 }

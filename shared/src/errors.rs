@@ -53,6 +53,12 @@ error_codes! {
     MethodNotAllowed = "METHOD_NOT_ALLOWED",
     /// The request body is larger than allowed.
     PayloadTooLarge = "PAYLOAD_TOO_LARGE",
+    /// The query asks for too much at once (its cost is over `graphql.max_complexity`).
+    QueryTooComplex = "QUERY_TOO_COMPLEX",
+    /// The query is nested deeper than `graphql.max_depth`.
+    QueryTooDeep = "QUERY_TOO_DEEP",
+    /// An expensive field appears more often than `graphql.max_expensive_aliases`.
+    TooManyExpensiveFields = "TOO_MANY_EXPENSIVE_FIELDS",
     /// More files than allowed in one request.
     TooManyFiles = "TOO_MANY_FILES",
     /// Too many subscriptions on one connection.

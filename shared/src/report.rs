@@ -10,6 +10,34 @@ pub const MIN_IMPROVEMENTS: usize = 3;
 /// Most improvement items a report carries.
 pub const MAX_IMPROVEMENTS: usize = 5;
 
+/// A GraphQL fragment (`ReportFields`) selecting every field of `Report` and its nested objects,
+/// so an answer decodes straight into [`Report`] (the web app's queries and the API tests use it).
+pub const GRAPHQL_FRAGMENT: &str = "fragment ReportFields on Report {
+  schemaVersion language summary
+  scores {
+    attitude { score rationale strengths weaknesses }
+    problemSolving { score rationale strengths weaknesses }
+    communication { score rationale strengths weaknesses }
+    overall { score rationale strengths weaknesses }
+  }
+  improvements {
+    code category title issue recommendation examplePhrase priority
+    evidence { turn startMs quote }
+  }
+  improvementsNote
+  moments { kind turn }
+  metrics {
+    agentTalkRatio turns agentTurns customerTurns agentWordsPerMinute longestAgentMonologueS
+    deadAirTotalS interruptions avgResponseLatencyS customerSentimentStart customerSentimentEnd
+    audio {
+      durationS agentTalkS customerTalkS deadAirS longestSilenceS overlapS agentInterruptions
+      customerInterruptions speakersByChannel engine model
+    }
+  }
+  pii { kind count }
+  analyzer { name model version fallbackCode note }
+}";
+
 /// The complete analysis of one consultation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]

@@ -18,7 +18,7 @@ pub use coach_engines::llm::settings::{
 };
 pub use coach_engines::speech::settings::{AgentChannel, SpeechEngineKind, SpeechSettings};
 pub use reporting::{ExportSettings, KpiSettings, SurveyPeriod, SurveySettings};
-pub use runtime::{GraphqlSettings, LogSettings, ServerSettings, WorkerSettings};
+pub use runtime::{GraphqlSettings, LogSettings, ServerSettings, TrustedProxy, WorkerSettings};
 use serde::Deserialize;
 use shared::settings::{InvalidSetting, check_range};
 pub use storage::{BackupSettings, DatabaseSettings, S3Settings, StorageBackend, StorageSettings};
@@ -166,7 +166,6 @@ impl Settings {
                 }
             }
         }
-        self.server.validate()?;
         self.ingest.validate()?;
         self.kpi.validate()?;
         self.exports.validate()?;
@@ -253,7 +252,12 @@ impl Settings {
         check_range(
             "graphql.max_complexity",
             self.graphql.max_complexity,
-            10..=100_000,
+            10..=1_000_000,
+        )?;
+        check_range(
+            "graphql.max_expensive_aliases",
+            self.graphql.max_expensive_aliases,
+            1..=100,
         )?;
         coach_engines::llm::settings::validate(&self.analyzer, &self.providers)?;
         Ok(())
@@ -380,6 +384,45 @@ mod tests {
         assert!(validation_error(&settings).contains("at least one"));
         settings.ingest.customer_aliases = vec!["고객: 김".into()];
         assert!(validation_error(&settings).contains("1-40 characters"));
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_ranges_from_a_comma_separated_environment_variable() {
+        let load = |value: &str| {
+            let env = std::collections::HashMap::from([(
+                "CONSULT_COACH__SERVER__TRUSTED_PROXIES".to_owned(),
+                value.to_owned(),
+            )]);
+            Settings::load_with_env(None, Some(env))
+        };
+        let settings = load("10.0.0.0/8, 192.168.1.7").unwrap_or_else(|e| panic!("{e}"));
+        let trusted = |ip: [u8; 4]| {
+            settings
+                .server
+                .trusted_proxies
+                .iter()
+                .any(|p| p.contains(std::net::IpAddr::from(ip)))
+        };
+        assert!(trusted([10, 1, 2, 3]));
+        assert!(trusted([192, 168, 1, 7]));
+        assert!(!trusted([192, 168, 1, 8]));
+        assert!(
+            !trusted([127, 0, 0, 1]),
+            "the list replaces the loopback default"
+        );
+        let error = load("10.0.0.0/8,proxy.local").err().map(|e| e.to_string());
+        assert!(
+            error.as_deref().is_some_and(|e| e.contains("proxy.local")),
+            "{error:?}"
+        );
+        let defaults = Settings::default();
+        assert!(
+            defaults
+                .server
+                .trusted_proxies
+                .iter()
+                .any(|p| p.contains(std::net::IpAddr::from([127, 0, 0, 1])))
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod coaching;
 pub mod consultations;
 pub mod context;
+pub mod cost;
 pub mod disputes;
 pub mod documents;
 pub mod feedback;

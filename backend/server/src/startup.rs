@@ -3,10 +3,9 @@
 use std::net::TcpListener;
 use std::path::Path;
 
-use actix_files::{Files, NamedFile};
 use actix_web::body::MessageBody;
-use actix_web::dev::{Server, ServiceRequest, ServiceResponse, fn_service};
-use actix_web::middleware::{Compress, DefaultHeaders, Next, from_fn};
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{Compress, Next, from_fn};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use anyhow::Context as _;
 use sea_orm::DatabaseConnection;
@@ -26,6 +25,7 @@ use crate::graphql::documents::DocumentCache;
 use crate::graphql::http::{HttpLimits, graphql_get, graphql_post};
 use crate::graphql::ws::{graphql_ws, is_upgrade};
 use crate::graphql::{AppSchema, build_schema};
+use crate::web::{Transport, WebApp, security_headers};
 
 /// A running (not yet awaited) server with its workers.
 pub struct Application {
@@ -205,34 +205,13 @@ impl Application {
         let db = core.db.clone();
         let health = core.health.clone();
         let media_storage = core.storage.clone();
-        let proxies = web::Data::new(crate::graphql::http::TrustedProxies(
-            settings.server.proxy_networks(),
-        ));
         // One cache of parsed GraphQL documents for every HTTP worker.
         let documents = web::Data::new(DocumentCache::default());
+        let web_app = web::Data::new(WebApp::new(static_dir));
+        let transport = web::Data::new(Transport::new(settings.server.trusted_proxies.clone()));
         let server = HttpServer::new(move || {
-            let index = static_dir.join("index.html");
-            let spa_fallback = fn_service(move |req: ServiceRequest| {
-                let index = index.clone();
-                async move {
-                    let (req, _) = req.into_parts();
-                    let response = match NamedFile::open_async(&index).await {
-                        Ok(file) => file.into_response(&req),
-                        Err(_) => {
-                            HttpResponse::NotFound().body("Consult Coach web app is not built")
-                        }
-                    };
-                    Ok(ServiceResponse::new(req, response))
-                }
-            });
             App::new()
-                .wrap(
-                    DefaultHeaders::new()
-                        .add(("X-Content-Type-Options", "nosniff"))
-                        .add(("X-Frame-Options", "DENY"))
-                        .add(("Referrer-Policy", "no-referrer")),
-                )
-                .wrap(Compress::default())
+                .wrap(from_fn(security_headers))
                 .app_data(web::Data::new(schema.clone()))
                 .app_data(web::Data::new(tokens.clone()))
                 .app_data(web::Data::new(limits.clone()))
@@ -240,9 +219,14 @@ impl Application {
                 .app_data(web::Data::new(media_storage.clone()))
                 .app_data(web::Data::new(health.clone()))
                 .app_data(documents.clone())
-                .app_data(proxies.clone())
+                .app_data(web_app.clone())
+                .app_data(transport.clone())
                 .route("/healthz", web::get().to(healthz))
-                .route("/metrics", web::get().to(metrics))
+                .service(
+                    web::resource("/metrics")
+                        .wrap(Compress::default())
+                        .route(web::get().to(metrics)),
+                )
                 .route(
                     "/media/{token}",
                     web::get().to(crate::graphql::media::recording),
@@ -250,14 +234,20 @@ impl Application {
                 .service(
                     web::resource("/graphql")
                         .wrap(from_fn(measure_api))
+                        .wrap(Compress::default())
                         .route(web::post().to(graphql_post))
                         .route(web::get().to(graphql_get_or_ws)),
                 )
+                // The web app's sign-in, refresh and sign-out: the only path the session cookie
+                // is sent to.
                 .service(
-                    Files::new("/", &static_dir)
-                        .index_file("index.html")
-                        .default_handler(spa_fallback),
+                    web::resource(crate::graphql::auth::cookie::SESSION_PATH)
+                        .wrap(from_fn(measure_api))
+                        .wrap(Compress::default())
+                        .route(web::post().to(graphql_post)),
                 )
+                // The web app's files and its page (precompressed, never compressed on the fly).
+                .default_service(web::to(crate::web::serve))
         })
         .on_connect(send_small_frames_at_once)
         .listen(listener)?

@@ -74,7 +74,8 @@ fn active_by_default() -> bool {
     true
 }
 
-/// What a successful login or refresh returns.
+/// What a successful login or refresh returns (the refresh token itself went into the session
+/// cookie, which scripts cannot read).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LoginPayload {
@@ -82,9 +83,7 @@ pub struct LoginPayload {
     pub access_token: String,
     /// When the access token expires (RFC 3339, server clock).
     pub expires_at: String,
-    /// One-time token for `refreshSession`.
-    pub refresh_token: String,
-    /// When the refresh token expires (RFC 3339, server clock).
+    /// When the session's refresh token expires (RFC 3339, server clock).
     pub refresh_expires_at: String,
     /// The user.
     pub user: User,
@@ -94,21 +93,22 @@ pub struct LoginPayload {
 pub const USER_FIELDS: &str = "id email displayName role locale teamId active";
 
 fn session_fields() -> String {
-    format!("accessToken expiresAt refreshToken refreshExpiresAt user {{ {USER_FIELDS} }}")
+    format!("accessToken expiresAt refreshExpiresAt user {{ {USER_FIELDS} }}")
 }
 
-/// Exchanges an e-mail address and password for a session.
+/// Exchanges an e-mail address and password for a session whose refresh token the server keeps
+/// in the session cookie.
 pub async fn login(api: Api, email: &Email, password: &Password) -> Result<LoginPayload, ApiError> {
     #[derive(Deserialize)]
     struct Data {
         login: LoginPayload,
     }
     let query = format!(
-        "mutation($email: String!, $password: String!) {{ login(email: $email, password: $password) {{ {} }} }}",
+        "mutation($email: String!, $password: String!) {{ login(email: $email, password: $password, refreshTokenIn: COOKIE) {{ {} }} }}",
         session_fields()
     );
     let data: Data = api
-        .graphql_anonymous(
+        .session_call(
             &query,
             json!({ "email": email.as_str(), "password": password.expose() }),
         )
@@ -116,32 +116,29 @@ pub async fn login(api: Api, email: &Email, password: &Password) -> Result<Login
     Ok(data.login)
 }
 
-/// Exchanges the refresh token for new tokens (the presented one becomes invalid).
-pub async fn refresh_session(api: Api, refresh_token: &str) -> Result<LoginPayload, ApiError> {
+/// Renews the session through its cookie: a new access token, and a new refresh token in the
+/// cookie (the old one becomes invalid).
+pub async fn refresh_session(api: Api) -> Result<LoginPayload, ApiError> {
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
     struct Data {
         refresh_session: LoginPayload,
     }
-    let query = format!(
-        "mutation($token: String!) {{ refreshSession(refreshToken: $token) {{ {} }} }}",
-        session_fields()
-    );
-    let data: Data = api
-        .graphql_anonymous(&query, json!({ "token": refresh_token }))
-        .await?;
+    let query = format!("mutation {{ refreshSession {{ {} }} }}", session_fields());
+    let data: Data = api.session_call(&query, json!({})).await?;
     Ok(data.refresh_session)
 }
 
-/// Ends the session of a refresh token on the server.
-pub async fn logout(api: Api, refresh_token: &str) -> Result<bool, ApiError> {
+/// Ends the session on the server: the cookie's, or `refresh_token`'s (a token an earlier
+/// version kept in `localStorage`).
+pub async fn logout(api: Api, refresh_token: Option<&str>) -> Result<bool, ApiError> {
     #[derive(Deserialize)]
     struct Data {
         logout: bool,
     }
     let data: Data = api
-        .graphql_anonymous(
-            "mutation($token: String!) { logout(refreshToken: $token) }",
+        .session_call(
+            "mutation($token: String) { logout(refreshToken: $token) }",
             json!({ "token": refresh_token }),
         )
         .await?;

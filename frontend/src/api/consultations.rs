@@ -12,32 +12,7 @@ use wasm_bindgen::JsValue;
 use super::progress::{EVENT_FIELDS, ProgressEvent};
 use super::{Api, ApiError, Body, codes};
 
-/// Every field of `Report` and its nested objects, so it decodes straight into [`Report`].
-pub const REPORT_FRAGMENT: &str = "fragment ReportFields on Report {
-  schemaVersion language summary
-  scores {
-    attitude { score rationale strengths weaknesses }
-    problemSolving { score rationale strengths weaknesses }
-    communication { score rationale strengths weaknesses }
-    overall { score rationale strengths weaknesses }
-  }
-  improvements {
-    code category title issue recommendation examplePhrase priority
-    evidence { turn startMs quote }
-  }
-  improvementsNote
-  moments { kind turn }
-  metrics {
-    agentTalkRatio turns agentTurns customerTurns agentWordsPerMinute longestAgentMonologueS
-    deadAirTotalS interruptions avgResponseLatencyS customerSentimentStart customerSentimentEnd
-    audio {
-      durationS agentTalkS customerTalkS deadAirS longestSilenceS overlapS agentInterruptions
-      customerInterruptions speakersByChannel engine model
-    }
-  }
-  pii { kind count }
-  analyzer { name model version fallbackCode note }
-}";
+pub use shared::report::GRAPHQL_FRAGMENT as REPORT_FRAGMENT;
 
 const SUMMARY_FIELDS: &str = "id title fileType status byteSize createdAt";
 

@@ -27,7 +27,7 @@ pub fn AppHeader() -> impl IntoView {
     };
 
     let sign_out = move |_| {
-        let refresh = auth.sign_out();
+        auth.sign_out();
         navigate(
             "/login",
             NavigateOptions {
@@ -35,13 +35,11 @@ pub fn AppHeader() -> impl IntoView {
                 ..NavigateOptions::default()
             },
         );
-        if let Some(token) = refresh {
-            spawn_local(async move {
-                // The local session is gone either way; a failure only leaves the server-side
-                // session to expire by itself.
-                let _ = logout(api, &token).await;
-            });
-        }
+        spawn_local(async move {
+            // The local session is gone either way; a failure only leaves the server-side
+            // session (and its cookie) to expire by itself.
+            let _ = logout(api, None).await;
+        });
     };
     let toggle_lang = move |_| {
         let lang = i18n.toggle();

@@ -83,7 +83,7 @@ pub fn ScoreCard(
                 <span class="score-max">{move || i18n.t().score_out_of()}</span>
             </div>
             <div class="score-bar" role="presentation">
-                <span style=format!("width: {value}%")></span>
+                <span style:width=format!("{value}%")></span>
             </div>
             <p class="rationale">{rationale}</p>
             {has_strengths.then(|| view! {

@@ -97,7 +97,7 @@ pub fn StageList(
                                 <span class="stage-name">{move || i18n.t().stage(stage)}</span>
                                 {show_percent.map(|p| view! {
                                     <span class="stage-percent">{format!("{}%", p.clamp(0, 100))}</span>
-                                    <span class="stage-bar"><span style=format!("width: {}%", p.clamp(0, 100))></span></span>
+                                    <span class="stage-bar"><span style:width=format!("{}%", p.clamp(0, 100))></span></span>
                                 })}
                                 {message.map(|m| view! { <span class="stage-message">{m}</span> })}
                             </div>

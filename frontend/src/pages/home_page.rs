@@ -320,7 +320,7 @@ fn QueueRow(item: QueuedFile) -> impl IntoView {
                     let p = percent.unwrap_or(0);
                     view! {
                         <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=p>
-                            <span style=format!("width: {p}%")></span>
+                            <span style:width=format!("{p}%")></span>
                         </div>
                         <span class="muted small">{move || i18n.t().uploading_percent(p)}</span>
                     }.into_any()

@@ -92,11 +92,9 @@ async fn queries_deeper_than_the_limit_are_rejected() {
             json!({}),
         )
         .await;
-    let message = body["errors"][0]["message"]
-        .as_str()
-        .unwrap_or_default()
-        .to_lowercase();
-    assert!(message.contains("nested too deep"), "{body}");
+    assert_eq!(tests::error_code(&body), "QUERY_TOO_DEEP", "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["depth"], 5, "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["limit"], 3, "{body}");
 }
 
 #[tokio::test]

@@ -58,7 +58,10 @@ db_tests! {
     async fn behind_a_trusted_proxy_each_client_address_has_its_own_budget(db: Db) {
         let app = spawn_app_with(db, |s| {
             s.auth.login_per_ip_per_minute = 2;
-            s.server.trusted_proxies = vec!["127.0.0.1".into()];
+            s.server.trusted_proxies = vec![
+                coach_app::config::TrustedProxy::try_from("127.0.0.1".to_owned())
+                    .unwrap_or_else(|e| panic!("{e}")),
+            ];
         })
         .await;
         let spray = |i: usize, from: &'static str| {
@@ -73,7 +76,11 @@ db_tests! {
     }
 
     async fn x_forwarded_for_from_an_untrusted_peer_is_ignored(db: Db) {
-        let app = spawn_app_with(db, |s| s.auth.login_per_ip_per_minute = 2).await;
+        let app = spawn_app_with(db, |s| {
+            s.auth.login_per_ip_per_minute = 2;
+            s.server.trusted_proxies = Vec::new();
+        })
+        .await;
         let codes = [
             attempt(&app, "nobody1@example.com", "some-password-1", Some("198.51.100.1")).await,
             attempt(&app, "nobody2@example.com", "some-password-1", Some("198.51.100.2")).await,

@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use crate::support::{
-    answer_confirm, choose, click, fill, ok, page_lang, require_dist, screenshot, sign_in,
+    Store, answer_confirm, choose, click, fill, ok, page_lang, require_dist, screenshot, sign_in,
     start_browser, storage_set, submit_login, value_of, wait_for, wait_for_path, wait_for_text,
     wait_until_gone,
 };
@@ -136,7 +136,7 @@ async fn an_admin_adds_a_team_and_a_counselor_who_switches_to_english_and_change
     // Sign out; this browser goes back to Korean, but signing in applies the saved English.
     click(&client, "#logout").await;
     wait_for(&client, "#email").await;
-    storage_set(&client, "cc.lang", "ko").await;
+    storage_set(&client, Store::Local, "cc.lang", "ko").await;
     ok(&client, "reload", client.refresh().await).await;
     wait_for_text(&client, "h1", "로그인").await;
     submit_login(&client, COUNSELOR_EMAIL, FIRST_PASSWORD).await;

@@ -11,8 +11,10 @@
 //! * [`recordings`]: a recording's player, seeking from transcript turns, and the audio measures;
 //! * [`reviews`]: exports, share links, acknowledgement, rating and disputes of a report, the
 //!   public shared page, the managers' dispute inbox and survey;
-//! * [`session`]: the session survives an invalid or expired access token through the refresh
-//!   token, and a revoked session lands on the sign-in page with the way back;
+//! * [`security`]: the app runs under its Content-Security-Policy without violations;
+//! * [`session`]: the refresh token stays in its `HttpOnly` cookie; the session survives a reload,
+//!   a new tab and an invalid or expired access token, and a revoked session lands on the sign-in
+//!   page with the way back;
 //! * [`uploads`]: several files uploaded at once (chosen and dropped) with a progress row each,
 //!   and the list searched and filtered;
 //! * [`weekly`]: the weekly KPI report viewer for managers;
@@ -23,6 +25,7 @@ mod coaching;
 mod dashboard;
 mod recordings;
 mod reviews;
+mod security;
 mod session;
 mod support;
 mod uploads;
@@ -30,7 +33,7 @@ mod weekly;
 
 use fantoccini::Locator;
 
-use support::{click, page_lang, screenshot, sign_in, start_browser, wait_for, wait_for_text};
+use support::{click, page_lang, screenshot, start_browser, wait_for, wait_for_text};
 
 /// The finished report: four score cards, 3-5 improvement items, and `turns` transcript turns.
 async fn report_shows_scores_items_and_turns(client: &fantoccini::Client, turns: usize) {
@@ -161,25 +164,11 @@ Agent: Thank you for your patience, and have a nice day.
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_counselor_works_in_english_uploads_a_transcript_and_reads_the_report_in_english() {
-    support::require_dist();
-    let app = tests::spawn_app(tests::Db::Sqlite).await;
-    app.create_user(
-        "sam@example.com",
-        "counselor-password-123",
-        shared::access::Role::Counselor,
-    )
-    .await;
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let file = dir.path().join("delayed order.txt");
     std::fs::write(&file, ENGLISH_CALL).unwrap_or_else(|e| panic!("{e}"));
-    let (_driver, client) = start_browser().await;
-    sign_in(
-        &client,
-        &app.address,
-        "sam@example.com",
-        "counselor-password-123",
-    )
-    .await;
+    let (_app, _driver, client) =
+        support::counselor_signed_in("sam@example.com", "counselor-password-123").await;
     wait_for(&client, "#nav-home").await;
     click(&client, "#lang-toggle").await;
     wait_for_text(&client, "#nav-home", "Consultations").await;

@@ -1,5 +1,5 @@
 //! Shared browser-test helpers: starting ChromeDriver and Chromium, waiting for elements and
-//! texts, filling forms, reading `localStorage`, answering confirmation dialogs, screenshots.
+//! texts, filling forms, reading `localStorage` and `sessionStorage`, answering confirmation dialogs, screenshots.
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -274,11 +274,29 @@ pub async fn value_of(client: &Client, css: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Reads a `localStorage` entry of the page's origin.
-pub async fn storage_get(client: &Client, key: &str) -> Option<String> {
+/// One of the page origin's Web Storages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Store {
+    /// `localStorage`, shared by the origin's tabs.
+    Local,
+    /// `sessionStorage`, the tab's own.
+    Tab,
+}
+
+impl Store {
+    fn js(self) -> &'static str {
+        match self {
+            Self::Local => "localStorage",
+            Self::Tab => "sessionStorage",
+        }
+    }
+}
+
+/// Reads an entry of `store`.
+pub async fn storage_get(client: &Client, store: Store, key: &str) -> Option<String> {
     client
         .execute(
-            "return localStorage.getItem(arguments[0]);",
+            &format!("return {}.getItem(arguments[0]);", store.js()),
             vec![json!(key)],
         )
         .await
@@ -286,29 +304,45 @@ pub async fn storage_get(client: &Client, key: &str) -> Option<String> {
         .and_then(|v| v.as_str().map(str::to_owned))
 }
 
-/// Writes a `localStorage` entry of the page's origin.
-pub async fn storage_set(client: &Client, key: &str, value: &str) {
+/// Every entry of `store`, as `key=value`.
+pub async fn storage_entries(client: &Client, store: Store) -> Vec<String> {
+    let script = format!(
+        "return Object.keys({0}).map(k => k + '=' + {0}.getItem(k));",
+        store.js()
+    );
+    let entries = ok(
+        client,
+        "reading storage",
+        client.execute(&script, vec![]).await,
+    )
+    .await;
+    serde_json::from_value(entries).unwrap_or_default()
+}
+
+/// Writes an entry of `store`.
+pub async fn storage_set(client: &Client, store: Store, key: &str, value: &str) {
     let written = client
         .execute(
-            "localStorage.setItem(arguments[0], arguments[1]);",
+            &format!("{}.setItem(arguments[0], arguments[1]);", store.js()),
             vec![json!(key), json!(value)],
         )
         .await;
     if let Err(e) = written {
-        fail::<()>(client, key, &format!("writing localStorage[{key}]: {e}")).await;
+        fail::<()>(client, key, &format!("writing {}[{key}]: {e}", store.js())).await;
     }
 }
 
-/// Waits for a `localStorage` entry to satisfy `accept`; returns it.
+/// Waits for an entry of `store` to satisfy `accept`; returns it.
 pub async fn wait_for_storage(
     client: &Client,
+    store: Store,
     key: &str,
     accept: impl Fn(Option<&str>) -> bool,
 ) -> Option<String> {
     let started = Instant::now();
     let mut last = None;
     while started.elapsed() < WAIT {
-        last = storage_get(client, key).await;
+        last = storage_get(client, store, key).await;
         if accept(last.as_deref()) {
             return last;
         }
@@ -317,7 +351,10 @@ pub async fn wait_for_storage(
     fail(
         client,
         key,
-        &format!("localStorage[{key}] never changed as expected (last {last:?})"),
+        &format!(
+            "{}[{key}] never changed as expected (last {last:?})",
+            store.js()
+        ),
     )
     .await
 }
@@ -361,6 +398,17 @@ pub async fn sign_in(client: &Client, address: &str, email: &str, password: &str
         fail::<()>(client, "login", &format!("opening /login: {e}")).await;
     }
     submit_login(client, email, password).await;
+}
+
+/// A server (SQLite) with one counselor, and a browser signed in as them.
+pub async fn counselor_signed_in(email: &str, password: &str) -> (tests::TestApp, Driver, Client) {
+    require_dist();
+    let app = tests::spawn_app(tests::Db::Sqlite).await;
+    app.create_user(email, password, shared::access::Role::Counselor)
+        .await;
+    let (driver, client) = start_browser().await;
+    sign_in(&client, &app.address, email, password).await;
+    (app, driver, client)
 }
 
 /// Fills and submits the sign-in form already on screen.

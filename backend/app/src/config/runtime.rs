@@ -1,10 +1,10 @@
 //! Settings of the running process: the HTTP server, GraphQL, job workers and logging.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 use ipnet::IpNet;
 use serde::Deserialize;
-use shared::settings::{InvalidSetting, invalid};
 
 /// HTTP server settings.
 #[derive(Debug, Clone, Deserialize)]
@@ -16,10 +16,13 @@ pub struct ServerSettings {
     pub port: u16,
     /// Directory of the built web app (`CONSULT_COACH__SERVER__STATIC_DIR`, default `frontend/dist`).
     pub static_dir: PathBuf,
-    /// Reverse proxies whose `X-Forwarded-For` is believed, as addresses or CIDR ranges
-    /// (`CONSULT_COACH__SERVER__TRUSTED_PROXIES`, comma-separated; default none: the client is the
-    /// TCP peer). Login limits and audit records use the address this yields.
-    pub trusted_proxies: Vec<String>,
+    /// Reverse proxies whose forwarded headers are believed, as addresses or CIDR ranges
+    /// (`CONSULT_COACH__SERVER__TRUSTED_PROXIES`, comma-separated; default `127.0.0.1, ::1`). From
+    /// one of them, `X-Forwarded-For` gives the client's address (login limits) and
+    /// `X-Forwarded-Proto: https` says the request was served over HTTPS (it gets
+    /// `Strict-Transport-Security` and a `Secure` session cookie). The server terminates no TLS
+    /// itself; an empty list believes no one.
+    pub trusted_proxies: Vec<TrustedProxy>,
 }
 
 impl Default for ServerSettings {
@@ -28,45 +31,36 @@ impl Default for ServerSettings {
             host: "127.0.0.1".into(),
             port: 8080,
             static_dir: PathBuf::from("frontend/dist"),
-            trusted_proxies: Vec::new(),
+            trusted_proxies: vec![
+                TrustedProxy(IpAddr::from([127, 0, 0, 1]).into()),
+                TrustedProxy(IpAddr::from(std::net::Ipv6Addr::LOCALHOST).into()),
+            ],
         }
     }
 }
 
-impl ServerSettings {
-    /// The trusted proxies as networks (entries that do not parse are left out; [`Self::validate`]
-    /// refuses them before start).
-    pub fn proxy_networks(&self) -> Vec<IpNet> {
-        self.trusted_proxies
-            .iter()
-            .filter_map(|p| parse_network(p))
-            .collect()
-    }
+/// An address or a CIDR range of trusted reverse proxies (`10.0.0.5`, `10.0.0.0/8`, `::1`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct TrustedProxy(pub IpNet);
 
-    /// Checks every value.
-    ///
-    /// Errors: an [`InvalidSetting`] naming an entry that is not an address or a CIDR range.
-    pub fn validate(&self) -> Result<(), InvalidSetting> {
-        match self
-            .trusted_proxies
-            .iter()
-            .find(|p| parse_network(p).is_none())
-        {
-            Some(bad) => Err(invalid(
-                "server.trusted_proxies",
-                &format!("'{bad}' is not an IP address or a CIDR range such as 10.0.0.0/8"),
-            )),
-            None => Ok(()),
-        }
+impl TrustedProxy {
+    /// Whether `address` belongs to this proxy (range).
+    pub fn contains(&self, address: IpAddr) -> bool {
+        self.0.contains(&address)
     }
 }
 
-/// An address (one host) or a CIDR range.
-fn parse_network(text: &str) -> Option<IpNet> {
-    let text = text.trim();
-    text.parse::<IpNet>()
-        .ok()
-        .or_else(|| text.parse::<std::net::IpAddr>().ok().map(IpNet::from))
+impl TryFrom<String> for TrustedProxy {
+    type Error = String;
+
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        let raw = raw.trim();
+        raw.parse::<IpNet>()
+            .or_else(|_| raw.parse::<IpAddr>().map(IpNet::from))
+            .map(Self)
+            .map_err(|_| format!("`{raw}` is not an IP address or a CIDR range"))
+    }
 }
 
 /// Job worker settings.
@@ -104,8 +98,15 @@ pub struct GraphqlSettings {
     pub introspection: bool,
     /// Maximum query depth (`CONSULT_COACH__GRAPHQL__MAX_DEPTH`, default 12).
     pub max_depth: usize,
-    /// Maximum query complexity (`CONSULT_COACH__GRAPHQL__MAX_COMPLEXITY`, default 1000).
+    /// Maximum cost of one operation (`CONSULT_COACH__GRAPHQL__MAX_COMPLEXITY`, default 10000).
+    /// A plain field costs 1, a list its length times one item's cost, and the expensive fields
+    /// their price (`consult_coach::graphql::cost`): a 365-day KPI board about 2,100, a page of
+    /// 100 consultations with transcript and report about 4,300.
     pub max_complexity: usize,
+    /// How many times one expensive field (a KPI board, a report, a transcript, an export, a
+    /// consultation list …) may appear in one operation, aliases and repeated fragments counted
+    /// (`CONSULT_COACH__GRAPHQL__MAX_EXPENSIVE_ALIASES`, default 5).
+    pub max_expensive_aliases: usize,
     /// Seconds a WebSocket client has to send `connection_init` before it is closed with 4408
     /// (`CONSULT_COACH__GRAPHQL__WS_INIT_TIMEOUT_SECS`, default 10).
     pub ws_init_timeout_secs: u64,
@@ -116,7 +117,8 @@ impl Default for GraphqlSettings {
         Self {
             introspection: false,
             max_depth: 12,
-            max_complexity: 1000,
+            max_complexity: 10_000,
+            max_expensive_aliases: 5,
             ws_init_timeout_secs: 10,
         }
     }

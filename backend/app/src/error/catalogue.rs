@@ -40,6 +40,18 @@ pub fn texts(code: ErrorCode) -> (&'static str, &'static str) {
             "Mutations must be sent with POST.",
         ),
         C::PayloadTooLarge => ("요청이 너무 큽니다.", "The request is too large."),
+        C::QueryTooComplex => (
+            "요청한 데이터가 너무 많습니다. 목록의 limit을 줄이거나 요청을 나눠 보내 주세요.",
+            "The query asks for too much at once. Lower the lists' limits or split it.",
+        ),
+        C::QueryTooDeep => (
+            "요청이 너무 깊게 중첩되어 있습니다.",
+            "The query is nested too deep.",
+        ),
+        C::TooManyExpensiveFields => (
+            "같은 무거운 필드를 한 요청에 너무 많이 썼습니다. 요청을 나눠 보내 주세요.",
+            "An expensive field appears too often in one request. Split it into several requests.",
+        ),
         C::TooManyFiles => (
             "한 번에 올릴 수 있는 파일 수를 넘었습니다.",
             "Too many files in one request.",

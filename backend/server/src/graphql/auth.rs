@@ -1,5 +1,6 @@
 //! Sign-in and the current user.
 
+pub mod cookie;
 pub mod mutation;
 pub mod query;
 pub mod types;

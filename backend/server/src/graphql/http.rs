@@ -19,10 +19,12 @@ use serde_json::json;
 
 use sea_orm::DatabaseConnection;
 
+use super::auth::cookie::SessionCookie;
 use super::context::{ClientIp, RequestAuth};
 use super::documents::DocumentCache;
 use super::schema::AppSchema;
 use coach_app::auth::TokenIssuer;
+use coach_app::config::TrustedProxy;
 use coach_app::db::DbHealth;
 use coach_app::error::UserFacingError;
 use coach_app::service::consultations::ConsultationError;
@@ -137,39 +139,30 @@ async fn request_auth(
     .await
 }
 
-/// The reverse proxies whose `X-Forwarded-For` is believed (`server.trusted_proxies`).
-#[derive(Debug, Clone, Default)]
-pub struct TrustedProxies(pub Vec<ipnet::IpNet>);
-
-impl TrustedProxies {
-    fn trusts(&self, ip: std::net::IpAddr) -> bool {
-        self.0.iter().any(|net| net.contains(&ip))
-    }
-}
-
-/// The client's address: the TCP peer, or, when the peer is a trusted proxy, the nearest address
-/// in `X-Forwarded-For` that is not a trusted proxy itself (read right to left, since a client
-/// can put anything at the left end).
+/// The client's address: the TCP peer, or, when the peer is a trusted proxy
+/// (`server.trusted_proxies`), the nearest address in `X-Forwarded-For` that is not a trusted
+/// proxy itself (read right to left, since a client can put anything at the left end).
 pub fn peer_ip(req: &HttpRequest) -> ClientIp {
     let peer = req
         .peer_addr()
         .map_or(std::net::IpAddr::from([127, 0, 0, 1]), |a| a.ip());
-    let Some(proxies) = req.app_data::<web::Data<TrustedProxies>>() else {
+    let Some(transport) = req.app_data::<web::Data<crate::web::Transport>>() else {
         return ClientIp(peer);
     };
     ClientIp(client_behind(
-        proxies,
+        transport.trusted_proxies(),
         peer,
         req.headers().get_all("x-forwarded-for"),
     ))
 }
 
 fn client_behind<'a>(
-    proxies: &TrustedProxies,
+    proxies: &[TrustedProxy],
     peer: std::net::IpAddr,
     forwarded: impl Iterator<Item = &'a header::HeaderValue>,
 ) -> std::net::IpAddr {
-    if !proxies.trusts(peer) {
+    let trusts = |ip: std::net::IpAddr| proxies.iter().any(|p| p.contains(ip));
+    if !trusts(peer) {
         return peer;
     }
     let hops: Vec<&str> = forwarded
@@ -179,7 +172,7 @@ fn client_behind<'a>(
         .collect();
     for hop in hops.iter().rev() {
         match hop.parse::<std::net::IpAddr>() {
-            Ok(ip) if proxies.trusts(ip) => {}
+            Ok(ip) if trusts(ip) => {}
             Ok(ip) => return ip,
             // An unreadable hop: nothing left of it can be believed.
             Err(_) => break,
@@ -216,7 +209,8 @@ async fn execute(
     let request = request
         .data(lang)
         .data(peer_ip(req))
-        .data(request_auth(req, tokens, db).await);
+        .data(request_auth(req, tokens, db).await)
+        .data(SessionCookie::from_request(req));
     let response = schema.execute(request).await;
     if !response.errors.is_empty() && !health.probe().await {
         return unavailable(rtype, lang);
@@ -243,10 +237,17 @@ async fn execute(
         serde_json::to_string(&response)
     };
     match body {
-        Ok(body) => HttpResponse::build(status)
-            .insert_header((header::CONTENT_TYPE, rtype.content_type()))
-            .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
-            .body(body),
+        Ok(body) => {
+            let mut builder = HttpResponse::build(status);
+            builder
+                .insert_header((header::CONTENT_TYPE, rtype.content_type()))
+                .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+            // Headers resolvers set (the session cookie).
+            for (name, value) in &response.http_headers {
+                builder.append_header((name.as_str(), value.as_bytes()));
+            }
+            builder.body(body)
+        }
         Err(error) => {
             tracing::error!(%error, "serializing a GraphQL response failed");
             error_response(
@@ -554,7 +555,7 @@ mod tests {
     #[test]
     fn the_client_is_the_peer_unless_the_peer_is_a_trusted_proxy() {
         let network = "10.0.0.0/8".parse().unwrap_or_else(|e| panic!("{e}"));
-        let proxies = TrustedProxies(vec![network]);
+        let proxies = [TrustedProxy(network)];
         let stranger: std::net::IpAddr = [203, 0, 113, 9].into();
         let spoofed = value("1.2.3.4");
         assert_eq!(

@@ -1,9 +1,10 @@
-//! Builds the schema with its limits (depth, complexity), suggestions off and introspection as
-//! configured.
+//! Builds the schema with its limits (depth, cost, repeated expensive fields: [`QueryLimits`]),
+//! suggestions off and introspection as configured.
 
 use async_graphql::Schema;
 
 use super::context::GqlState;
+use super::cost::QueryLimits;
 use super::mutation::Mutation;
 use super::query::Query;
 use super::subscription::Subscription;
@@ -20,8 +21,9 @@ pub fn build_schema(state: GqlState, settings: &GraphqlSettings) -> AppSchema {
         Subscription::default(),
     )
     .data(state)
-    .limit_depth(settings.max_depth)
-    .limit_complexity(settings.max_complexity)
+    // Depth and cost are checked by the extension (async-graphql's own limits answer without an
+    // error code); the recursion limit keeps guarding the parser and validators' stacks.
+    .extension(QueryLimits::from(settings))
     .limit_recursive_depth(32)
     .disable_suggestions();
     if settings.introspection {

@@ -6,6 +6,7 @@ use shared::inputs::{Email, Password};
 use super::types::{ApiKey, Backup, CreateUserInput, CreatedApiKey, Team, UpdateUserInput};
 use crate::graphql::auth::types::User;
 use crate::graphql::context::{map_err, state, viewer};
+use crate::graphql::cost;
 use coach_app::service::api_keys::{create_api_key, revoke_api_key};
 use coach_app::service::backups::backup_now;
 use coach_app::service::users::{
@@ -90,6 +91,7 @@ impl AdminMutation {
     }
 
     /// Backs the database up now (admins only); the attempt appears in `backups` either way.
+    #[graphql(complexity = "cost::with_children(cost::BACKUP, child_complexity)")]
     async fn run_backup(&self, ctx: &Context<'_>) -> Result<Backup> {
         let viewer = viewer(ctx)?;
         let state = state(ctx)?;

@@ -7,6 +7,7 @@ use shared::system::SystemStatus;
 use super::types::{ApiKey, Backup, Team};
 use crate::graphql::auth::types::User;
 use crate::graphql::context::{map_err, state, viewer};
+use crate::graphql::cost;
 use coach_app::service::api_keys::list_api_keys;
 use coach_app::service::backups::list_backups;
 use coach_app::service::users::{list_teams, list_users};
@@ -70,6 +71,7 @@ impl AdminQuery {
     }
 
     /// The most recent database backups, newest first (admins only; at most 200).
+    #[graphql(complexity = "cost::list(limit, 200, child_complexity)")]
     async fn backups(
         &self,
         ctx: &Context<'_>,

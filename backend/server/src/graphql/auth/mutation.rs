@@ -3,9 +3,11 @@
 
 use async_graphql::{Context, ErrorExtensions, Object, Result};
 
+use super::cookie::{self, RefreshTokenIn};
 use super::types::{LoginPayload, User};
 use crate::graphql::context::{GqlState, client_ip, lang, map_err, state, viewer};
 use coach_app::entity::users;
+use coach_app::error::UserFacingError as _;
 use coach_app::service::activity::{ActivityKind, track};
 use coach_app::service::sessions::{
     IssuedRefresh, SessionError, end_session, rotate_session, start_session,
@@ -50,14 +52,16 @@ fn too_many_attempts(lang: Language, secs: u64) -> async_graphql::Error {
 
 #[Object]
 impl AuthMutation {
-    /// Signs in with e-mail and password. Returns a short-lived access token and a refresh token.
-    /// Attempts are limited per account, per account and address, and, for accounts that do not
-    /// exist, per address (`TOO_MANY_ATTEMPTS` with `retryAfterSeconds`).
+    /// Signs in with e-mail and password. Returns a short-lived access token and a refresh token:
+    /// in `refreshToken`, or with `refreshTokenIn: COOKIE` (browsers) in an `HttpOnly` cookie for
+    /// `/graphql/session` instead. Attempts are limited per account, per account and address, and,
+    /// for accounts that do not exist, per address (`TOO_MANY_ATTEMPTS` with `retryAfterSeconds`).
     async fn login(
         &self,
         ctx: &Context<'_>,
         email: String,
         password: String,
+        #[graphql(default)] refresh_token_in: RefreshTokenIn,
     ) -> Result<LoginPayload> {
         let state = state(ctx)?;
         let user = sign_in(
@@ -82,29 +86,60 @@ impl AuthMutation {
             None,
         )
         .await;
-        session_payload(state, user, refresh).map_err(map_err(ctx))
+        let payload = session_payload(state, user, refresh).map_err(map_err(ctx))?;
+        Ok(cookie::deliver(ctx, payload, refresh_token_in))
     }
 
     /// Exchanges a refresh token for a new access token and a new refresh token. Using a refresh
-    /// token twice ends the whole session (`UNAUTHENTICATED`).
+    /// token twice ends the whole session (`UNAUTHENTICATED`). Without `refreshToken`, the
+    /// session cookie's token is used (sent to `/graphql/session` only), and its successor is
+    /// always a cookie again; `refreshTokenIn` chooses where the successor of a token given in
+    /// `refreshToken` goes.
     async fn refresh_session(
         &self,
         ctx: &Context<'_>,
-        refresh_token: String,
+        refresh_token: Option<String>,
+        #[graphql(default)] refresh_token_in: RefreshTokenIn,
     ) -> Result<LoginPayload> {
         let state = state(ctx)?;
-        let (user, refresh) = rotate_session(&state.db, &refresh_token, state.refresh_ttl_ms)
-            .await
-            .map_err(map_err(ctx))?;
-        session_payload(state, user, refresh).map_err(map_err(ctx))
+        let (presented, successor_in) = match refresh_token {
+            Some(token) => (token, refresh_token_in),
+            None => match cookie::session_cookie(ctx).token {
+                Some(token) => (token, RefreshTokenIn::Cookie),
+                None => return Err(map_err(ctx)(SessionError::Invalid)),
+            },
+        };
+        let rotated = rotate_session(&state.db, &presented, state.refresh_ttl_ms).await;
+        let (user, refresh) = match rotated {
+            Ok(rotated) => rotated,
+            Err(error) => {
+                if successor_in == RefreshTokenIn::Cookie && !error.is_internal() {
+                    cookie::clear(ctx);
+                }
+                return Err(map_err(ctx)(error));
+            }
+        };
+        let payload = session_payload(state, user, refresh).map_err(map_err(ctx))?;
+        Ok(cookie::deliver(ctx, payload, successor_in))
     }
 
-    /// Ends the session of a refresh token; its access tokens stop working at once.
-    async fn logout(&self, ctx: &Context<'_>, refresh_token: String) -> Result<bool> {
+    /// Ends the session of a refresh token, and its access tokens stop working at once: the one
+    /// given, else the session cookie's, whose cookie is removed. Without either there is nothing
+    /// to end, and the answer is `true` too.
+    async fn logout(&self, ctx: &Context<'_>, refresh_token: Option<String>) -> Result<bool> {
         let state = state(ctx)?;
-        end_session(&state.db, &refresh_token)
-            .await
-            .map_err(map_err::<SessionError>(ctx))?;
+        let presented = match refresh_token {
+            Some(token) => Some(token),
+            None => {
+                cookie::clear(ctx);
+                cookie::session_cookie(ctx).token
+            }
+        };
+        if let Some(token) = presented {
+            end_session(&state.db, &token)
+                .await
+                .map_err(map_err::<SessionError>(ctx))?;
+        }
         Ok(true)
     }
 

@@ -47,6 +47,7 @@ pub struct LoginPayload {
     /// When the access token expires.
     pub expires_at: chrono::DateTime<chrono::Utc>,
     /// One-time token for `refreshSession`; every refresh returns a new one and invalidates this.
+    /// Empty when the token went into the session cookie (`refreshTokenIn: COOKIE`).
     pub refresh_token: String,
     /// When the refresh token expires.
     pub refresh_expires_at: chrono::DateTime<chrono::Utc>,

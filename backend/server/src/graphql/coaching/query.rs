@@ -5,6 +5,7 @@ use shared::inputs::DayRange;
 
 use super::types::{CoachingTrend, CounselorOverview};
 use crate::graphql::context::{map_err, state, viewer_with};
+use crate::graphql::cost;
 use crate::graphql::kpi::types::DayRangeInput;
 use coach_app::service::coaching::{CoachingError, team_overview, trend};
 use shared::access::ApiScope;
@@ -23,6 +24,7 @@ impl CoachingQuery {
     /// it) and the improvement items that recur. Without `counselorId`, the viewer's own.
     /// Counselors may read only their own; managers their team's members; admins anyone (API
     /// keys need `consultations:read` and a `counselorId`).
+    #[graphql(complexity = "cost::ranged(cost::COACHING_TREND, &range, child_complexity)")]
     async fn coaching_trend(
         &self,
         ctx: &Context<'_>,
@@ -47,6 +49,7 @@ impl CoachingQuery {
     /// Every counselor of a team over `range`: analysed consultations, mean and change of scores,
     /// latest activity and recurring items, most active first. Managers see their own team;
     /// admins a chosen `teamId` or every counselor (API keys need `kpis:read`).
+    #[graphql(complexity = "cost::ranged(cost::TEAM_OVERVIEW, &range, child_complexity)")]
     async fn team_overview(
         &self,
         ctx: &Context<'_>,

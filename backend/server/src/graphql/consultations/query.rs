@@ -7,6 +7,7 @@ use shared::inputs::{DayBounds, SearchTerm};
 use super::types::{Consultation, ConsultationFilterInput};
 use crate::graphql::context::to_graphql_error;
 use crate::graphql::context::{lang, map_err, state, viewer_with};
+use crate::graphql::cost;
 use coach_app::service::consultations::{
     ConsultationFilter, count_consultations, get_consultation, get_consultation_with_parts,
     list_consultations,
@@ -41,6 +42,7 @@ pub struct ConsultationQuery;
 impl ConsultationQuery {
     /// Consultations visible to the caller (own; a manager's team; all for admins), newest
     /// first, optionally filtered.
+    #[graphql(complexity = "cost::list(limit, 100, child_complexity)")]
     async fn consultations(
         &self,
         ctx: &Context<'_>,
@@ -63,6 +65,7 @@ impl ConsultationQuery {
     }
 
     /// How many consultations `consultations` would list with this filter (for pagination).
+    #[graphql(complexity = "cost::QUERY")]
     async fn consultation_count(
         &self,
         ctx: &Context<'_>,
@@ -77,6 +80,7 @@ impl ConsultationQuery {
     }
 
     /// One consultation; `NOT_FOUND` when it does not exist or is not visible to the caller.
+    #[graphql(complexity = "cost::with_children(cost::QUERY, child_complexity)")]
     async fn consultation(&self, ctx: &Context<'_>, id: ID) -> Result<Consultation> {
         let viewer = viewer_with(ctx, ApiScope::ConsultationsRead)?;
         let db = &state(ctx)?.db;

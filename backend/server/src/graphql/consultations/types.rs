@@ -7,6 +7,7 @@ use shared::report::Report;
 use shared::transcript::Turn;
 
 use crate::graphql::context::{lang, map_err, state, viewer};
+use crate::graphql::cost;
 use crate::graphql::disputes::types::ItemDispute;
 use crate::graphql::feedback::types::AnalysisFeedback;
 use crate::graphql::sharing::types::ShareLink;
@@ -135,6 +136,7 @@ impl Consultation {
     }
 
     /// Every progress event so far, in order.
+    #[graphql(complexity = "cost::with_children(cost::QUERY, child_complexity)")]
     async fn events(&self, ctx: &Context<'_>) -> Result<Vec<ProgressEvent>> {
         let events = progress_events(&state(ctx)?.db, &self.0.id, 0)
             .await
@@ -147,6 +149,7 @@ impl Consultation {
     }
 
     /// The latest analysis report, once completed. Reading it counts as a report view.
+    #[graphql(complexity = "cost::with_children(cost::REPORT, child_complexity)")]
     async fn report(&self, ctx: &Context<'_>) -> Result<Option<Report>> {
         let db = &state(ctx)?.db;
         let report = self
@@ -165,12 +168,14 @@ impl Consultation {
     }
 
     /// The redacted transcript turns, once processed.
+    #[graphql(complexity = "cost::with_children(cost::TRANSCRIPT, child_complexity)")]
     async fn transcript(&self, ctx: &Context<'_>) -> Result<Vec<Turn>> {
         turns_of(self.transcript_row(ctx).await?.as_ref()).map_err(map_err(ctx))
     }
 
     /// Ratings of its analyses, newest first: the owner's, visible to whoever may read the
     /// consultation (the owner, their team's managers, admins).
+    #[graphql(complexity = "cost::with_children(cost::QUERY, child_complexity)")]
     async fn feedback(&self, ctx: &Context<'_>) -> Result<Vec<AnalysisFeedback>> {
         let viewer = viewer(ctx)?;
         Ok(ratings_of(&state(ctx)?.db, &viewer, &self.0.id)
@@ -187,6 +192,7 @@ impl Consultation {
     }
 
     /// When the owner acknowledged reading the latest report.
+    #[graphql(complexity = "cost::QUERY")]
     async fn acknowledged_at(
         &self,
         ctx: &Context<'_>,
@@ -198,6 +204,7 @@ impl Consultation {
     }
 
     /// The owner's disputes of the latest report's improvement items, in item order.
+    #[graphql(complexity = "cost::with_children(cost::QUERY, child_complexity)")]
     async fn disputes(&self, ctx: &Context<'_>) -> Result<Vec<ItemDispute>> {
         let viewer = viewer(ctx)?;
         Ok(disputes_of(&state(ctx)?.db, &viewer, &self.0.id)
@@ -209,6 +216,7 @@ impl Consultation {
     }
 
     /// Share links to its report, newest first (tokens are never shown again).
+    #[graphql(complexity = "cost::with_children(cost::QUERY, child_complexity)")]
     async fn share_links(&self, ctx: &Context<'_>) -> Result<Vec<ShareLink>> {
         let viewer = viewer(ctx)?;
         Ok(list_share_links(&state(ctx)?.db, &viewer, &self.0.id)
@@ -238,6 +246,7 @@ impl Consultation {
 
     /// How the uploaded file was read (format, encoding, how speakers were attributed, damaged
     /// characters), once processed.
+    #[graphql(complexity = "cost::with_children(cost::TRANSCRIPT, child_complexity)")]
     async fn transcript_info(&self, ctx: &Context<'_>) -> Result<Option<TranscriptInfo>> {
         Ok(self.transcript_row(ctx).await?.map(TranscriptInfo::from))
     }

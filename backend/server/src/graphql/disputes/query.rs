@@ -4,6 +4,7 @@ use async_graphql::{Context, Object, Result};
 
 use super::types::{DisputeStatus, ItemDispute};
 use crate::graphql::context::{map_err, state, viewer_with};
+use crate::graphql::cost;
 use coach_app::service::disputes::list_disputes;
 use shared::access::ApiScope;
 
@@ -15,6 +16,7 @@ pub struct DisputeQuery;
 impl DisputeQuery {
     /// Disputes the viewer may see, newest first: a counselor's own, a manager's team's, every
     /// one for admins; optionally only those in one status (`first` 1-100, default 50).
+    #[graphql(complexity = "cost::list(first, 100, child_complexity)")]
     async fn disputes(
         &self,
         ctx: &Context<'_>,

@@ -4,6 +4,7 @@ use async_graphql::{Context, Object, Result};
 
 use super::types::WeeklyReport;
 use crate::graphql::context::{lang, map_err, state, viewer};
+use crate::graphql::cost;
 use coach_app::service::reports::generate_on_request;
 use shared::clock::now_ms;
 
@@ -15,6 +16,7 @@ pub struct KpiMutation;
 impl KpiMutation {
     /// (Re)writes the weekly KPI report of the week containing `weekOf` (`YYYY-MM-DD`; default:
     /// the last complete week) with the current figures (managers and admins, signed in).
+    #[graphql(complexity = "cost::with_children(cost::WEEKLY_REPORT, child_complexity)")]
     async fn generate_weekly_report(
         &self,
         ctx: &Context<'_>,

@@ -5,6 +5,7 @@ use shared::inputs::DayRange;
 
 use super::types::{DayRangeInput, KpiBoard, KpiResult, WeeklyReport};
 use crate::graphql::context::{lang, map_err, state, viewer, viewer_with};
+use crate::graphql::cost;
 use coach_app::service::kpi::{KpiError, KpiQuery as Query, kpi_board};
 use coach_app::service::reports::{find_report, list_reports};
 use shared::access::ApiScope;
@@ -47,6 +48,7 @@ impl KpiQuery {
     /// Every KPI of the sheet over `range`, each with its value, target, status and daily
     /// series (managers and admins; API keys need `kpis:read`). `teamId` or `counselorId`
     /// restrict the KPIs that describe people's work; a manager may ask about their own team.
+    #[graphql(complexity = "cost::ranged(cost::KPI_BOARD, &range, child_complexity)")]
     async fn kpis(
         &self,
         ctx: &Context<'_>,
@@ -59,6 +61,7 @@ impl KpiQuery {
     }
 
     /// One KPI by id over `range` (same rules as `kpis`).
+    #[graphql(complexity = "cost::ranged(cost::KPI_BOARD, &range, child_complexity)")]
     async fn kpi(
         &self,
         ctx: &Context<'_>,
@@ -84,6 +87,7 @@ impl KpiQuery {
 
     /// Stored weekly KPI reports, newest week first (managers and admins; API keys need
     /// `kpis:read`).
+    #[graphql(complexity = "cost::list(limit, 104, child_complexity)")]
     async fn weekly_reports(
         &self,
         ctx: &Context<'_>,

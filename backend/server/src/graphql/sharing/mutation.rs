@@ -6,6 +6,7 @@ use shared::inputs::ShareLifetime;
 use super::types::{CreatedShareLink, ReportExport, ReportFormat, ShareLink};
 use crate::graphql::context::to_graphql_error;
 use crate::graphql::context::{GqlState, lang, map_err, state, viewer_with};
+use crate::graphql::cost;
 use coach_app::service::exports::{
     ExportDeps, create_share_link, export_report, export_shared_report, revoke_share_link,
 };
@@ -26,6 +27,7 @@ fn deps(state: &GqlState) -> ExportDeps<'_> {
 impl SharingMutation {
     /// Exports the latest report of a consultation the viewer may read as Markdown, PDF or JSON,
     /// in the request's language, with its redacted transcript. Counts as a download.
+    #[graphql(complexity = "cost::with_children(cost::EXPORT, child_complexity)")]
     async fn export_report(
         &self,
         ctx: &Context<'_>,
@@ -78,6 +80,7 @@ impl SharingMutation {
 
     /// Exports the report behind a share link (no account needed; no title, as on the shared
     /// page).
+    #[graphql(complexity = "cost::with_children(cost::EXPORT, child_complexity)")]
     async fn export_shared_report(
         &self,
         ctx: &Context<'_>,
